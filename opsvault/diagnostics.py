@@ -1,0 +1,42 @@
+"""Findings as plain values: every stage reports problems as `Diagnostic`s; the CLI prints them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding about one place in the vault (`line` is 1-based; 0 means the whole file)."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def error(path: str, line: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, code, message, Severity.ERROR)
+
+
+def warning(path: str, line: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, code, message, Severity.WARNING)
+
+
+class VaultError(Exception):
+    """A problem that stops the whole run (unreadable vault, invalid settings)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("; ".join(f"{d.path}:{d.line}: {d.message}" for d in diagnostics))

@@ -1,0 +1,193 @@
+"""Reading vault files: bytes → text → front matter + body, with line numbers and no tracebacks.
+
+This is the only module that touches raw file bytes. Everything it cannot read becomes a
+`Diagnostic` naming the file and line, so one bad file never stops the rest of the vault.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, error
+
+# Obsidian and every editor open far smaller notes; anything this big is a pasted log or a
+# mistake, and parsing it would dominate a check run.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_OPENING_FENCE = re.compile(r"---[ \t]*\r?\n")
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A Markdown file split into front matter and body, remembering where each key sits."""
+
+    path: str  # relative to the vault root, POSIX separators
+    text: str  # decoded, BOM removed, line endings as in the file
+    meta: Mapping[str, Any]
+    key_lines: Mapping[str, int]  # "status" → 4, "requester.email" → 9
+    body: str
+    body_line: int  # file line of the body's first line
+    has_front_matter: bool
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key, falling back to its parent key, then line 1."""
+        while key:
+            if key in self.key_lines:
+                return self.key_lines[key]
+            key = key.rpartition(".")[0]
+        return 1
+
+
+def read_text(root: Path, rel_path: str) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a file as UTF-8 text, or say in one line why it cannot be."""
+    try:
+        data = (root / rel_path).read_bytes()
+    except OSError as exc:
+        return None, [error(rel_path, 0, "unreadable", f"cannot read file: {exc.strerror or exc}")]
+    if len(data) > MAX_FILE_BYTES:
+        size_mb = len(data) / 1024 / 1024
+        limit_mb = MAX_FILE_BYTES // 1024 // 1024
+        return None, [
+            error(rel_path, 0, "file-too-large", f"file is {size_mb:.1f} MB; the limit is {limit_mb} MB")
+        ]
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, [error(rel_path, line, "binary-file", "binary data (NUL byte) in a text file")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [
+            error(rel_path, line, "not-utf8",
+                  f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        ]
+
+
+def read_source(root: Path, rel_path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read a Markdown file with YAML front matter."""
+    text, problems = read_text(root, rel_path)
+    if text is None:
+        return None, problems
+    return parse_source(rel_path, text)
+
+
+def parse_source(rel_path: str, text: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Split already-decoded text into front matter and body."""
+    if not text.strip():
+        return None, [error(rel_path, 1, "empty-file", "file is empty")]
+    opening = _OPENING_FENCE.match(text)
+    if opening is None:
+        source = SourceFile(rel_path, text, EMPTY, EMPTY, text, 1, has_front_matter=False)
+        return source, []
+    closing = _CLOSING_FENCE.search(text, opening.end())
+    if closing is None:
+        return None, [error(rel_path, 1, "front-matter-unclosed",
+                            "front matter opened with '---' is never closed")]
+    yaml_text = text[opening.end():closing.start()]
+    body_start = text.find("\n", closing.end())
+    body = "" if body_start == -1 else text[body_start + 1:]
+    body_line = 3 + yaml_text.count("\n")
+    meta, key_lines, problems = load_mapping(yaml_text, rel_path, first_line=2)
+    if meta is None:
+        return None, problems
+    return SourceFile(rel_path, text, meta, key_lines, body, body_line, True), problems
+
+
+def load_mapping(
+    yaml_text: str, rel_path: str, first_line: int = 1, nested_lines: bool = False
+) -> tuple[Mapping[str, Any] | None, Mapping[str, int], list[Diagnostic]]:
+    """Parse YAML that must be a mapping; return it with the line of every key.
+
+    Top-level keys and one level below are located ("requester.email"); with `nested_lines`
+    every depth is (used for settings files, which are small).
+    """
+    offset = first_line - 1
+    loader = _Loader(yaml_text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            return None, EMPTY, [_yaml_error(exc, rel_path, offset)]
+        if node is None:
+            return EMPTY, EMPTY, []
+        if not isinstance(node, yaml.MappingNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+            return None, EMPTY, [
+                error(rel_path, node.start_mark.line + first_line, "front-matter-not-mapping",
+                      f"front matter is {kind}; it must be 'key: value' lines")
+            ]
+        key_lines: dict[str, int] = {}
+        problems: list[Diagnostic] = []
+        _collect_key_lines(node, "", offset, key_lines, problems, rel_path,
+                           depth=99 if nested_lines else 1)
+        try:
+            data = loader.construct_document(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            return None, EMPTY, [_construct_error(node, exc, rel_path, offset)]
+    finally:
+        loader.dispose()
+    if not all(isinstance(key, str) for key in data):
+        data = {str(key): value for key, value in data.items()}
+    return MappingProxyType(data), MappingProxyType(key_lines), problems
+
+
+def _collect_key_lines(
+    node: yaml.MappingNode, prefix: str, offset: int, key_lines: dict[str, int],
+    problems: list[Diagnostic], rel_path: str, depth: int,
+) -> None:
+    for key_node, value_node in node.value:
+        key = f"{prefix}{key_node.value}"
+        line = key_node.start_mark.line + 1 + offset
+        if key in key_lines:
+            problems.append(error(rel_path, line, "duplicate-key",
+                                  f"key '{key}' appears twice (first on line {key_lines[key]}); "
+                                  "the later value wins"))
+        key_lines[key] = line
+        if depth > 0 and isinstance(value_node, yaml.MappingNode):
+            _collect_key_lines(value_node, key + ".", offset, key_lines, problems, rel_path,
+                               depth - 1)
+
+
+def _yaml_error(exc: yaml.YAMLError, rel_path: str, offset: int) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 + offset if mark is not None else offset + 1
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    detail = f"{context}, {problem}" if context else problem
+    return error(rel_path, line, "yaml-syntax", f"invalid YAML: {detail}")
+
+
+def _construct_error(
+    node: yaml.MappingNode, exc: Exception, rel_path: str, offset: int
+) -> Diagnostic:
+    """Find which key's value could not be built (e.g. the date 2026-13-40) and name it."""
+    for key_node, value_node in node.value:
+        try:
+            # A fresh constructor: the failed one remembers half-built nodes.
+            yaml.constructor.SafeConstructor().construct_document(value_node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as inner:
+            line = value_node.start_mark.line + 1 + offset
+            return error(rel_path, line, "yaml-value",
+                         f"invalid value for '{key_node.value}': {_one_line(inner)}")
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 + offset if mark is not None else offset + 1
+    return error(rel_path, line, "yaml-value", f"invalid YAML value: {_one_line(exc)}")
+
+
+def _one_line(exc: Exception) -> str:
+    problem = getattr(exc, "problem", None)
+    return str(problem or exc).splitlines()[0] if str(problem or exc) else type(exc).__name__
