@@ -58,9 +58,8 @@ def read_text(root: Path, rel_path: str) -> tuple[str | None, list[Diagnostic]]:
     if len(data) > MAX_FILE_BYTES:
         size_mb = len(data) / 1024 / 1024
         limit_mb = MAX_FILE_BYTES // 1024 // 1024
-        return None, [
-            error(rel_path, 0, "file-too-large", f"file is {size_mb:.1f} MB; the limit is {limit_mb} MB")
-        ]
+        message = f"file is {size_mb:.1f} MB; the limit is {limit_mb} MB"
+        return None, [error(rel_path, 0, "file-too-large", message)]
     nul = data.find(b"\x00")
     if nul != -1:
         line = data.count(b"\n", 0, nul) + 1
@@ -157,9 +156,21 @@ def _collect_key_lines(
                                   f"key '{key}' appears twice (first on line {key_lines[key]}); "
                                   "the later value wins"))
         key_lines[key] = line
-        if depth > 0 and isinstance(value_node, yaml.MappingNode):
-            _collect_key_lines(value_node, key + ".", offset, key_lines, problems, rel_path,
-                               depth - 1)
+        if depth > 0:
+            _collect_child_lines(value_node, key, offset, key_lines, problems, rel_path, depth - 1)
+
+
+def _collect_child_lines(
+    node: yaml.Node, key: str, offset: int, key_lines: dict[str, int],
+    problems: list[Diagnostic], rel_path: str, depth: int,
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        _collect_key_lines(node, key + ".", offset, key_lines, problems, rel_path, depth)
+    elif isinstance(node, yaml.SequenceNode) and depth > 0:
+        for index, item in enumerate(node.value):
+            item_key = f"{key}.{index}"
+            key_lines[item_key] = item.start_mark.line + 1 + offset
+            _collect_child_lines(item, item_key, offset, key_lines, problems, rel_path, depth - 1)
 
 
 def _yaml_error(exc: yaml.YAMLError, rel_path: str, offset: int) -> Diagnostic:

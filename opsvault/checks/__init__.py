@@ -1,0 +1,36 @@
+"""Validation of a loaded vault. Each module holds one family of rules; each rule is a function
+`(vault, index) -> Iterable[Diagnostic]`. `run_checks` runs them all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from ..diagnostics import Diagnostic
+from ..links import LinkIndex
+from ..model import Vault
+from . import front_matter, ids, kb, links, scripts, secrets, sops, team, tickets
+from .context import CheckContext
+
+Rule = Callable[[CheckContext], Iterable[Diagnostic]]
+
+RULES: tuple[Rule, ...] = (
+    front_matter.check,
+    ids.check,
+    tickets.check,
+    kb.check,
+    sops.check,
+    scripts.check,
+    team.check,
+    links.check,
+    secrets.check,
+)
+
+
+def run_checks(vault: Vault, today: date | None = None) -> list[Diagnostic]:
+    """Every finding about the vault, sorted by path and line."""
+    context = CheckContext(vault, LinkIndex(vault), today or date.today())
+    found = list(vault.problems)
+    for rule in RULES:
+        found.extend(rule(context))
+    return sorted(set(found), key=lambda d: (d.path, d.line, d.code, d.message))

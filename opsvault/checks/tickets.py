@@ -1,0 +1,116 @@
+"""Ticket rules: id vs file name, order of explicit times, workflow and closing rules, the Log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from ..diagnostics import Diagnostic, error, warning
+from ..model import Ticket, as_text
+from ..schema import LOG_AUTHORS, TICKET_TIME_ORDER, suggest
+from .context import CheckContext
+
+LOG_FORMAT_EXAMPLE = "- 2026-11-24 10:32 · alice · Reset MFA token"
+
+
+def check(context: CheckContext) -> Iterator[Diagnostic]:
+    for ticket in context.vault.tickets:
+        if not ticket.source.has_front_matter:
+            continue
+        yield from _file_name(ticket)
+        yield from _time_order(ticket, context)
+        yield from _workflow(ticket, context)
+        yield from _log(ticket, context)
+
+
+def _file_name(ticket: Ticket) -> Iterator[Diagnostic]:
+    ticket_id = ticket.id
+    name = PurePosixPath(ticket.path).stem
+    if ticket_id and name != ticket_id and not name.startswith(ticket_id + "-"):
+        yield error(ticket.path, ticket.line_of("id"), "id-file-mismatch",
+                    f"id '{ticket_id}' does not match the file name; name the file "
+                    f"{ticket_id}.md or {ticket_id}-<slug>.md")
+
+
+def _time_order(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
+    previous: tuple[str, datetime] | None = None
+    for key in TICKET_TIME_ORDER:
+        when = ticket.time(key)
+        if when is None:
+            continue
+        if previous is not None and when < previous[1]:
+            yield error(ticket.path, ticket.line_of(key), "time-order",
+                        f"'{key}' ({when.isoformat()}) is earlier than '{previous[0]}' "
+                        f"({previous[1].isoformat()})")
+        previous = (key, when)
+    opened = ticket.opened
+    confirmed = ticket.time("user_confirmed")
+    if opened and confirmed and confirmed < opened:
+        yield error(ticket.path, ticket.line_of("user_confirmed"), "time-order",
+                    f"'user_confirmed' ({confirmed.isoformat()}) is earlier than 'opened'")
+    horizon = datetime.combine(context.today, datetime.max.time()).astimezone()
+    for key in (*TICKET_TIME_ORDER, "user_confirmed"):
+        when = ticket.time(key)
+        if when is not None and when > horizon:
+            yield warning(ticket.path, ticket.line_of(key), "future-time",
+                          f"'{key}' ({when.isoformat()}) is in the future")
+
+
+def _workflow(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
+    settings = context.vault.settings
+    status = ticket.status
+    if status is None:
+        return
+    team = context.vault.team
+    assignee = ticket.assignee
+    if assignee and team.present:
+        technician = team.get(assignee)
+        if technician is None:
+            yield error(ticket.path, ticket.line_of("assignee"), "unknown-assignee",
+                        f"assignee '{assignee}' is not in vault/team.yml"
+                        f"{suggest(assignee, team.handles)}")
+        elif not technician.active and ticket.is_active:
+            yield warning(ticket.path, ticket.line_of("assignee"), "inactive-assignee",
+                          f"assignee '{assignee}' is marked inactive in vault/team.yml")
+    if ticket.is_active and status != settings.initial_status and not assignee:
+        yield warning(ticket.path, ticket.line_of("status"), "unassigned",
+                      f"ticket is '{status}' but has no assignee")
+    if status == "escalated" and not as_text(ticket.meta.get("escalated_to")):
+        yield error(ticket.path, ticket.line_of("status"), "escalation-target-missing",
+                    "status is 'escalated' but 'escalated_to' is not set")
+    if ticket.is_active:
+        for key in ("resolved", "closed"):
+            if key in ticket.meta and ticket.meta[key] is not None:
+                yield warning(ticket.path, ticket.line_of(key), "closure-time-on-active",
+                              f"ticket is '{status}' but has a '{key}' time; remove it when "
+                              "reopening")
+    closed_status = settings.done_statuses[-1] if settings.done_statuses else None
+    if status == closed_status:
+        missing = [key for key in ("resolution", "root_cause") if not as_text(ticket.meta.get(key))]
+        if not ticket.meta.get("user_confirmed") and not ticket.meta.get("confirmation"):
+            missing.append("user_confirmed (or confirmation: not-required|unreachable)")
+        if missing:
+            yield error(ticket.path, ticket.line_of("status"), "closing-incomplete",
+                        f"a '{status}' ticket needs: {', '.join(missing)}")
+
+
+def _log(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
+    entries = {entry.line: entry for entry in ticket.log}
+    allowed_authors = (*context.vault.team.handles, *LOG_AUTHORS)
+    opened = ticket.opened
+    for line, text in ticket.log_lines():
+        entry = entries.get(line)
+        if entry is None:
+            if text[2:3].isdigit():
+                yield warning(ticket.path, line, "log-format",
+                              f"Log line is not 'date time · who · what' ({LOG_FORMAT_EXAMPLE})")
+            continue
+        if context.vault.team.present and entry.author not in allowed_authors:
+            yield warning(ticket.path, line, "unknown-log-author",
+                          f"Log author '{entry.author}' is not a team handle, 'requester' or "
+                          f"'system'{suggest(entry.author, allowed_authors)}")
+        if opened is not None and entry.time.replace(second=59) < opened:
+            yield warning(ticket.path, line, "log-before-opened",
+                          f"Log entry at {entry.time:%Y-%m-%d %H:%M} is before the ticket was "
+                          f"opened ({opened.isoformat()})")

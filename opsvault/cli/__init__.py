@@ -1,0 +1,24 @@
+"""The `opsvault` command line: thin commands over the library, one module per noun."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .check import check_command
+from .init import init_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="opsvault")
+def main() -> None:
+    """An IT help desk kept as Markdown in git.
+
+    Tickets, KB entries, SOPs and scripts are Markdown files with YAML front matter;
+    opsvault validates them, runs the ticket workflow, computes metrics from git history
+    and publishes a site. Run a command with --help for details and examples.
+    """
+
+
+main.add_command(check_command)
+main.add_command(init_command)

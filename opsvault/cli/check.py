@@ -1,0 +1,91 @@
+"""`opsvault check`: validate the vault."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..checks import run_checks
+from ..diagnostics import Diagnostic
+from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@vault_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True,
+              help="text for people, json for tools, github for GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Judge dates (stale KB, future times) as of this day instead of today.")
+def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, strict: bool,
+                  as_of: object) -> None:
+    """Validate tickets, KB entries, SOPs, scripts, team and settings.
+
+    Checks front matter (required fields, types, allowed values with "did you mean"),
+    workflow and closing rules, ids, times, KB sections, links and embeds, script
+    headers, and likely secrets. With PATHS, only findings in those files or folders
+    are shown (links are still resolved against the whole vault).
+
+    \b
+    Exit codes:
+      0  no findings (with --strict: no errors and no warnings)
+      1  errors found (with --strict: errors or warnings)
+      2  usage error, or the vault or its settings cannot be read
+
+    \b
+    Examples:
+      opsvault check
+      opsvault check tickets/T-20261124-k3f9.md --format json
+      opsvault check --strict --format github      # in CI
+    """
+    vault = open_vault(vault_dir)
+    today = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    findings = run_checks(vault, today)
+    if paths:
+        prefixes = [_relative(path, vault.root) for path in paths]
+        findings = [d for d in findings
+                    if any(d.path == p or d.path.startswith(p.rstrip("/") + "/") or p == ""
+                           for p in prefixes)]
+    errors = sum(d.is_error for d in findings)
+    warnings = len(findings) - errors
+    if output_format == "json":
+        click.echo(json.dumps({
+            "errors": errors, "warnings": warnings,
+            "findings": [_as_dict(d) for d in findings],
+        }, indent=2))
+    else:
+        for finding in findings:
+            click.echo(_github(finding) if output_format == "github" else _text(finding))
+        checked = len(vault.tickets) + len(vault.kb) + len(vault.sops) + len(vault.scripts)
+        click.echo(f"{checked} files checked: {errors} error(s), {warnings} warning(s)", err=True)
+    failed = errors > 0 or (strict and warnings > 0)
+    raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _relative(path: Path, root: Path) -> str:
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(root).as_posix().removeprefix(".")
+    except ValueError:
+        raise click.BadParameter(f"{path} is not inside the vault {root}") from None
+
+
+def _text(finding: Diagnostic) -> str:
+    return f"{finding.path}:{finding.line}: {finding.severity}: {finding.message} [{finding.code}]"
+
+
+def _github(finding: Diagnostic) -> str:
+    command = "error" if finding.is_error else "warning"
+    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    location = f"file={finding.path}" + (f",line={finding.line}" if finding.line else "")
+    return f"::{command} {location},title={finding.code}::{message}"
+
+
+def _as_dict(finding: Diagnostic) -> dict[str, object]:
+    return {"path": finding.path, "line": finding.line, "severity": str(finding.severity),
+            "code": finding.code, "message": finding.message}

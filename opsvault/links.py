@@ -1,0 +1,85 @@
+"""The link index: resolves Obsidian link targets by file name, `id` and `aliases`.
+
+Like Obsidian, matching is case-insensitive, a target with a folder matches the end of a path,
+and when several files share a name the one with the shortest path wins.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .model import Document, Vault
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a link target leads: a vault path, or why it leads nowhere."""
+
+    path: str | None
+    problem: str | None = None  # "missing", "ambiguous", "outside"
+    candidates: tuple[str, ...] = ()
+
+
+class LinkIndex:
+    """Every name a note or file can be linked by, mapped to its vault path."""
+
+    def __init__(self, vault: Vault) -> None:
+        keys: defaultdict[str, set[str]] = defaultdict(set)
+        self.documents: dict[str, Document] = {}
+        for document in vault.documents():
+            self.documents[document.path] = document
+            names = [document.name, document.path, document.path[:-3], *document.aliases]
+            if document.id:
+                names.append(document.id)
+            for name in names:
+                keys[name.lower()].add(document.path)
+        for path in [*(s.path for s in vault.scripts), *vault.attachments]:
+            for name in (PurePosixPath(path).name, path):
+                keys[name.lower()].add(path)
+        self._keys = {key: tuple(sorted(paths, key=lambda p: (p.count("/"), len(p), p)))
+                      for key, paths in keys.items()}
+        self._paths = sorted({p for paths in self._keys.values() for p in paths})
+
+    def resolve(self, target: str) -> Resolution:
+        text = target.strip().replace("\\", "/")
+        if not text:
+            return Resolution(None, "missing")
+        if text.startswith("/") or ".." in PurePosixPath(text).parts:
+            normalised = posixpath.normpath(text)
+            if normalised.startswith(("/", "..")):
+                return Resolution(None, "outside")
+            text = normalised
+        candidates = self._keys.get(text.lower())
+        if candidates is None and not text.lower().endswith(".md"):
+            candidates = self._keys.get(text.lower() + ".md")
+        if candidates is None and "/" in text:
+            suffix = "/" + text.lower()
+            candidates = tuple(p for p in self._paths
+                               if p.lower().endswith(suffix) or p.lower().endswith(suffix + ".md"))
+        if not candidates:
+            return Resolution(None, "missing")
+        if len(candidates) > 1 and _depth(candidates[0]) == _depth(candidates[1]):
+            return Resolution(None, "ambiguous", candidates)
+        return Resolution(candidates[0])
+
+    def document(self, target: str) -> Document | None:
+        resolution = self.resolve(target)
+        return self.documents.get(resolution.path) if resolution.path else None
+
+    def backlinks(self, documents: Iterable[Document]) -> dict[str, list[str]]:
+        """Target path → paths of the documents whose body links to it."""
+        found: defaultdict[str, list[str]] = defaultdict(list)
+        for document in documents:
+            for link in document.wikilinks:
+                resolved = self.resolve(link.target).path
+                if resolved and document.path not in found[resolved]:
+                    found[resolved].append(document.path)
+        return dict(found)
+
+
+def _depth(path: str) -> tuple[int, int]:
+    return path.count("/"), len(path)

@@ -1,0 +1,475 @@
+"""The vault as typed, immutable documents: tickets, KB entries, SOPs, scripts, pages, the team.
+
+Loading never raises for a bad file: what cannot be read becomes a `Diagnostic` in
+`Vault.problems` and the rest of the vault loads. Values that are present but invalid are kept
+raw in `meta` (for the checks to report) and read as None by the typed accessors.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .files import SourceFile, load_mapping, read_source, read_text
+from .schema import TEAM_PATH, Settings, load_settings
+from .wikilinks import WikiLink, find_wikilinks
+
+TICKETS_DIR = "tickets"
+KB_DIR = "kb"
+SOPS_DIR = "sops"
+SCRIPTS_DIR = "scripts"
+PAGES_DIR = "vault"
+TEMPLATES_DIR = "vault/templates"
+ATTACHMENTS_DIR = "tickets/attachments"
+VAULT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, SCRIPTS_DIR, PAGES_DIR)
+
+LOG_HEADING = re.compile(r"^##[ \t]+Log[ \t]*\r?$", re.MULTILINE)
+LOG_LINE = re.compile(
+    r"^[-*][ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2})[ \t]+·[ \t]+"
+    r"(?P<author>[^\s·]+)[ \t]+·[ \t]+(?P<text>.*?)\r?$"
+)
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*\r?$")
+BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\r?$", re.MULTILINE)
+
+
+def as_datetime(value: object) -> datetime | None:
+    """An aware date-time from YAML (already a datetime) or ISO text; None otherwise."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo is not None else None
+    return None
+
+
+def as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_text(value: object) -> str | None:
+    if value is None or isinstance(value, Mapping | list | bool):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def as_strings(value: object) -> tuple[str, ...]:
+    """A YAML list or a single value (`tags: vpn`) as a tuple of non-empty strings."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(s for item in items
+                 if not isinstance(item, Mapping | list) and (s := str(item).strip()))
+
+
+def link_target(value: object) -> str | None:
+    """`"[[KB-OPS-001|x]]"` or plain `KB-OPS-001` → `KB-OPS-001` (heading and alias dropped)."""
+    text = as_text(value)
+    if text is None:
+        return None
+    if text.startswith("[[") and text.endswith("]]"):
+        text = text[2:-2]
+    return re.split(r"[|#]", text, maxsplit=1)[0].strip() or None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One dated action from a ticket's `## Log` section (time in the vault's time zone)."""
+
+    time: datetime
+    author: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file of the vault with its front matter."""
+
+    source: SourceFile
+
+    kind = "page"
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        return self.source.meta
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+    @property
+    def id(self) -> str | None:
+        return as_text(self.meta.get("id"))
+
+    @property
+    def name(self) -> str:
+        """The file name without `.md`, which Obsidian links resolve by."""
+        return Path(self.path).stem
+
+    @property
+    def title(self) -> str:
+        return as_text(self.meta.get("title")) or self.name
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return as_strings(self.meta.get("aliases"))
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(t.lstrip("#") for t in as_strings(self.meta.get("tags")))
+
+    def line_of(self, key: str) -> int:
+        return self.source.line_of(key)
+
+    @cached_property
+    def wikilinks(self) -> tuple[WikiLink, ...]:
+        """Links in the body (lines are file lines) and in front-matter link fields."""
+        offset = self.source.body_line - 1
+        links = [WikiLink(link.target, link.heading, link.alias, link.embed, link.line + offset)
+                 for link in find_wikilinks(self.body)]
+        return tuple(links)
+
+    @cached_property
+    def headings(self) -> frozenset[str]:
+        """Heading texts and `^block` ids, lower-cased, for `[[note#Heading]]` links."""
+        found: set[str] = set()
+        in_fence = False
+        for line in self.body.splitlines():
+            stripped = line.lstrip()
+            if stripped.startswith(("```", "~~~")):
+                in_fence = not in_fence
+                continue
+            if not in_fence and (match := HEADING.match(line)):
+                found.add(match.group(2).strip().lower())
+        found.update("^" + m.group(1).lower() for m in BLOCK_ID.finditer(self.body))
+        return frozenset(found)
+
+    def sections(self) -> dict[str, tuple[int, str]]:
+        """Level-2 sections: heading → (file line of the heading, text until the next one)."""
+        result: dict[str, tuple[int, str]] = {}
+        current: str | None = None
+        start = 0
+        lines: list[str] = []
+        in_fence = False
+        for index, line in enumerate(self.body.splitlines()):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            if not in_fence and line.startswith("## "):
+                if current is not None:
+                    result.setdefault(current, (start, "\n".join(lines)))
+                current = line[3:].strip().rstrip("#").strip()
+                start = self.source.body_line + index
+                lines = []
+            elif not in_fence and line.startswith("# "):
+                if current is not None:
+                    result.setdefault(current, (start, "\n".join(lines)))
+                current = None
+            elif current is not None:
+                lines.append(line)
+        if current is not None:
+            result.setdefault(current, (start, "\n".join(lines)))
+        return result
+
+
+@dataclass(frozen=True)
+class Ticket(Document):
+    settings: Settings = field(repr=False, compare=False, kw_only=True)
+
+    kind = "ticket"
+
+    @property
+    def status(self) -> str | None:
+        status = as_text(self.meta.get("status"))
+        return status if status in self.settings.transitions else None
+
+    @property
+    def priority(self) -> str | None:
+        value = self.meta.get("priority")
+        return self.settings.normalise_priority(value) if value is not None else None
+
+    @property
+    def category(self) -> str | None:
+        value = self.meta.get("category")
+        return self.settings.normalise_category(value) if value is not None else None
+
+    @property
+    def channel(self) -> str | None:
+        return as_text(self.meta.get("channel"))
+
+    @property
+    def assignee(self) -> str | None:
+        return as_text(self.meta.get("assignee"))
+
+    def time(self, key: str) -> datetime | None:
+        """An explicit time field (`opened`, `first_response`, `resolved`, …)."""
+        return as_datetime(self.meta.get(key))
+
+    @property
+    def opened(self) -> datetime | None:
+        return self.time("opened")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is not None and self.settings.is_active(self.status)
+
+    @cached_property
+    def log(self) -> tuple[LogEntry, ...]:
+        """The `## Log` section's dated actions, in file order."""
+        heading = LOG_HEADING.search(self.body)
+        if heading is None:
+            return ()
+        first_line = self.source.body_line + self.body.count("\n", 0, heading.start()) + 1
+        zone = self.settings.time_zone
+        entries: list[LogEntry] = []
+        for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
+            if line.startswith("#"):
+                break
+            match = LOG_LINE.match(line)
+            if match is None:
+                continue
+            try:
+                when = datetime.fromisoformat(f"{match['date']}T{match['time']}")
+            except ValueError:
+                continue
+            entries.append(LogEntry(when.replace(tzinfo=zone), match["author"], match["text"],
+                                    first_line + index + 1))
+        return tuple(entries)
+
+    def log_lines(self) -> Iterator[tuple[int, str]]:
+        """Every list-item line of the Log section with its file line (valid or not)."""
+        heading = LOG_HEADING.search(self.body)
+        if heading is None:
+            return
+        first_line = self.source.body_line + self.body.count("\n", 0, heading.start()) + 1
+        for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
+            if line.startswith("#"):
+                return
+            if line.startswith(("- ", "* ")):
+                yield first_line + index + 1, line.rstrip("\r")
+
+
+@dataclass(frozen=True)
+class KBEntry(Document):
+    kind = "kb"
+
+    @property
+    def category(self) -> str | None:
+        return as_text(self.meta.get("category"))
+
+    @property
+    def last_updated(self) -> date | None:
+        return as_date(self.meta.get("last_updated"))
+
+    @property
+    def folder(self) -> str:
+        """The folder under kb/ the entry lives in ('' at the top)."""
+        parts = Path(self.path).parts
+        return parts[1] if len(parts) > 2 else ""
+
+
+@dataclass(frozen=True)
+class SOP(Document):
+    kind = "sop"
+
+
+@dataclass(frozen=True)
+class Page(Document):
+    kind = "page"
+
+
+@dataclass(frozen=True)
+class Script:
+    """An automation script under scripts/<language>/, described by its header comment."""
+
+    path: str
+    text: str
+
+    kind = "script"
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def language(self) -> str:
+        parts = Path(self.path).parts
+        return parts[1] if len(parts) > 2 else ""
+
+    def header_field(self, label: str) -> tuple[int, str] | None:
+        """`Purpose: …` style line in the first 40 lines → (line, value)."""
+        pattern = re.compile(rf"^\W*{label}\s*:\s*(.+?)\s*$", re.IGNORECASE)
+        for index, line in enumerate(self.text.splitlines()[:40]):
+            if match := pattern.match(line):
+                return index + 1, match.group(1)
+        return None
+
+
+@dataclass(frozen=True)
+class Technician:
+    handle: str
+    name: str
+    email: str | None
+    level: str | None
+    skills: tuple[str, ...]
+    capacity: int | None
+    active: bool
+    line: int
+    meta: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Team:
+    technicians: tuple[Technician, ...] = ()
+    present: bool = False
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def get(self, handle: str | None) -> Technician | None:
+        return next((t for t in self.technicians if t.handle == handle), None)
+
+    @property
+    def handles(self) -> tuple[str, ...]:
+        return tuple(t.handle for t in self.technicians)
+
+
+@dataclass(frozen=True)
+class Vault:
+    """Everything opsvault knows about one vault, as loaded from disk."""
+
+    root: Path
+    settings: Settings
+    tickets: tuple[Ticket, ...]
+    kb: tuple[KBEntry, ...]
+    sops: tuple[SOP, ...]
+    pages: tuple[Page, ...]
+    scripts: tuple[Script, ...]
+    team: Team
+    attachments: tuple[str, ...]  # other files links may point at (images, PDFs)
+    problems: tuple[Diagnostic, ...]  # files that could not be read, settings warnings
+
+    def documents(self) -> Iterator[Document]:
+        yield from self.tickets
+        yield from self.kb
+        yield from self.sops
+        yield from self.pages
+
+    def ticket(self, ticket_id: str) -> Ticket | None:
+        return next((t for t in self.tickets if t.id == ticket_id), None)
+
+
+def _walk(root: Path, folder: str) -> Iterator[str]:
+    """Relative POSIX paths of files under `folder`, skipping hidden files and folders."""
+    base = root / folder
+    if not base.is_dir():
+        return
+    for directory, subdirs, files in os.walk(base):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        rel_dir = Path(directory).relative_to(root).as_posix()
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield f"{rel_dir}/{name}"
+
+
+def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:
+    if not (root / TEAM_PATH).is_file():
+        return Team(), []
+    # An unreadable team file is reported by the reader; the rest of the vault is then
+    # checked as if there were no team (no assignee checks) rather than against an empty one.
+    text, problems = read_text(root, TEAM_PATH)
+    if text is None:
+        return Team(), problems
+    data, lines, problems = load_mapping(text, TEAM_PATH, nested_lines=True)
+    if data is None:
+        return Team(), problems
+    technicians: list[Technician] = []
+    entries = data.get("technicians")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, Mapping):
+            entry = {}
+        capacity = entry.get("capacity")
+        technicians.append(Technician(
+            handle=as_text(entry.get("handle")) or "",
+            name=as_text(entry.get("name")) or "",
+            email=as_text(entry.get("email")),
+            level=as_text(entry.get("level")),
+            skills=as_strings(entry.get("skills")),
+            capacity=capacity if isinstance(capacity, int) and not isinstance(capacity, bool)
+            else None,
+            active=entry.get("active", True) is not False,
+            line=lines.get(f"technicians.{index}", 1),
+            meta=entry,
+        ))
+    return Team(tuple(technicians), True, lines), problems
+
+
+def load_vault(root: Path | str) -> Vault:
+    """Load the vault at `root`. Raises VaultError only when its settings file is unusable."""
+    root = Path(root).resolve()
+    settings, problems = load_settings(root)
+    tickets: list[Ticket] = []
+    kb: list[KBEntry] = []
+    sops: list[SOP] = []
+    pages: list[Page] = []
+    scripts: list[Script] = []
+    attachments: list[str] = []
+
+    def markdown(rel_path: str) -> SourceFile | None:
+        source, found = read_source(root, rel_path)
+        problems.extend(found)
+        return source
+
+    for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR):
+        for rel_path in _walk(root, folder):
+            if rel_path.startswith((ATTACHMENTS_DIR + "/", TEMPLATES_DIR + "/")):
+                if not rel_path.startswith(TEMPLATES_DIR + "/"):
+                    attachments.append(rel_path)
+                continue
+            if not rel_path.endswith(".md"):
+                if folder != PAGES_DIR or rel_path.count("/") > 1:
+                    attachments.append(rel_path)
+                continue
+            if folder == PAGES_DIR and rel_path.count("/") > 1:
+                continue
+            source = markdown(rel_path)
+            if source is None:
+                continue
+            if folder == TICKETS_DIR:
+                tickets.append(Ticket(source, settings=settings))
+            elif folder == KB_DIR:
+                kb.append(KBEntry(source))
+            elif folder == SOPS_DIR:
+                sops.append(SOP(source))
+            else:
+                pages.append(Page(source))
+    for rel_path in _walk(root, SCRIPTS_DIR):
+        text, found = read_text(root, rel_path)
+        problems.extend(found)
+        if text is not None:
+            scripts.append(Script(rel_path, text))
+    team, team_problems = load_team(root)
+    problems.extend(team_problems)
+    return Vault(root, settings, tuple(tickets), tuple(kb), tuple(sops), tuple(pages),
+                 tuple(scripts), team, tuple(attachments), tuple(problems))
