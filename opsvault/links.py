@@ -62,7 +62,8 @@ class LinkIndex:
                                if p.lower().endswith(suffix) or p.lower().endswith(suffix + ".md"))
         if not candidates:
             return Resolution(None, "missing")
-        if len(candidates) > 1 and _depth(candidates[0]) == _depth(candidates[1]):
+        # Obsidian picks the file nearest the vault root; at equal depth the link is ambiguous.
+        if len(candidates) > 1 and candidates[0].count("/") == candidates[1].count("/"):
             return Resolution(None, "ambiguous", candidates)
         return Resolution(candidates[0])
 
@@ -80,6 +81,3 @@ class LinkIndex:
                     found[resolved].append(document.path)
         return dict(found)
 
-
-def _depth(path: str) -> tuple[int, int]:
-    return path.count("/"), len(path)

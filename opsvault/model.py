@@ -242,7 +242,7 @@ class Ticket(Document):
         heading = LOG_HEADING.search(self.body)
         if heading is None:
             return ()
-        first_line = self.source.body_line + self.body.count("\n", 0, heading.start()) + 1
+        heading_line = self.source.body_line + self.body.count("\n", 0, heading.start())
         zone = self.settings.time_zone
         entries: list[LogEntry] = []
         for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
@@ -256,7 +256,7 @@ class Ticket(Document):
             except ValueError:
                 continue
             entries.append(LogEntry(when.replace(tzinfo=zone), match["author"], match["text"],
-                                    first_line + index + 1))
+                                    heading_line + index + 1))
         return tuple(entries)
 
     def log_lines(self) -> Iterator[tuple[int, str]]:
@@ -264,12 +264,12 @@ class Ticket(Document):
         heading = LOG_HEADING.search(self.body)
         if heading is None:
             return
-        first_line = self.source.body_line + self.body.count("\n", 0, heading.start()) + 1
+        heading_line = self.source.body_line + self.body.count("\n", 0, heading.start())
         for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
             if line.startswith("#"):
                 return
             if line.startswith(("- ", "* ")):
-                yield first_line + index + 1, line.rstrip("\r")
+                yield heading_line + index + 1, line.rstrip("\r")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             if key in fields:
                 continue
             close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8)
-            if close and close[0] not in document.meta:
+            if close:
                 yield warning(document.path, document.line_of(key), "unknown-key",
                               f"unknown key '{key}' (did you mean '{close[0]}'?)")
 
