@@ -1,0 +1,92 @@
+"""`opsvault init`: a new vault that checks clean, never overwriting anything."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import git
+import yaml
+from vaultkit import check_json, run_cli
+
+from opsvault.schema import DEFAULT_SETTINGS_YAML
+
+
+def fill_like_obsidian(template: str, title: str, now: datetime) -> str:
+    """What Obsidian's core Templates plugin does with {{title}}, {{date:…}} and {{time:…}}."""
+    moment = {"YYYY": "%Y", "MM": "%m", "DD": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+
+    def render(match: re.Match[str]) -> str:
+        kind, fmt = match.group(1), match.group(2)
+        if fmt is None:
+            fmt = "YYYY-MM-DD" if kind == "date" else "HH:mm"
+        out = re.sub("YYYY|MM|DD|HH|mm|ss", lambda m: now.strftime(moment[m.group()]), fmt)
+        offset = now.strftime("%z")
+        return out.replace("Z", f"{offset[:3]}:{offset[3:]}")
+
+    text = template.replace("{{title}}", title)
+    return re.sub(r"\{\{(date|time)(?::([^}]*))?\}\}", render, text)
+
+
+def test_init_creates_a_vault_that_passes_strict_check(tmp_path: Path) -> None:
+    result = run_cli("init", str(tmp_path / "desk"))
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "desk"
+    for path in ("vault/opsvault.yml", "vault/team.yml", "vault/templates/ticket.md",
+                 "mkdocs.yml", ".gitignore", ".github/workflows/opsvault.yml",
+                 "kb/Access/.gitkeep", "scripts/powershell/.gitkeep"):
+        assert (root / path).is_file(), path
+    assert git.Repo(root).git_dir
+    assert check_json(root, "--strict") == (0, [])
+
+
+def test_settings_file_written_by_init_is_the_documented_defaults(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path))
+    text = (tmp_path / "vault/opsvault.yml").read_text()
+    assert text == DEFAULT_SETTINGS_YAML
+    assert yaml.safe_load(text)["priorities"]["P1"]["first_response"] == "15m"
+
+
+def test_init_twice_refuses_and_changes_nothing(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path))
+    team = tmp_path / "vault/team.yml"
+    team.write_text("technicians: []  # mine\n")
+    result = run_cli("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert "nothing was changed" in result.stderr
+    assert team.read_text() == "technicians: []  # mine\n"
+
+
+def test_missing_only_adds_missing_files_and_keeps_edited_ones(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path))
+    (tmp_path / "mkdocs.yml").unlink()
+    team = tmp_path / "vault/team.yml"
+    team.write_text("technicians: []  # mine\n")
+    result = run_cli("init", str(tmp_path), "--missing-only")
+    assert result.exit_code == 0
+    assert "created mkdocs.yml" in result.stdout
+    assert (tmp_path / "mkdocs.yml").is_file()
+    assert team.read_text() == "technicians: []  # mine\n"
+
+
+def test_init_inside_an_existing_repository_does_not_nest_one(tmp_path: Path) -> None:
+    git.Repo.init(tmp_path)
+    result = run_cli("init", str(tmp_path / "helpdesk"))
+    assert "initialised a git repository" not in result.stdout
+    assert not (tmp_path / "helpdesk" / ".git").exists()
+
+
+def test_templates_filled_by_obsidian_give_valid_documents(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path))
+    now = datetime(2026, 11, 24, 10, 32, tzinfo=timezone(timedelta(hours=-6)))
+    ticket = fill_like_obsidian((tmp_path / "vault/templates/ticket.md").read_text(),
+                                "Printer offline", now)
+    ticket_id = re.search(r"^id: (\S+)", ticket, re.MULTILINE).group(1)
+    (tmp_path / f"tickets/{ticket_id}.md").write_text(ticket)
+    kb = fill_like_obsidian((tmp_path / "vault/templates/kb.md").read_text(), "Printer offline",
+                            now).replace("KB-OPS-000", "KB-OPS-001")
+    (tmp_path / "kb/FAQ/KB-OPS-001-printer-offline.md").write_text(kb)
+    sop = fill_like_obsidian((tmp_path / "vault/templates/sop.md").read_text(), "Printing", now)
+    (tmp_path / "sops/SOP-001-printing.md").write_text(sop.replace("SOP-000", "SOP-001"))
+    assert check_json(tmp_path, "--strict") == (0, [])
