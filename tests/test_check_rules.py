@@ -212,7 +212,8 @@ def test_links_resolve_by_alias_heading_and_table_pipe(tmp_path: Path) -> None:
 
 
 def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
-    write_vault(tmp_path, {K: edit(KB_ENTRY, "last_updated: 2026-10-01", "last_updated: 2024-01-01")})
+    stale = edit(KB_ENTRY, "last_updated: 2026-10-01", "last_updated: 2024-01-01")
+    write_vault(tmp_path, {K: stale})
     assert check_json(tmp_path)[0] == 0
     assert check_json(tmp_path, "--strict")[0] == 1
 
@@ -229,7 +230,8 @@ def test_invalid_sla_duration_is_a_settings_error(tmp_path: Path) -> None:
     write_vault(tmp_path, {"vault/opsvault.yml": settings})
     result = run_cli("check", "--vault", str(tmp_path))
     assert result.exit_code == 2
-    assert "vault/opsvault.yml:3:" in result.stderr and "priorities.P1.first_response" in result.stderr
+    assert "vault/opsvault.yml:3:" in result.stderr
+    assert "priorities.P1.first_response" in result.stderr
 
 
 def test_missing_vault_folder_exits_2(tmp_path: Path) -> None:
