@@ -45,6 +45,10 @@ class LinkIndex:
         self._paths = sorted({p for paths in self._keys.values() for p in paths})
 
     def resolve(self, target: str) -> Resolution:
+        simple = self._keys.get(target.lower())  # the common case: a plain name or id
+        if simple is not None and (len(simple) == 1
+                                   or simple[0].count("/") != simple[1].count("/")):
+            return Resolution(simple[0])
         text = target.strip().replace("\\", "/")
         if not text:
             return Resolution(None, "missing")

@@ -128,7 +128,7 @@ class Document:
     @property
     def name(self) -> str:
         """The file name without `.md`, which Obsidian links resolve by."""
-        return Path(self.path).stem
+        return self.path.rpartition("/")[2].removesuffix(".md")
 
     @property
     def title(self) -> str:
@@ -287,7 +287,7 @@ class KBEntry(Document):
     @property
     def folder(self) -> str:
         """The folder under kb/ the entry lives in ('' at the top)."""
-        parts = Path(self.path).parts
+        parts = self.path.split("/")
         return parts[1] if len(parts) > 2 else ""
 
 
