@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -26,6 +27,10 @@ _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _OPENING_FENCE = re.compile(r"---[ \t]*\r?\n")
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
+# What building a value can raise: PyYAML's own errors, bad dates (2026-13-40), unhashable
+# keys, and an AttributeError PyYAML raises on time zones with seconds (+02:09:20).
+_VALUE_ERRORS = (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError,
+                 RecursionError)
 
 
 @dataclass(frozen=True)
@@ -134,14 +139,79 @@ def load_mapping(
         _collect_key_lines(node, "", offset, key_lines, problems, rel_path,
                            depth=99 if nested_lines else 1)
         try:
-            data = loader.construct_document(node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            data = build_value(node)
+        except _VALUE_ERRORS as exc:
             return None, EMPTY, [_construct_error(node, exc, rel_path, offset)]
     finally:
         loader.dispose()
     if not all(isinstance(key, str) for key in data):
         data = {str(key): value for key, value in data.items()}
     return MappingProxyType(data), MappingProxyType(key_lines), problems
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _BOOL, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "null"
+_TIMESTAMP, _MAP, _SEQ, _MERGE = _TAG + "timestamp", _TAG + "map", _TAG + "seq", _TAG + "merge"
+_BOOL_VALUES = yaml.constructor.SafeConstructor.bool_values
+
+
+def build_value(node: yaml.Node) -> Any:
+    """The Python value of a composed YAML node, exactly as PyYAML's SafeConstructor builds it.
+
+    Front matter is parsed for every file of the vault on every run, and PyYAML's pure-Python
+    constructor costs more than libyaml's parser. This handles the node kinds front matter
+    is made of (strings, plain decimal integers, booleans, nulls, ISO timestamps, lists and
+    mappings) directly and hands everything else (floats, octal, merge keys, sets, custom tags)
+    to SafeConstructor, so results and errors stay PyYAML's own.
+    """
+    return _build(node, {})
+
+
+def _build(node: yaml.Node, built: dict[int, Any]) -> Any:
+    tag = node.tag
+    if type(node) is yaml.ScalarNode:
+        value = node.value
+        if tag == _STR:
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL and value.lower() in _BOOL_VALUES:
+            return _BOOL_VALUES[value.lower()]
+        if tag == _INT and value.isdigit() and (value[0] != "0" or value == "0"):
+            return int(value)
+        if tag == _TIMESTAMP and "T" in value and " " not in value:
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        elif tag == _TIMESTAMP and len(value) == 10:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return _safe_construct(node)
+    # Aliases make one node appear several times; build it once, as PyYAML does, so a
+    # "billion laughs" document stays linear and a recursive one terminates.
+    key = id(node)
+    if key in built:
+        return built[key]
+    if type(node) is yaml.SequenceNode and tag == _SEQ:
+        items: list[Any] = []
+        built[key] = items
+        items.extend(_build(item, built) for item in node.value)
+        return items
+    if type(node) is yaml.MappingNode and tag == _MAP and not any(
+            k.tag == _MERGE for k, _ in node.value):
+        mapping: dict[Any, Any] = {}
+        built[key] = mapping
+        for key_node, value_node in node.value:
+            mapping[_build(key_node, built)] = _build(value_node, built)
+        return mapping
+    return _safe_construct(node)
+
+
+def _safe_construct(node: yaml.Node) -> Any:
+    return yaml.constructor.SafeConstructor().construct_document(node)
 
 
 def _collect_key_lines(
@@ -190,7 +260,7 @@ def _construct_error(
         try:
             # A fresh constructor: the failed one remembers half-built nodes.
             yaml.constructor.SafeConstructor().construct_document(value_node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as inner:
+        except _VALUE_ERRORS as inner:
             line = value_node.start_mark.line + 1 + offset
             return error(rel_path, line, "yaml-value",
                          f"invalid value for '{key_node.value}': {_one_line(inner)}")
