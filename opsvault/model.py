@@ -88,7 +88,7 @@ def link_target(value: object) -> str | None:
         return None
     if text.startswith("[[") and text.endswith("]]"):
         text = text[2:-2]
-    return re.split(r"[|#]", text, maxsplit=1)[0].strip() or None
+    return text.partition("|")[0].partition("#")[0].strip() or None
 
 
 @dataclass(frozen=True)
@@ -147,11 +147,8 @@ class Document:
 
     @cached_property
     def wikilinks(self) -> tuple[WikiLink, ...]:
-        """Links in the body (lines are file lines) and in front-matter link fields."""
-        offset = self.source.body_line - 1
-        links = [WikiLink(link.target, link.heading, link.alias, link.embed, link.line + offset)
-                 for link in find_wikilinks(self.body)]
-        return tuple(links)
+        """Links in the body, with file line numbers."""
+        return tuple(find_wikilinks(self.body, self.source.body_line))
 
     @cached_property
     def headings(self) -> frozenset[str]:
@@ -201,26 +198,26 @@ class Ticket(Document):
 
     kind = "ticket"
 
-    @property
+    @cached_property
     def status(self) -> str | None:
         status = as_text(self.meta.get("status"))
         return status if status in self.settings.transitions else None
 
-    @property
+    @cached_property
     def priority(self) -> str | None:
         value = self.meta.get("priority")
         return self.settings.normalise_priority(value) if value is not None else None
 
-    @property
+    @cached_property
     def category(self) -> str | None:
         value = self.meta.get("category")
         return self.settings.normalise_category(value) if value is not None else None
 
-    @property
+    @cached_property
     def channel(self) -> str | None:
         return as_text(self.meta.get("channel"))
 
-    @property
+    @cached_property
     def assignee(self) -> str | None:
         return as_text(self.meta.get("assignee"))
 
@@ -228,7 +225,7 @@ class Ticket(Document):
         """An explicit time field (`opened`, `first_response`, `resolved`, …)."""
         return as_datetime(self.meta.get(key))
 
-    @property
+    @cached_property
     def opened(self) -> datetime | None:
         return self.time("opened")
 
@@ -237,39 +234,35 @@ class Ticket(Document):
         return self.status is not None and self.settings.is_active(self.status)
 
     @cached_property
-    def log(self) -> tuple[LogEntry, ...]:
-        """The `## Log` section's dated actions, in file order."""
+    def log_items(self) -> tuple[tuple[int, str, LogEntry | None], ...]:
+        """Every list item of the `## Log` section: (file line, text, entry if well-formed)."""
         heading = LOG_HEADING.search(self.body)
         if heading is None:
             return ()
         heading_line = self.source.body_line + self.body.count("\n", 0, heading.start())
         zone = self.settings.time_zone
-        entries: list[LogEntry] = []
+        items: list[tuple[int, str, LogEntry | None]] = []
         for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
             if line.startswith("#"):
                 break
-            match = LOG_LINE.match(line)
-            if match is None:
+            if not line.startswith(("- ", "* ")):
                 continue
-            try:
-                when = datetime.fromisoformat(f"{match['date']}T{match['time']}")
-            except ValueError:
-                continue
-            entries.append(LogEntry(when.replace(tzinfo=zone), match["author"], match["text"],
-                                    heading_line + index + 1))
-        return tuple(entries)
+            line = line.rstrip("\r")
+            entry = None
+            if match := LOG_LINE.match(line):
+                try:
+                    when = datetime.fromisoformat(f"{match['date']}T{match['time']}")
+                    entry = LogEntry(when.replace(tzinfo=zone), match["author"], match["text"],
+                                     heading_line + index + 1)
+                except ValueError:
+                    pass
+            items.append((heading_line + index + 1, line, entry))
+        return tuple(items)
 
-    def log_lines(self) -> Iterator[tuple[int, str]]:
-        """Every list-item line of the Log section with its file line (valid or not)."""
-        heading = LOG_HEADING.search(self.body)
-        if heading is None:
-            return
-        heading_line = self.source.body_line + self.body.count("\n", 0, heading.start())
-        for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
-            if line.startswith("#"):
-                return
-            if line.startswith(("- ", "* ")):
-                yield heading_line + index + 1, line.rstrip("\r")
+    @property
+    def log(self) -> tuple[LogEntry, ...]:
+        """The `## Log` section's dated actions, in file order."""
+        return tuple(entry for _, _, entry in self.log_items if entry is not None)
 
 
 @dataclass(frozen=True)

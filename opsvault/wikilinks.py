@@ -40,14 +40,12 @@ class WikiLink:
 
 
 def _link_from_match(match: re.Match[str], line: int) -> WikiLink:
-    target = match.group("target").strip()
+    embed, target, heading, alias = match.groups()
+    target = target.strip()
     if target.endswith("\\"):  # `[[a\|b]]` inside a table cell
         target = target[:-1].rstrip()
-    heading = match.group("heading")
-    alias = match.group("alias")
     return WikiLink(target, heading.strip() if heading is not None else None,
-                    alias.strip() if alias is not None else None,
-                    bool(match.group("embed")), line)
+                    alias.strip() if alias is not None else None, bool(embed), line)
 
 
 def wikilink_plugin(md: MarkdownIt) -> None:
@@ -81,14 +79,19 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(wikilink_plugin)
 
 
-def find_wikilinks(text: str) -> list[WikiLink]:
-    """Every wikilink in Markdown text outside code, with its line number in `text`."""
+def find_wikilinks(text: str, first_line: int = 1) -> list[WikiLink]:
+    """Every wikilink in Markdown text outside code; `first_line` is the line of `text[0]`."""
     if "[[" not in text:
         return []
     if not _NEEDS_PARSER.search(text):
-        return [_link_from_match(m, text.count("\n", 0, m.start()) + 1)
-                for m in WIKILINK.finditer(text)]
-    links: list[WikiLink] = []
+        links = []
+        line, counted_to = first_line, 0
+        for match in WIKILINK.finditer(text):
+            line += text.count("\n", counted_to, match.start())
+            counted_to = match.start()
+            links.append(_link_from_match(match, line))
+        return links
+    links = []
     for block in parser().parse(text):
         if block.type != "inline" or not block.children or block.map is None:
             continue
@@ -96,5 +99,5 @@ def find_wikilinks(text: str) -> list[WikiLink]:
             if token.type == "wikilink":
                 link: WikiLink = token.meta["link"]
                 links.append(WikiLink(link.target, link.heading, link.alias, link.embed,
-                                      block.map[0] + link.line))
+                                      first_line - 1 + block.map[0] + link.line))
     return links

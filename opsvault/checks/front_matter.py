@@ -35,6 +35,11 @@ FIELDS_BY_KIND: Mapping[type[Document], Mapping[str, FieldSpec]] = {
     Ticket: TICKET_FIELDS, KBEntry: KB_FIELDS, SOP: SOP_FIELDS, Page: PAGE_FIELDS,
 }
 
+REQUIRED: Mapping[type[Document], tuple[str, ...]] = {
+    kind: tuple(key for key, spec in fields.items() if spec.required)
+    for kind, fields in FIELDS_BY_KIND.items()
+}
+
 Validator = Callable[[Any, Settings, CheckContext], str | None]
 
 
@@ -49,12 +54,13 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
                         "no front matter: the file must start with a '---' line, then "
                         "'key: value' lines, then '---'")
             continue
-        for key, spec in fields.items():
-            if spec.required and _is_blank(document.meta.get(key)):
-                yield error(document.path, document.line_of(key) if key in document.meta else 1,
+        meta = document.meta
+        for key in REQUIRED[type(document)]:
+            if _is_blank(meta.get(key)):
+                yield error(document.path, document.line_of(key) if key in meta else 1,
                             "missing-field", f"required field '{key}' is missing or empty")
         yield from _values(document, fields, context)
-        for key in document.meta:
+        for key in meta:
             if key in fields:
                 continue
             close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8)
@@ -66,9 +72,9 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
 def _values(document: Document, fields: Mapping[str, FieldSpec],
             context: CheckContext) -> Iterator[Diagnostic]:
     settings = context.vault.settings
-    for key, spec in fields.items():
-        value = document.meta.get(key)
-        if _is_blank(value):
+    for key, value in document.meta.items():
+        spec = fields.get(key)
+        if spec is None or _is_blank(value):
             continue
         problem = VALIDATORS[spec.kind](value, settings, context)
         if problem is not None:
@@ -104,7 +110,8 @@ def _is_blank(value: object) -> bool:
 
 
 def _scalar(value: Any) -> bool:
-    return not isinstance(value, Mapping | list)
+    # Front-matter values are built as plain dicts and lists (files.build_value).
+    return not isinstance(value, dict | list)
 
 
 def _text(value: Any, settings: Settings, context: CheckContext) -> str | None:

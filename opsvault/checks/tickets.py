@@ -35,9 +35,11 @@ def _file_name(ticket: Ticket) -> Iterator[Diagnostic]:
 
 
 def _time_order(ticket: Ticket, horizon: datetime) -> Iterator[Diagnostic]:
+    times = {key: when for key in (*TICKET_TIME_ORDER, "user_confirmed")
+             if key in ticket.meta and (when := ticket.time(key)) is not None}
     previous: tuple[str, datetime] | None = None
     for key in TICKET_TIME_ORDER:
-        when = ticket.time(key)
+        when = times.get(key)
         if when is None:
             continue
         if previous is not None and when < previous[1]:
@@ -45,14 +47,13 @@ def _time_order(ticket: Ticket, horizon: datetime) -> Iterator[Diagnostic]:
                         f"'{key}' ({when.isoformat()}) is earlier than '{previous[0]}' "
                         f"({previous[1].isoformat()})")
         previous = (key, when)
-    opened = ticket.opened
-    confirmed = ticket.time("user_confirmed")
+    opened = times.get("opened")
+    confirmed = times.get("user_confirmed")
     if opened and confirmed and confirmed < opened:
         yield error(ticket.path, ticket.line_of("user_confirmed"), "time-order",
                     f"'user_confirmed' ({confirmed.isoformat()}) is earlier than 'opened'")
-    for key in (*TICKET_TIME_ORDER, "user_confirmed"):
-        when = ticket.time(key)
-        if when is not None and when > horizon:
+    for key, when in times.items():
+        if when > horizon:
             yield warning(ticket.path, ticket.line_of(key), "future-time",
                           f"'{key}' ({when.isoformat()}) is in the future")
 
@@ -96,11 +97,10 @@ def _workflow(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _log(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
-    entries = {entry.line: entry for entry in ticket.log}
     allowed_authors = (*context.vault.team.handles, *LOG_AUTHORS)
-    opened = ticket.opened
-    for line, text in ticket.log_lines():
-        entry = entries.get(line)
+    # Log times have minutes only: an entry in the minute the ticket was opened is not early.
+    opened = ticket.opened.replace(second=0, microsecond=0) if ticket.opened else None
+    for line, text, entry in ticket.log_items:
         if entry is None:
             if text[2:3].isdigit():
                 yield warning(ticket.path, line, "log-format",
@@ -110,7 +110,7 @@ def _log(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
             yield warning(ticket.path, line, "unknown-log-author",
                           f"Log author '{entry.author}' is not a team handle, 'requester' or "
                           f"'system'{suggest(entry.author, allowed_authors)}")
-        if opened is not None and entry.time.replace(second=59) < opened:
+        if opened is not None and entry.time < opened:
             yield warning(ticket.path, line, "log-before-opened",
                           f"Log entry at {entry.time:%Y-%m-%d %H:%M} is before the ticket was "
-                          f"opened ({opened.isoformat()})")
+                          f"opened ({ticket.opened.isoformat()})")
