@@ -6,10 +6,12 @@ This is the only module that touches raw file bytes. Everything it cannot read b
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -70,10 +72,22 @@ class SourceFile:
     path: str  # relative to the vault root, POSIX separators
     text: str  # decoded, BOM removed, line endings as in the file
     meta: Mapping[str, Any]
-    key_lines: Mapping[str, int]  # "status" → 4, "requester.email" → 9
     body: str
     body_line: int  # file line of the body's first line
     has_front_matter: bool
+    front_matter_span: tuple[int, int] = (0, 0)  # where the YAML sits in `text`
+
+    @cached_property
+    def key_lines(self) -> Mapping[str, int]:
+        """Line of each front-matter key: "status" → 4, "requester.email" → 9.
+
+        Worked out on first use, which is rare: only files with findings need lines.
+        """
+        start, end = self.front_matter_span
+        if end <= start:
+            return EMPTY
+        _, lines, _ = load_mapping(self.text[start:end], self.path, first_line=2)
+        return lines
 
     def line_of(self, key: str) -> int:
         """The line of a front-matter key, falling back to its parent key, then line 1."""
@@ -87,7 +101,8 @@ class SourceFile:
 def read_text(root: Path, rel_path: str) -> tuple[str | None, list[Diagnostic]]:
     """Decode a file as UTF-8 text, or say in one line why it cannot be."""
     try:
-        data = (root / rel_path).read_bytes()
+        with open(os.path.join(root, rel_path), "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         return None, [error(rel_path, 0, "unreadable", f"cannot read file: {exc.strerror or exc}")]
     if len(data) > MAX_FILE_BYTES:
@@ -125,7 +140,7 @@ def parse_source(rel_path: str, text: str) -> tuple[SourceFile | None, list[Diag
         return None, [error(rel_path, 1, "empty-file", "file is empty")]
     opening = _OPENING_FENCE.match(text)
     if opening is None:
-        source = SourceFile(rel_path, text, EMPTY, EMPTY, text, 1, has_front_matter=False)
+        source = SourceFile(rel_path, text, EMPTY, text, 1, has_front_matter=False)
         return source, []
     closing = _CLOSING_FENCE.search(text, opening.end())
     if closing is None:
@@ -135,19 +150,22 @@ def parse_source(rel_path: str, text: str) -> tuple[SourceFile | None, list[Diag
     body_start = text.find("\n", closing.end())
     body = "" if body_start == -1 else text[body_start + 1:]
     body_line = 3 + yaml_text.count("\n")
-    meta, key_lines, problems = load_mapping(yaml_text, rel_path, first_line=2)
+    meta, _, problems = load_mapping(yaml_text, rel_path, first_line=2, with_lines=False)
     if meta is None:
         return None, problems
-    return SourceFile(rel_path, text, meta, key_lines, body, body_line, True), problems
+    span = (opening.end(), closing.start())
+    return SourceFile(rel_path, text, meta, body, body_line, True, span), problems
 
 
 def load_mapping(
-    yaml_text: str, rel_path: str, first_line: int = 1, nested_lines: bool = False
+    yaml_text: str, rel_path: str, first_line: int = 1, nested_lines: bool = False,
+    with_lines: bool = True,
 ) -> tuple[Mapping[str, Any] | None, Mapping[str, int], list[Diagnostic]]:
     """Parse YAML that must be a mapping; return it with the line of every key.
 
     Top-level keys and one level below are located ("requester.email"); with `nested_lines`
-    every depth is (used for settings files, which are small).
+    every depth is (used for settings files, which are small). Without `with_lines` no lines
+    are returned, which is faster; duplicate keys are still reported.
     """
     offset = first_line - 1
     loader = _Loader(yaml_text)
@@ -164,14 +182,16 @@ def load_mapping(
                 error(rel_path, node.start_mark.line + first_line, "front-matter-not-mapping",
                       f"front matter is {kind}; it must be 'key: value' lines")
             ]
-        key_lines: dict[str, int] = {}
-        problems: list[Diagnostic] = []
-        _collect_key_lines(node, "", offset, key_lines, problems, rel_path,
-                           depth=99 if nested_lines else 1)
         try:
             data = build_value(node)
         except _VALUE_ERRORS as exc:
             return None, EMPTY, [_construct_error(node, exc, rel_path, offset)]
+        key_lines: dict[str, int] = {}
+        problems: list[Diagnostic] = []
+        # A duplicate key shows as fewer entries than key nodes.
+        if with_lines or len(data) != len(node.value):
+            _collect_key_lines(node, "", offset, key_lines, problems, rel_path,
+                               depth=99 if nested_lines else 1)
     finally:
         loader.dispose()
     if not all(isinstance(key, str) for key in data):

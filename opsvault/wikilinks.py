@@ -18,8 +18,13 @@ WIKILINK = re.compile(
     r"(?P<embed>!?)\[\[(?P<target>[^\[\]\n|#]*?)(?:#(?P<heading>[^\[\]\n|]*?))?"
     r"(?:\\?\|(?P<alias>[^\[\]\n]*?))?\]\]"
 )
-# Text that may hold code (fences, spans, indented blocks) or raw HTML needs the real parser.
-_NEEDS_PARSER = re.compile(r"`|~~~|^(?: {4}|\t)|<", re.MULTILINE)
+
+
+def _may_hold_code(text: str) -> bool:
+    """Whether text may hold code (fences, spans, indented blocks) or raw HTML, where a
+    `[[…]]` is not a link; only such text needs the real parser."""
+    return ("`" in text or "~~~" in text or "<" in text or "\n    " in text or "\n\t" in text
+            or text.startswith(("    ", "\t")))
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def find_wikilinks(text: str, first_line: int = 1) -> list[WikiLink]:
     """Every wikilink in Markdown text outside code; `first_line` is the line of `text[0]`."""
     if "[[" not in text:
         return []
-    if not _NEEDS_PARSER.search(text):
+    if not _may_hold_code(text):
         links = []
         line, counted_to = first_line, 0
         for match in WIKILINK.finditer(text):
