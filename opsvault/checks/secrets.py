@@ -28,7 +28,7 @@ SECRET_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("password in a URL", ("@",),
      re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:([^/\s@]{3,})@", re.I)),
     ("credential", ("pass", "pwd", "secret", "key", "token"), re.compile(
-        r"(?i)\b(?:password|passwd|pwd|passphrase|secret|api[_-]?key|access[_-]?key|"
+        r"(?i)\b(?:\w*_)?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|access[_-]?key|"
         r"auth[_-]?token|token|client[_-]?secret)\b[\"']?\s*(?:[:=]|\bis\b)\s*"
         r"(?P<value>\"[^\"\n]{4,}\"|'[^'\n]{4,}'|[^\s\"'`,;)]{6,})")),
 )
