@@ -82,6 +82,7 @@ categories:
 
 # Priorities and their SLA targets. Durations: 15m, 4h (clock time), 2bd (business days),
 # eod (end of the same business day). clock: 24x7 or business.
+# keywords: words that suggest the priority at intake.
 priorities:
   P1:
     label: critical
@@ -91,6 +92,7 @@ priorities:
     resolution: 4h
     clock: 24x7
     escalate_to: CTO / senior IT support
+    keywords: [outage, down for everyone, all users, everyone, nobody can, whole office, emergency]
   P2:
     label: high
     description: a user or team is blocked
@@ -99,6 +101,7 @@ priorities:
     resolution: 1bd
     clock: business
     escalate_to: IT support
+    keywords: [blocked, cannot work, can't work, unable to work, urgent, asap, locked out]
   P3:
     label: medium
     description: work slowed, a workaround exists
@@ -107,6 +110,7 @@ priorities:
     resolution: 3bd
     clock: business
     escalate_to: self
+    keywords: [slow, workaround, sometimes, intermittent]
   P4:
     label: low
     description: minor or cosmetic
@@ -115,6 +119,7 @@ priorities:
     resolution: 5bd
     clock: business
     escalate_to: self
+    keywords: [cosmetic, minor, when you have time, no rush, low priority]
 
 # Statuses in workflow order, each with the statuses it may move to.
 # Moving from a done status (resolved, closed) back to the reopen status counts as a reopen.
@@ -155,6 +160,19 @@ publish:
 
 workflow:
   commit_each_update: false
+
+# What `opsvault intake email|alert` assumes when a message does not say.
+intake:
+  default_category: request
+  default_priority: P3
+  max_attachment_mb: 10
+  # Alertmanager's severity label → priority; other severities get default_priority.
+  alert_severity:
+    critical: P1
+    error: P2
+    high: P2
+    warning: P3
+    info: P4
 """
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -201,6 +219,8 @@ TICKET_FIELDS: Mapping[str, FieldSpec] = MappingProxyType({
     "resolved": FieldSpec("datetime"),
     "closed": FieldSpec("datetime"),
     "aliases": FieldSpec("tags"),
+    "alert_group": FieldSpec("text"),  # Alertmanager groupKey of an alert ticket
+    "guessed": FieldSpec("tags"),  # fields intake guessed from keywords, to be checked
 })
 # Explicit times that must not run backwards, in this order.
 TICKET_TIME_ORDER = ("opened", "first_response", "resolved", "closed")
@@ -282,6 +302,7 @@ class Priority:
     resolution: Duration
     clock: str
     escalate_to: str
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -389,6 +410,10 @@ class Settings:
     kb_stale_after_days: int
     publish: PublishPolicy
     commit_each_update: bool
+    intake_default_category: str = "request"
+    intake_default_priority: str = "P3"
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    alert_severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source_path: str | None = None
 
     @property
@@ -404,6 +429,16 @@ class Settings:
 
     def is_reopen(self, old: str, new: str) -> bool:
         return old in self.done_statuses and new == self.reopen_status
+
+    @property
+    def resolved_status(self) -> str:
+        """The first done status: fixed and confirmed (`resolved`)."""
+        return self.done_statuses[0]
+
+    @property
+    def closed_status(self) -> str:
+        """The last done status: documentation complete (`closed`); the closing rules apply."""
+        return self.done_statuses[-1]
 
     def allowed_next(self, status: str) -> tuple[str, ...]:
         return self.transitions.get(status, ())
@@ -427,6 +462,20 @@ class Settings:
             if text in category.aliases or text == category.title.lower():
                 return category.name
         return None
+
+
+def closing_gaps(meta: Mapping[str, Any]) -> list[str]:
+    """What a ticket still needs before it may be closed (seed 004's closing rules)."""
+    missing = [key for key in ("resolution", "root_cause") if not _has_text(meta.get(key))]
+    if not meta.get("user_confirmed") and not meta.get("confirmation"):
+        missing.append("user_confirmed (or confirmation: " + "|".join(CONFIRMATION_EXCEPTIONS)
+                       + ")")
+    return missing
+
+
+def _has_text(value: object) -> bool:
+    return value is not None and not isinstance(value, Mapping | list | bool) and \
+        bool(str(value).strip())
 
 
 def suggest(value: object, choices: Iterable[str]) -> str:
@@ -541,6 +590,8 @@ class _SettingsBuilder:
             for name in names:
                 if transitions and name not in transitions:
                     self.fail(key, f"'{name}' is not a status{suggest(name, transitions)}")
+        if not done:
+            self.fail("done_statuses", "at least one status is needed (e.g. [resolved, closed])")
         kb_categories = self.strings("kb.categories")
         categories = self._categories(kb_categories)
         stale = self.get("kb.stale_after_days", int, 365)
@@ -571,8 +622,32 @@ class _SettingsBuilder:
                 private_notes=bool(self.get("publish.private_notes", bool, False)),
             ),
             commit_each_update=bool(self.get("workflow.commit_each_update", bool, False)),
+            **self._intake(categories),
             source_path=self.path,
         )
+
+    def _intake(self, categories: Mapping[str, Category]) -> dict[str, Any]:
+        priorities = self.get("priorities", Mapping, {})
+        category = str(self.get("intake.default_category", str, "request"))
+        if categories and category not in categories:
+            self.fail("intake.default_category",
+                      f"'{category}' is not a category{suggest(category, categories)}")
+        priority = str(self.get("intake.default_priority", str, "P3"))
+        if priorities and priority not in priorities:
+            self.fail("intake.default_priority",
+                      f"'{priority}' is not a priority{suggest(priority, priorities)}")
+        severity: dict[str, str] = {}
+        for label, value in self.get("intake.alert_severity", Mapping, {}).items():
+            if priorities and str(value) not in priorities:
+                self.fail(f"intake.alert_severity.{label}",
+                          f"'{value}' is not a priority{suggest(value, priorities)}")
+            severity[str(label).lower()] = str(value)
+        size_mb = self.get("intake.max_attachment_mb", int, 10)
+        if size_mb < 0:
+            self.fail("intake.max_attachment_mb", "must be 0 or more")
+        return {"intake_default_category": category, "intake_default_priority": priority,
+                "alert_severity": MappingProxyType(severity),
+                "max_attachment_bytes": size_mb * 1024 * 1024}
 
     def _business_hours(self) -> BusinessHours:
         days: set[int] = set()
@@ -664,6 +739,7 @@ class _SettingsBuilder:
                 resolution=targets["resolution"],
                 clock=clock,
                 escalate_to=str(spec.get("escalate_to", "")),
+                keywords=tuple(str(k).lower() for k in spec.get("keywords") or ()),
             )
         if not priorities:
             self.fail("priorities", "at least one priority is needed")

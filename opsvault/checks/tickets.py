@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Ticket, as_text
-from ..schema import LOG_AUTHORS, TICKET_TIME_ORDER, suggest
+from ..schema import LOG_AUTHORS, TICKET_TIME_ORDER, closing_gaps, suggest
 from .context import CheckContext
 
 LOG_FORMAT_EXAMPLE = "- 2026-11-24 10:32 · alice · Reset MFA token"
@@ -86,11 +86,8 @@ def _workflow(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
                 yield warning(ticket.path, ticket.line_of(key), "closure-time-on-active",
                               f"ticket is '{status}' but has a '{key}' time; remove it when "
                               "reopening")
-    closed_status = settings.done_statuses[-1] if settings.done_statuses else None
-    if status == closed_status:
-        missing = [key for key in ("resolution", "root_cause") if not as_text(ticket.meta.get(key))]
-        if not ticket.meta.get("user_confirmed") and not ticket.meta.get("confirmation"):
-            missing.append("user_confirmed (or confirmation: not-required|unreachable)")
+    if status == settings.closed_status:
+        missing = closing_gaps(ticket.meta)
         if missing:
             yield error(ticket.path, ticket.line_of("status"), "closing-incomplete",
                         f"a '{status}' ticket needs: {', '.join(missing)}")
