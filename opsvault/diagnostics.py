@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,3 +43,20 @@ class VaultError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
         super().__init__("; ".join(f"{d.path}:{d.line}: {d.message}" for d in diagnostics))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run a block without cyclic garbage collection, restoring the previous state after.
+
+    Loading a vault creates hundreds of thousands of small, long-lived, acyclic objects;
+    each automatic full collection would walk all of them again, which made a 20,000-ticket
+    check over 30% slower. Nothing here creates reference cycles that need collecting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -28,21 +28,26 @@ class LinkIndex:
     """Every name a note or file can be linked by, mapped to its vault path."""
 
     def __init__(self, vault: Vault) -> None:
-        keys: defaultdict[str, set[str]] = defaultdict(set)
+        keys: defaultdict[str, list[str]] = defaultdict(list)
         self.documents: dict[str, Document] = {}
         for document in vault.documents():
-            self.documents[document.path] = document
-            names = [document.name, document.path, document.path[:-3], *document.aliases]
+            path = document.path
+            self.documents[path] = document
+            keys[document.name.lower()].append(path)
             if document.id:
-                names.append(document.id)
-            for name in names:
-                keys[name.lower()].add(document.path)
+                keys[document.id.lower()].append(path)
+            for alias in document.aliases:
+                keys[alias.lower()].append(path)
         for path in [*(s.path for s in vault.scripts), *vault.attachments]:
-            for name in (PurePosixPath(path).name, path):
-                keys[name.lower()].add(path)
-        self._keys = {key: tuple(sorted(paths, key=lambda p: (p.count("/"), len(p), p)))
+            keys[path.rpartition("/")[2].lower()].append(path)
+        # Nearest the vault root first, as Obsidian prefers; a path appears once per key.
+        self._keys = {key: tuple(paths) if len(paths) == 1 else
+                      tuple(sorted(set(paths), key=lambda p: (p.count("/"), len(p), p)))
                       for key, paths in keys.items()}
-        self._paths = sorted({p for paths in self._keys.values() for p in paths})
+        # Targets with a folder ("kb/Access/x") match the end of a path, for which these serve.
+        self._paths_by_slashed = {"/" + p.lower(): p for p in
+                               [*self.documents, *(s.path for s in vault.scripts),
+                                *vault.attachments]}
 
     def resolve(self, target: str) -> Resolution:
         simple = self._keys.get(target.lower())  # the common case: a plain name or id
@@ -61,9 +66,11 @@ class LinkIndex:
         if candidates is None and not text.lower().endswith(".md"):
             candidates = self._keys.get(text.lower() + ".md")
         if candidates is None and "/" in text:
-            suffix = "/" + text.lower()
-            candidates = tuple(p for p in self._paths
-                               if p.lower().endswith(suffix) or p.lower().endswith(suffix + ".md"))
+            suffix = "/" + text.lower().lstrip("/")
+            candidates = tuple(sorted(
+                (path for slashed, path in self._paths_by_slashed.items()
+                 if slashed.endswith((suffix, suffix + ".md"))),
+                key=lambda p: (p.count("/"), len(p), p)))
         if not candidates:
             return Resolution(None, "missing")
         # Obsidian picks the file nearest the vault root; at equal depth the link is ambiguous.

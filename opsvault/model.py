@@ -11,12 +11,12 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, paused_gc
 from .files import SourceFile, load_mapping, read_source, read_text
 from .schema import TEAM_PATH, Settings, load_settings
 from .wikilinks import WikiLink, find_wikilinks
@@ -35,6 +35,9 @@ LOG_LINE = re.compile(
     r"^[-*][ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2})[ \t]+·[ \t]+"
     r"(?P<author>[^\s·]+)[ \t]+·[ \t]+(?P<text>.*?)\r?$"
 )
+LOG_LINES = re.compile(LOG_LINE.pattern, re.MULTILINE)
+LIST_ITEM_START = re.compile(r"^[-*] ", re.MULTILINE)
+NEXT_HEADING = re.compile(r"^#", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*\r?$")
 BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\r?$", re.MULTILINE)
 
@@ -99,6 +102,14 @@ class LogEntry:
     author: str
     text: str
     line: int
+
+
+def _log_entry(match: re.Match[str], zone: tzinfo, line: int) -> LogEntry | None:
+    try:
+        when = datetime.fromisoformat(f"{match['date']}T{match['time']}")
+    except ValueError:  # 2026-02-30 and the like
+        return None
+    return LogEntry(when.replace(tzinfo=zone), match["author"], match["text"], line)
 
 
 @dataclass(frozen=True)
@@ -239,24 +250,30 @@ class Ticket(Document):
         heading = LOG_HEADING.search(self.body)
         if heading is None:
             return ()
-        heading_line = self.source.body_line + self.body.count("\n", 0, heading.start())
+        start = self.body.find("\n", heading.end()) + 1
+        if start == 0:
+            return ()
+        end_match = NEXT_HEADING.search(self.body, start)
+        section = self.body[start:end_match.start() if end_match else len(self.body)]
+        first_line = self.source.body_line + self.body.count("\n", 0, start)
         zone = self.settings.time_zone
         items: list[tuple[int, str, LogEntry | None]] = []
-        for index, line in enumerate(self.body[heading.end():].split("\n")[1:]):
-            if line.startswith("#"):
-                break
-            if not line.startswith(("- ", "* ")):
+        # Usually every list item is a well-formed entry: one regex pass finds them all.
+        matches = list(LOG_LINES.finditer(section))
+        if len(matches) == len(LIST_ITEM_START.findall(section)):
+            line, counted_to = first_line, 0
+            for match in matches:
+                line += section.count("\n", counted_to, match.start())
+                counted_to = match.start()
+                items.append((line, match.group().rstrip("\r"), _log_entry(match, zone, line)))
+            return tuple(items)
+        for index, text in enumerate(section.split("\n")):
+            if not text.startswith(("- ", "* ")):
                 continue
-            line = line.rstrip("\r")
-            entry = None
-            if match := LOG_LINE.match(line):
-                try:
-                    when = datetime.fromisoformat(f"{match['date']}T{match['time']}")
-                    entry = LogEntry(when.replace(tzinfo=zone), match["author"], match["text"],
-                                     heading_line + index + 1)
-                except ValueError:
-                    pass
-            items.append((heading_line + index + 1, line, entry))
+            text = text.rstrip("\r")
+            match = LOG_LINE.match(text)
+            line = first_line + index
+            items.append((line, text, _log_entry(match, zone, line) if match else None))
         return tuple(items)
 
     @property
@@ -420,6 +437,11 @@ def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:
 
 def load_vault(root: Path | str) -> Vault:
     """Load the vault at `root`. Raises VaultError only when its settings file is unusable."""
+    with paused_gc():
+        return _load_vault(root)
+
+
+def _load_vault(root: Path | str) -> Vault:
     root = Path(root).resolve()
     settings, problems = load_settings(root)
     tickets: list[Ticket] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, paused_gc
 from ..links import LinkIndex
 from ..model import Vault
 from . import front_matter, ids, kb, links, scripts, secrets, sops, team, tickets
@@ -29,8 +29,9 @@ RULES: tuple[Rule, ...] = (
 
 def run_checks(vault: Vault, today: date | None = None) -> list[Diagnostic]:
     """Every finding about the vault, sorted by path and line."""
-    context = CheckContext(vault, LinkIndex(vault), today or date.today())
-    found = list(vault.problems)
-    for rule in RULES:
-        found.extend(rule(context))
+    with paused_gc():
+        context = CheckContext(vault, LinkIndex(vault), today or date.today())
+        found = list(vault.problems)
+        for rule in RULES:
+            found.extend(rule(context))
     return sorted(set(found), key=lambda d: (d.path, d.line, d.code, d.message))

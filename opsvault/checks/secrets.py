@@ -25,9 +25,10 @@ SECRET_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
      re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bAIza[0-9A-Za-z_-]{35}")),
     ("JSON web token", ("eyj",),
      re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("password in a URL", ("@",),
+    ("password in a URL", ("://",),
      re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:([^/\s@]{3,})@", re.I)),
-    ("credential", ("pass", "pwd", "secret", "key", "token"), re.compile(
+    ("credential", ("pass", "pwd", "secret", "api_key", "api-key", "apikey", "access_key",
+                    "access-key", "accesskey", "token"), re.compile(
         r"(?i)\b(?:\w*_)?(?:password|passwd|pwd|passphrase|secret|api[_-]?key|access[_-]?key|"
         r"auth[_-]?token|token|client[_-]?secret)\b[\"']?\s*(?:[:=]|\bis\b)\s*"
         r"(?P<value>\"[^\"\n]{4,}\"|'[^'\n]{4,}'|[^\s\"'`,;)]{6,})")),

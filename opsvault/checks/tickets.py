@@ -16,13 +16,14 @@ LOG_FORMAT_EXAMPLE = "- 2026-11-24 10:32 · alice · Reset MFA token"
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     # Times after the end of `today` anywhere on earth are in the future.
     horizon = datetime.combine(context.today, time.max, timezone(timedelta(hours=-14)))
+    log_authors = frozenset((*context.vault.team.handles, *LOG_AUTHORS))
     for ticket in context.vault.tickets:
         if not ticket.source.has_front_matter:
             continue
         yield from _file_name(ticket)
         yield from _time_order(ticket, horizon)
         yield from _workflow(ticket, context)
-        yield from _log(ticket, context)
+        yield from _log(ticket, context, log_authors)
 
 
 def _file_name(ticket: Ticket) -> Iterator[Diagnostic]:
@@ -93,8 +94,8 @@ def _workflow(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
                         f"a '{status}' ticket needs: {', '.join(missing)}")
 
 
-def _log(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
-    allowed_authors = (*context.vault.team.handles, *LOG_AUTHORS)
+def _log(ticket: Ticket, context: CheckContext,
+         allowed_authors: frozenset[str]) -> Iterator[Diagnostic]:
     # Log times have minutes only: an entry in the minute the ticket was opened is not early.
     opened = ticket.opened.replace(second=0, microsecond=0) if ticket.opened else None
     for line, text, entry in ticket.log_items:
@@ -106,7 +107,7 @@ def _log(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
         if context.vault.team.present and entry.author not in allowed_authors:
             yield warning(ticket.path, line, "unknown-log-author",
                           f"Log author '{entry.author}' is not a team handle, 'requester' or "
-                          f"'system'{suggest(entry.author, allowed_authors)}")
+                          f"'system'{suggest(entry.author, sorted(allowed_authors))}")
         if opened is not None and entry.time < opened:
             yield warning(ticket.path, line, "log-before-opened",
                           f"Log entry at {entry.time:%Y-%m-%d %H:%M} is before the ticket was "
