@@ -1,0 +1,155 @@
+"""SLA clock arithmetic: how much of a priority's clock runs between two instants, and when a
+target falls due.
+
+A priority's clock (schema.CLOCKS) is either `24x7`, which counts every real minute, or
+`business`, which counts only the minutes inside business hours on business days that are not
+holidays, in the vault's time zone. Business windows are built per local day and compared in
+UTC, so a DST change moves the window with the wall clock and a night that is an hour shorter or
+longer changes nothing. Every function takes and returns aware date-times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .schema import Duration, Settings
+
+CLOCK_24X7 = "24x7"
+CLOCK_BUSINESS = "business"
+MINUTES_PER_DAY = 24 * 60
+# A calendar whose holidays cover every business day would make a deadline search run forever.
+_SEARCH_LIMIT_DAYS = 366 * 20
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Business hours, business days and holidays in one time zone."""
+
+    zone: ZoneInfo
+    days: frozenset[int]  # 0 = Monday
+    start: time
+    end: time
+    holidays: frozenset[date] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BusinessCalendar:
+        hours = settings.business_hours
+        return cls(settings.time_zone, hours.days, hours.start, hours.end, settings.holidays)
+
+    @property
+    def day_minutes(self) -> float:
+        """The length of a business day on the wall clock: what `1bd` means."""
+        start = datetime.combine(date.min, self.start)
+        end = datetime.combine(date.min, self.end)
+        return (end - start).total_seconds() / 60
+
+    def is_business_day(self, day: date) -> bool:
+        return day.weekday() in self.days and day not in self.holidays
+
+    def window(self, day: date) -> tuple[datetime, datetime]:
+        """The business hours of a local day, in UTC."""
+        start = datetime.combine(day, self.start, tzinfo=self.zone).astimezone(UTC)
+        end = datetime.combine(day, self.end, tzinfo=self.zone).astimezone(UTC)
+        return start, end
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+
+def _minutes(start: datetime, end: datetime) -> float:
+    # Aware subtraction ignores offsets when both sides share a tzinfo: compare in UTC.
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 60
+
+
+def business_minutes(start: datetime, end: datetime, calendar: BusinessCalendar) -> float:
+    """Business minutes between two instants (0 when `end` is not after `start`)."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        return 0.0
+    total = 0.0
+    day = calendar.local_date(start)
+    last = calendar.local_date(end)
+    while day <= last:
+        if calendar.is_business_day(day):
+            opens, closes = calendar.window(day)
+            overlap_start, overlap_end = max(opens, start), min(closes, end)
+            if overlap_end > overlap_start:
+                total += _minutes(overlap_start, overlap_end)
+        day += timedelta(days=1)
+    return total
+
+
+def clock_minutes(start: datetime, end: datetime, clock: str, calendar: BusinessCalendar) -> float:
+    """Minutes that `clock` runs between two instants (0 when `end` is not after `start`)."""
+    if clock == CLOCK_BUSINESS:
+        return business_minutes(start, end, calendar)
+    return max(0.0, _minutes(start, end))
+
+
+def add_business_minutes(start: datetime, minutes: float, calendar: BusinessCalendar) -> datetime:
+    """The earliest instant at which `minutes` business minutes have run since `start`."""
+    if minutes <= 0:
+        return start
+    moment = start.astimezone(UTC)
+    remaining = timedelta(minutes=minutes)
+    day = calendar.local_date(moment)
+    for _ in range(_SEARCH_LIMIT_DAYS):
+        if calendar.is_business_day(day):
+            opens, closes = calendar.window(day)
+            begin = max(opens, moment)
+            if closes >= begin:
+                if remaining <= closes - begin:
+                    return (begin + remaining).astimezone(start.tzinfo)
+                remaining -= closes - begin
+        day += timedelta(days=1)
+    raise ValueError("the business calendar has no business day in 20 years")
+
+
+def add_clock_minutes(start: datetime, minutes: float, clock: str,
+                      calendar: BusinessCalendar) -> datetime:
+    """The instant at which `clock` has run `minutes` since `start`."""
+    if clock == CLOCK_BUSINESS:
+        return add_business_minutes(start, minutes, calendar)
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+
+def end_of_business_day(start: datetime, calendar: BusinessCalendar) -> datetime:
+    """The end of the business day on which a clock started at `start` first runs.
+
+    Opened during business hours: that day's end. Opened before opening time on a business day:
+    that day's end. Opened after hours, on a weekend or a holiday: the next business day's end.
+    """
+    moment = start.astimezone(UTC)
+    day = calendar.local_date(moment)
+    for _ in range(_SEARCH_LIMIT_DAYS):
+        if calendar.is_business_day(day):
+            closes = calendar.window(day)[1]
+            if closes > moment:
+                return closes.astimezone(start.tzinfo)
+        day += timedelta(days=1)
+    raise ValueError("the business calendar has no business day in 20 years")
+
+
+def budget_minutes(duration: Duration, start: datetime, clock: str,
+                   calendar: BusinessCalendar) -> float:
+    """An SLA target as minutes of `clock` from `start`.
+
+    `15m`/`4h` are clock minutes; `Nbd` is N business-day lengths on the business clock and
+    N × 24 h on the 24×7 clock; `eod` is whatever the clock runs until the end of the business
+    day on which it starts.
+    """
+    if duration.end_of_business_day:
+        return clock_minutes(start, end_of_business_day(start, calendar), clock, calendar)
+    if duration.business_days:
+        per_day = calendar.day_minutes if clock == CLOCK_BUSINESS else MINUTES_PER_DAY
+        return duration.business_days * per_day
+    return float(duration.minutes)
+
+
+def deadline(start: datetime, duration: Duration, clock: str,
+             calendar: BusinessCalendar) -> datetime:
+    """When a target of `duration` on `clock`, started at `start`, falls due."""
+    return add_clock_minutes(start, budget_minutes(duration, start, clock, calendar), clock,
+                             calendar)
