@@ -357,10 +357,14 @@ class Team:
     present: bool = False
     key_lines: Mapping[str, int] = field(default_factory=dict)
 
-    def get(self, handle: str | None) -> Technician | None:
-        return next((t for t in self.technicians if t.handle == handle), None)
+    @cached_property
+    def by_handle(self) -> Mapping[str, Technician]:
+        return {t.handle: t for t in reversed(self.technicians)}  # the first entry wins
 
-    @property
+    def get(self, handle: str | None) -> Technician | None:
+        return self.by_handle.get(handle) if handle else None
+
+    @cached_property
     def handles(self) -> tuple[str, ...]:
         return tuple(t.handle for t in self.technicians)
 
