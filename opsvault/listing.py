@@ -1,0 +1,154 @@
+"""Tickets selected and laid out for the terminal: `opsvault ticket list` and `ticket board`."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .model import Ticket, Vault
+
+UNASSIGNED = "none"
+_AGE = re.compile(r"^\s*(\d+)\s*(m|h|d|w)\s*$")
+_AGE_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+              "w": timedelta(weeks=1)}
+BOARD_MIN_COLUMN = 18
+BOARD_GAP = " │ "
+
+
+def parse_age(text: str) -> timedelta:
+    """`90m`, `12h`, `3d`, `2w` → a timedelta; ValueError otherwise."""
+    match = _AGE.match(text.lower())
+    if match is None:
+        raise ValueError(f"'{text}' is not an age (examples: 90m, 12h, 3d, 2w)")
+    return int(match.group(1)) * _AGE_UNITS[match.group(2)]
+
+
+def format_age(age: timedelta) -> str:
+    minutes = max(0, int(age.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // (24 * 60)}d"
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets to show; empty tuples mean "any". Without statuses, active tickets only."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()  # UNASSIGNED ("none") matches tickets without one
+    older_than: timedelta | None = None
+    include_done: bool = False
+
+    def matches(self, ticket: Ticket, now: datetime) -> bool:
+        if self.statuses:
+            if ticket.status not in self.statuses:
+                return False
+        elif not self.include_done and not ticket.is_active:
+            return False
+        if self.priorities and ticket.priority not in self.priorities:
+            return False
+        if self.categories and ticket.category not in self.categories:
+            return False
+        if self.assignees and (ticket.assignee or UNASSIGNED) not in self.assignees:
+            return False
+        if self.older_than is not None:
+            opened = ticket.opened
+            if opened is None or now - opened < self.older_than:
+                return False
+        return True
+
+
+def select_tickets(vault: Vault, selection: TicketFilter, now: datetime) -> list[Ticket]:
+    """Matching tickets, most urgent priority first, then oldest first."""
+    order = {name: index for index, name in enumerate(vault.settings.priorities)}
+    chosen = [t for t in vault.tickets if selection.matches(t, now)]
+    return sorted(chosen, key=lambda t: (order.get(t.priority or "", len(order)),
+                                         t.opened.timestamp() if t.opened else 0, t.id or ""))
+
+
+def ticket_row(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    """One ticket as plain data (the JSON output of `ticket list`)."""
+    opened = ticket.opened
+    return {
+        "id": ticket.id, "title": ticket.title, "status": ticket.status,
+        "priority": ticket.priority, "category": ticket.category, "assignee": ticket.assignee,
+        "opened": opened.isoformat() if opened else None,
+        "age": format_age(now - opened) if opened else None,
+        "age_hours": round((now - opened).total_seconds() / 3600, 1) if opened else None,
+        "path": ticket.path,
+    }
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(0, width - 1)] + "…"
+
+
+def render_table(rows: Sequence[dict[str, Any]], width: int) -> str:
+    """Rows as aligned columns; the title gets what is left of `width`."""
+    columns = ("id", "priority", "status", "category", "assignee", "age")
+    headers = {"id": "ID", "priority": "PRI", "status": "STATUS", "category": "CATEGORY",
+               "assignee": "ASSIGNEE", "age": "AGE"}
+    cells = [{key: str(row.get(key) or "-") for key in columns} for row in rows]
+    widths = {key: max([len(headers[key]), *(len(c[key]) for c in cells)]) for key in columns}
+    title_width = max(10, width - sum(widths.values()) - 2 * len(columns))
+    lines = ["  ".join(headers[key].ljust(widths[key]) for key in columns) + "  TITLE"]
+    for cell, row in zip(cells, rows, strict=True):
+        line = "  ".join(cell[key].ljust(widths[key]) for key in columns)
+        lines.append(line + "  " + _fit(str(row.get("title") or ""), title_width))
+    return "\n".join(lines)
+
+
+def board_columns(vault: Vault, tickets: Iterable[Ticket]) -> list[tuple[str, list[Ticket]]]:
+    """(status, tickets) for every active status in workflow order."""
+    active = [s for s in vault.settings.statuses if vault.settings.is_active(s)]
+    grouped: dict[str, list[Ticket]] = {status: [] for status in active}
+    for ticket in tickets:
+        if ticket.status in grouped:
+            grouped[ticket.status].append(ticket)
+    return list(grouped.items())
+
+
+def _card(ticket: Ticket, width: int, now: datetime) -> list[str]:
+    opened = ticket.opened
+    lines = [_fit(f"{ticket.id} {ticket.priority or '?'}", width)]
+    lines += textwrap.wrap(ticket.title, width, max_lines=2, placeholder="…") or [""]
+    details = f"@{ticket.assignee or UNASSIGNED}"
+    if opened is not None:
+        details += f" · {format_age(now - opened)}"
+    lines.append(_fit(details, width))
+    return lines
+
+
+def render_board(columns: Sequence[tuple[str, Sequence[Ticket]]], width: int,
+                 now: datetime) -> str:
+    """Kanban columns side by side, in bands of as many columns as fit in `width`."""
+    fitting = max(1, (width + len(BOARD_GAP)) // (BOARD_MIN_COLUMN + len(BOARD_GAP)))
+    band_count = max(1, -(-len(columns) // fitting))
+    per_band = max(1, -(-len(columns) // band_count))  # balanced: 6 columns → 3 + 3, not 5 + 1
+    bands = [columns[i:i + per_band] for i in range(0, len(columns), per_band)] or [[]]
+    output: list[str] = []
+    for band in bands:
+        column_width = max(BOARD_MIN_COLUMN,
+                           (width - len(BOARD_GAP) * (len(band) - 1)) // max(1, len(band)))
+        stacks: list[list[str]] = []
+        for status, tickets in band:
+            stack = [_fit(f"{status.upper()} ({len(tickets)})", column_width),
+                     "─" * column_width]
+            for ticket in tickets:
+                stack += [*_card(ticket, column_width, now), ""]
+            stacks.append(stack)
+        height = max(len(stack) for stack in stacks) if stacks else 0
+        for row in range(height):
+            cells = [(stack[row] if row < len(stack) else "").ljust(column_width)
+                     for stack in stacks]
+            output.append(BOARD_GAP.join(cells).rstrip())
+        output.append("")
+    return "\n".join(output).rstrip("\n")
