@@ -1,0 +1,208 @@
+"""Tickets from Prometheus Alertmanager webhooks (`opsvault intake alert FILE.json`).
+
+One ticket per alert group: the payload's `groupKey` is kept in the ticket's `alert_group`.
+A group that fires while its ticket is open adds a Log line instead of a second ticket; a
+resolved notification is logged on the group's ticket (the technician confirms and resolves).
+Priority comes from the severity label through the `intake.alert_severity` setting.
+
+The payload (version 4): {"version": "4", "groupKey": …, "status": "firing"|"resolved",
+"receiver": …, "groupLabels": {…}, "commonLabels": {…}, "commonAnnotations": {…},
+"externalURL": …, "alerts": [{"status", "labels", "annotations", "startsAt", "endsAt",
+"generatorURL", "fingerprint"}, …]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..model import Ticket, Vault, as_text
+from ..schema import Settings
+from ..workflow import Change, NewDocument, log_line, new_ticket
+from . import IntakeError, guess_category, markdown_safe, title_safe
+
+STATUSES = ("firing", "resolved")
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """The parts of one webhook payload opsvault uses."""
+
+    group_key: str
+    status: str  # firing | resolved
+    receiver: str
+    alerts: tuple[Mapping[str, Any], ...]
+    common_labels: Mapping[str, str]
+    common_annotations: Mapping[str, str]
+
+    def label(self, name: str) -> str | None:
+        """A label common to the group, else the first alert's."""
+        value = self.common_labels.get(name)
+        if value is None and self.alerts:
+            value = self.alerts[0].get("labels", {}).get(name)
+        return str(value) if value is not None else None
+
+    def annotation(self, name: str) -> str | None:
+        value = self.common_annotations.get(name)
+        if value is None and self.alerts:
+            value = self.alerts[0].get("annotations", {}).get(name)
+        return str(value) if value is not None else None
+
+    def started(self) -> datetime | None:
+        times = [t for alert in self.alerts if (t := parse_time(alert.get("startsAt")))]
+        return min(times) if times else None
+
+
+@dataclass(frozen=True)
+class AlertIntake:
+    """A new ticket, or a Log line for the group's ticket, or nothing to do (`message` says)."""
+
+    new: NewDocument | None
+    ticket: Ticket | None
+    change: Change | None
+    message: str
+
+
+def parse_time(value: object) -> datetime | None:
+    """Alertmanager's RFC 3339 times (nanoseconds, `Z`); None for missing or the zero time."""
+    if not isinstance(value, str) or value.startswith("0001-"):
+        return None
+    try:
+        parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", value.strip()))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def parse_payload(data: bytes) -> AlertGroup:
+    """Read a webhook payload; IntakeError naming every missing or malformed field."""
+    try:
+        payload = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IntakeError(f"not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise IntakeError("expected an Alertmanager webhook payload (a JSON object)")
+    problems: list[str] = []
+    group_key = payload.get("groupKey")
+    if not isinstance(group_key, str) or not group_key.strip():
+        problems.append("'groupKey' is missing")
+    status = payload.get("status")
+    if status not in STATUSES:
+        problems.append(f"'status' must be firing or resolved, not {status!r}")
+    alerts = payload.get("alerts")
+    if not isinstance(alerts, list) or not alerts:
+        problems.append("'alerts' is missing or empty")
+        alerts = []
+    for index, alert in enumerate(alerts):
+        if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
+            problems.append(f"alerts[{index}] has no 'labels'")
+        elif alert.get("status") not in STATUSES:
+            problems.append(f"alerts[{index}] 'status' must be firing or resolved")
+    for key in ("commonLabels", "commonAnnotations"):
+        if key in payload and not isinstance(payload[key], dict):
+            problems.append(f"'{key}' must be an object")
+    if problems:
+        raise IntakeError("not a usable Alertmanager payload: " + "; ".join(problems))
+    return AlertGroup(
+        group_key=str(group_key), status=str(status), receiver=str(payload.get("receiver", "")),
+        alerts=tuple(alerts),
+        common_labels={str(k): str(v) for k, v in (payload.get("commonLabels") or {}).items()},
+        common_annotations={str(k): str(v)
+                            for k, v in (payload.get("commonAnnotations") or {}).items()},
+    )
+
+
+def _tickets_of_group(vault: Vault, group_key: str) -> list[Ticket]:
+    """The group's tickets, newest first."""
+    found = [t for t in vault.tickets if as_text(t.meta.get("alert_group")) == group_key]
+    return sorted(found, key=lambda t: t.opened.timestamp() if t.opened else 0, reverse=True)
+
+
+def _alert_lines(alerts: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = []
+    for alert in alerts:
+        labels = alert.get("labels", {})
+        described = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
+        summary = alert.get("annotations", {}).get("summary")
+        since = parse_time(alert.get("startsAt"))
+        line = f"- {alert.get('status', '?')}: {described}"
+        line += f" — {summary}" if summary else ""
+        line += f" (since {since.isoformat()})" if since else ""
+        lines.append(markdown_safe(line))
+    return lines
+
+
+def _summary_of(group: AlertGroup) -> str:
+    firing = [a for a in group.alerts if a.get("status") == "firing"]
+    names = sorted({str(a.get("labels", {}).get("instance") or a.get("labels", {})
+                        .get("alertname") or "?") for a in group.alerts})
+    return f"{len(firing)} of {len(group.alerts)} alert(s) firing ({', '.join(names)})"
+
+
+def take_alert(vault: Vault, template: str, data: bytes, now: datetime) -> AlertIntake:
+    """Open, update or log the ticket of the payload's alert group."""
+    settings = vault.settings
+    group = parse_payload(data)
+    tickets = _tickets_of_group(vault, group.group_key)
+    open_ticket = next((t for t in tickets if t.is_active), None)
+    name = group.label("alertname") or "Alert"
+
+    if group.status == "resolved":
+        target = open_ticket or (tickets[0] if tickets else None)
+        if target is None:
+            return AlertIntake(None, None, None, f"no ticket for alert group {group.group_key}; "
+                                                 "nothing to do")
+        text = f"Alertmanager reports {name} resolved: {_summary_of(group)}."
+        if target.is_active:
+            text += " Check and resolve the ticket."
+        return _logged(settings, target, now, text, "alert resolved")
+
+    if open_ticket is not None:
+        text = f"Alert {name} firing again: {_summary_of(group)}."
+        return _logged(settings, open_ticket, now, text, "alert fired again")
+
+    severity = (group.label("severity") or "").lower()
+    priority = settings.alert_severity.get(severity)
+    guessed = []
+    if priority is None:
+        priority, guessed = settings.intake_default_priority, ["priority"]
+    summary = group.annotation("summary") or ""
+    description_text = group.annotation("description") or ""
+    category, category_reason = guess_category(settings, f"{name} {summary}", description_text)
+    guessed.insert(0, "category")
+    title = title_safe(f"{name}: {summary}" if summary else name)
+    started = group.started()
+    opened = started if started and started <= now else now
+    description = "\n\n".join(part for part in (
+        f"Alertmanager ({markdown_safe(group.receiver) or 'webhook'}) reports "
+        f"{_summary_of(group)}.",
+        markdown_safe(description_text),
+        "\n".join(_alert_lines(group.alerts)),
+    ) if part)
+    how = f"severity {severity or 'missing'} → {priority}" + \
+        (" (default)" if "priority" in guessed else "")
+    fields: dict[str, Any] = {"channel": "alert", "alert_group": group.group_key,
+                              "guessed": guessed}
+    if tickets:
+        fields["repeat_of"] = f"[[{tickets[0].id}]]"
+    document = new_ticket(
+        vault, template, title=title, priority=priority, category=category, opened=opened,
+        description=description, fields=fields,
+        log=("system", f"Opened from an Alertmanager alert; {how}; category {category} "
+                       f"({category_reason}): check it."),
+    )
+    return AlertIntake(document, None, None, f"opened {document.id}")
+
+
+def _logged(settings: Settings, ticket: Ticket, now: datetime, text: str,
+             summary: str) -> AlertIntake:
+    opened = ticket.opened
+    when = max(now, opened) if opened else now
+    change = Change(ticket.id or ticket.name, ticket.path, summary,
+                    log_line=log_line(settings, when, "system", text))
+    return AlertIntake(None, ticket, change, f"{summary}: logged on {ticket.id}")
