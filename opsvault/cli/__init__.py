@@ -7,6 +7,9 @@ import click
 from .. import __version__
 from .check import check_command
 from .init import init_command
+from .intake import intake_group
+from .kb import kb_group, sop_group
+from .ticket import ticket_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,3 +25,7 @@ def main() -> None:
 
 main.add_command(check_command)
 main.add_command(init_command)
+main.add_command(ticket_group)
+main.add_command(intake_group)
+main.add_command(kb_group)
+main.add_command(sop_group)

@@ -1,0 +1,470 @@
+"""`opsvault ticket …`: the ticket workflow from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .. import workflow
+from ..assignment import suggest_assignees
+from ..listing import (
+    TicketFilter,
+    board_columns,
+    parse_age,
+    render_board,
+    render_table,
+    select_tickets,
+    ticket_row,
+)
+from ..note_templates import load_template
+from ..schema import CONFIRMATION_EXCEPTIONS, Settings
+from .common import open_vault, vault_option
+from .updates import (
+    DATETIME,
+    refusals,
+    start,
+    stdin_is_terminal,
+    update_options,
+    usage_error,
+    with_exit_codes,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@click.group("ticket")
+def ticket_group() -> None:
+    """Open, assign, work on, resolve and close tickets.
+
+    Every command changes only the front-matter keys it must and appends one line to the
+    ticket's Log; the rest of the file stays byte for byte. Statuses, transitions and the
+    closing rules come from vault/opsvault.yml. With --commit (or the setting
+    workflow.commit_each_update) each update is one git commit holding only that ticket.
+
+    \b
+    A day's work:
+      opsvault ticket new "Printer offline" --priority P3 --category printing
+      opsvault ticket assign T-20261124-k3f9 --suggest
+      opsvault ticket status T-20261124-k3f9 in-progress
+      opsvault ticket log T-20261124-k3f9 "Power-cycled; jam sensor dirty"
+      opsvault ticket resolve T-20261124-k3f9 --resolution "Cleaned the sensor" \\
+          --root-cause "Paper dust"
+      opsvault ticket close T-20261124-k3f9 --confirmation not-required
+    """
+
+
+def _priority(settings: Settings, value: str) -> str:
+    normalised = settings.normalise_priority(value)
+    if normalised is None:
+        usage_error(f"'{value}' is not a priority; use one of: "
+                    + ", ".join(f"{p.name} ({p.label})" for p in settings.priorities.values()))
+    return normalised
+
+
+def _category(settings: Settings, value: str) -> str:
+    normalised = settings.normalise_category(value)
+    if normalised is None:
+        usage_error(f"'{value}' is not a category; use one of: {', '.join(settings.categories)}")
+    return normalised
+
+
+@ticket_group.command("new")
+@click.argument("title", required=False)
+@click.option("--priority", "-p", help="P1..P4 (or critical, high, medium, low).")
+@click.option("--category", "-c", help="access, hardware, network, software, printing, request.")
+@click.option("--description", "-d", help="The problem in the requester's words.")
+@click.option("--channel", help="email, phone, walk-in, portal, chat, alert, technician.")
+@click.option("--requester", "requester_name", help="Requester's name.")
+@click.option("--email", "requester_email", help="Requester's email.")
+@click.option("--phone", "requester_phone", help="Requester's phone.")
+@click.option("--department", "requester_department", help="Requester's department.")
+@click.option("--device", help="Device name or asset tag.")
+@click.option("--location", help="Where the problem is.")
+@click.option("--assignee", help="A handle from vault/team.yml.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--opened", type=DATETIME, help="When it was reported (default: now).")
+@update_options
+@with_exit_codes
+def new_command(title: str | None, priority: str | None, category: str | None,
+                description: str | None, channel: str | None, requester_name: str | None,
+                requester_email: str | None, requester_phone: str | None,
+                requester_department: str | None, device: str | None, location: str | None,
+                assignee: str | None, tags: tuple[str, ...], opened: datetime | None,
+                vault_dir: Path, actor_handle: str | None, commit: bool | None,
+                at: datetime | None) -> None:
+    """Open a ticket from vault/templates/ticket.md.
+
+    The id (T-<date>-<4 random characters>) cannot collide with one made at the same
+    moment on another clone or branch. On a terminal, a missing title, priority,
+    category or description is asked for; otherwise give them as options.
+
+    \b
+    Examples:
+      opsvault ticket new "VPN drops every 10 minutes" -p high -c network \\
+          --requester "Priya Shah" --email priya@example.org --channel email
+      opsvault ticket new        # on a terminal: asks for what is missing
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    settings = session.vault.settings
+    interactive = stdin_is_terminal()
+    if interactive:
+        title = title or click.prompt("Title")
+        priority = priority or click.prompt("Priority", default=settings.intake_default_priority)
+        category = category or click.prompt(
+            f"Category ({', '.join(settings.categories)})",
+            default=settings.intake_default_category)
+        if description is None:
+            description = click.prompt("Description", default="", show_default=False)
+    missing = [name for name, value in (("TITLE", title), ("--priority", priority),
+                                        ("--category", category)) if not value]
+    if missing:
+        usage_error(f"missing {', '.join(missing)} (prompts need a terminal)")
+    assert title and priority and category
+    if channel and channel not in settings.channels:
+        usage_error(f"'{channel}' is not a channel; use one of: {', '.join(settings.channels)}")
+    team = session.vault.team
+    if assignee and team.present and team.get(assignee) is None:
+        usage_error(f"'{assignee}' is not in vault/team.yml")
+    requester = {"name": requester_name, "email": requester_email, "phone": requester_phone,
+                 "department": requester_department}
+    fields = {"channel": channel, "requester": {k: v for k, v in requester.items() if v},
+              "device": {"name": device} if device else None, "location": location,
+              "assignee": assignee, "tags": list(tags)}
+    with refusals():
+        document = workflow.new_ticket(
+            session.vault, load_template(session.vault.root, "ticket"), title=title,
+            priority=_priority(settings, priority), category=_category(settings, category),
+            opened=_aware(opened, settings) or session.now, fields=fields,
+            description=description)
+        session.save_new(document)
+
+
+def _aware(value: datetime | None, settings: Settings) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=settings.time_zone)
+
+
+@ticket_group.command("assign")
+@click.argument("ticket_ref", metavar="ID")
+@click.argument("handle", required=False)
+@click.option("--suggest", is_flag=True,
+              help="Rank the team by skill, workload and level; assign the best.")
+@click.option("--dry-run", is_flag=True, help="With --suggest: show the ranking only.")
+@update_options
+@with_exit_codes
+def assign_command(ticket_ref: str, handle: str | None, suggest: bool, dry_run: bool,
+                   vault_dir: Path, actor_handle: str | None, commit: bool | None,
+                   at: datetime | None) -> None:
+    """Assign a ticket to HANDLE, or to the best suggestion with --suggest.
+
+    --suggest ranks active technicians by category skill, open tickets against their
+    capacity, and level against the priority (P1 → senior), and prints why.
+
+    \b
+    Examples:
+      opsvault ticket assign T-20261124-k3f9 bob
+      opsvault ticket assign T-20261124-k3f9 --suggest --dry-run
+
+    """
+    if bool(handle) == suggest:
+        usage_error("give either HANDLE or --suggest")
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        why = None
+        if suggest:
+            ranking = suggest_assignees(session.vault, ticket)
+            if not ranking:
+                raise workflow.WorkflowError("no active technician in vault/team.yml to suggest")
+            for place, suggestion in enumerate(ranking, 1):
+                click.echo(f"{place}. {suggestion.handle:<12} {suggestion.score:5.2f}  "
+                           f"{suggestion.why}")
+            if dry_run:
+                return
+            handle, why = ranking[0].handle, f"suggested: {ranking[0].why}"
+        assert handle is not None
+        change = workflow.assign(session.vault, ticket, handle, session.actor.handle,
+                                 session.now, why)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("status")
+@click.argument("ticket_ref", metavar="ID")
+@click.argument("status")
+@click.option("--note", help="Why, or what was done (appended to the Log line).")
+@update_options
+@with_exit_codes
+def status_command(ticket_ref: str, status: str, note: str | None, vault_dir: Path,
+                   actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Move a ticket to STATUS; an illegal move is refused with the allowed ones.
+
+    \b
+    Examples:
+      opsvault ticket status T-20261124-k3f9 in-progress
+      opsvault ticket status T-20261124-k3f9 waiting-on-user --note "Asked for a photo"
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.change_status(session.vault.settings, ticket, status,
+                                        session.actor.handle, session.now, note)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("log")
+@click.argument("ticket_ref", metavar="ID")
+@click.argument("text", nargs=-1, required=True)
+@update_options
+@with_exit_codes
+def log_command(ticket_ref: str, text: tuple[str, ...], vault_dir: Path,
+                actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Append an action to the ticket's Log ("document every action").
+
+    \b
+    Examples:
+      opsvault ticket log T-20261124-k3f9 "Replaced the toner; test page OK"
+      opsvault ticket log T-20261124-k3f9 --as requester "Still jams on tray 2"
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.add_log(session.vault.settings, ticket, " ".join(text),
+                                  session.actor.handle, session.now)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("escalate")
+@click.argument("ticket_ref", metavar="ID")
+@click.option("--to", "to", required=True, help="Who takes over: a handle, team or vendor.")
+@click.option("--reason", required=True, help="Why, with the context they need.")
+@update_options
+@with_exit_codes
+def escalate_command(ticket_ref: str, to: str, reason: str, vault_dir: Path,
+                     actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Escalate a ticket: status escalated, escalated_to set, the reason logged.
+
+    \b
+    Example:
+      opsvault ticket escalate T-20261124-k3f9 --to alice --reason "Needs firewall access"
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.escalate(session.vault.settings, ticket, to, reason,
+                                   session.actor.handle, session.now)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("resolve")
+@click.argument("ticket_ref", metavar="ID")
+@click.option("--resolution", required=True, help="What fixed it.")
+@click.option("--root-cause", help="Why it happened (or 'unknown').")
+@click.option("--automation", help="The script under scripts/ that fixed it, if any.")
+@click.option("--awaiting-confirmation", is_flag=True,
+              help="Fix applied, user asked to confirm: status awaiting-confirmation.")
+@update_options
+@with_exit_codes
+def resolve_command(ticket_ref: str, resolution: str, root_cause: str | None,
+                    automation: str | None, awaiting_confirmation: bool, vault_dir: Path,
+                    actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Record the fix and resolve the ticket (or await the user's confirmation).
+
+    \b
+    Examples:
+      opsvault ticket resolve T-20261124-k3f9 --resolution "Lowered the MTU to 1400" \\
+          --root-cause "MTU mismatch after an ISP change"
+      opsvault ticket resolve T-20261124-k3f9 --resolution "New profile" --awaiting-confirmation
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.resolve(session.vault, ticket, resolution, session.actor.handle,
+                                  session.now, root_cause, automation, awaiting_confirmation)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("confirm")
+@click.argument("ticket_ref", metavar="ID")
+@click.option("--confirmation", type=click.Choice(CONFIRMATION_EXCEPTIONS),
+              help="Instead of the user's confirmation: why there is none.")
+@click.option("--note", help="How the user confirmed, or why they could not.")
+@update_options
+@with_exit_codes
+def confirm_command(ticket_ref: str, confirmation: str | None, note: str | None,
+                    vault_dir: Path, actor_handle: str | None, commit: bool | None,
+                    at: datetime | None) -> None:
+    """Record that the user confirmed the fix (sets user_confirmed; resolves the ticket).
+
+    \b
+    Examples:
+      opsvault ticket confirm T-20261124-k3f9 --note "Phoned; works all morning"
+      opsvault ticket confirm T-20261124-k3f9 --confirmation unreachable
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.confirm(session.vault.settings, ticket, session.actor.handle,
+                                  session.now, confirmation, note)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("close")
+@click.argument("ticket_ref", metavar="ID")
+@click.option("--resolution", help="Set the resolution now, if missing.")
+@click.option("--root-cause", help="Set the root cause now (or 'unknown').")
+@click.option("--confirmation", type=click.Choice(CONFIRMATION_EXCEPTIONS),
+              help="Close without the user's confirmation, and why.")
+@click.option("--note", help="Appended to the Log line.")
+@update_options
+@with_exit_codes
+def close_command(ticket_ref: str, resolution: str | None, root_cause: str | None,
+                  confirmation: str | None, note: str | None, vault_dir: Path,
+                  actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Close a resolved ticket once documentation is complete.
+
+    The closing rules: resolution, root_cause (or 'unknown'), and user_confirmed unless
+    confirmation says not-required or unreachable. When something is missing, nothing
+    is written and the message lists it.
+
+    \b
+    Example:
+      opsvault ticket close T-20261124-k3f9 --root-cause unknown
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.close(session.vault.settings, ticket, session.actor.handle,
+                                session.now, resolution, root_cause, confirmation, note)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("reopen")
+@click.argument("ticket_ref", metavar="ID")
+@click.option("--reason", required=True, help="Why: what came back.")
+@update_options
+@with_exit_codes
+def reopen_command(ticket_ref: str, reason: str, vault_dir: Path, actor_handle: str | None,
+                   commit: bool | None, at: datetime | None) -> None:
+    """Reopen a resolved or closed ticket (a repeat issue); closure times are removed.
+
+    \b
+    Example:
+      opsvault ticket reopen T-20261124-k3f9 --reason "Prompts came back after the update"
+
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.reopen(session.vault.settings, ticket, reason, session.actor.handle,
+                                 session.now)
+        session.save_change(ticket, change)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _selection(settings: Settings, statuses: tuple[str, ...], priorities: tuple[str, ...],
+               categories: tuple[str, ...], assignees: tuple[str, ...], older_than: str | None,
+               include_done: bool) -> TicketFilter:
+    for status in statuses:
+        if status not in settings.transitions:
+            usage_error(f"'{status}' is not a status; use one of: {', '.join(settings.statuses)}")
+    age = None
+    if older_than:
+        try:
+            age = parse_age(older_than)
+        except ValueError as exc:
+            usage_error(str(exc))
+    return TicketFilter(
+        statuses=statuses, priorities=tuple(_priority(settings, p) for p in priorities),
+        categories=tuple(_category(settings, c) for c in categories), assignees=assignees,
+        older_than=age, include_done=include_done)
+
+
+def _now(settings: Settings, as_of: datetime | None) -> datetime:
+    return _aware(as_of, settings) or datetime.now(settings.time_zone)
+
+
+def filter_options(function: F) -> F:
+    for option in reversed([
+        click.option("--priority", "priorities", multiple=True, help="Only this priority."),
+        click.option("--category", "categories", multiple=True, help="Only this category."),
+        click.option("--assignee", "assignees", multiple=True,
+                     help="Only this assignee ('none': unassigned)."),
+        click.option("--older-than", help="Only tickets opened longer ago (90m, 12h, 3d, 2w)."),
+        click.option("--as-of", type=DATETIME, help="Judge ages as of this time (default: now)."),
+    ]):
+        function = option(function)
+    return function
+
+
+@ticket_group.command("list")
+@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).")
+@click.option("--all", "include_done", is_flag=True, help="Include resolved and closed tickets.")
+@filter_options
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+              default="table", show_default=True)
+@vault_option
+def list_command(statuses: tuple[str, ...], include_done: bool, priorities: tuple[str, ...],
+                 categories: tuple[str, ...], assignees: tuple[str, ...],
+                 older_than: str | None, as_of: datetime | None, output_format: str,
+                 vault_dir: Path) -> None:
+    """List tickets, most urgent first; by default the active ones.
+
+    \b
+    Examples:
+      opsvault ticket list --assignee bob --priority P1 --priority P2
+      opsvault ticket list --older-than 3d --format json
+      opsvault ticket list --status closed --category network
+
+    \b
+    Exit codes: 0 done, 2 usage error.
+    """
+    vault = open_vault(vault_dir)
+    selection = _selection(vault.settings, statuses, priorities, categories, assignees,
+                           older_than, include_done)
+    now = _now(vault.settings, as_of)
+    rows = [ticket_row(t, now) for t in select_tickets(vault, selection, now)]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_table(rows, shutil.get_terminal_size((100, 24)).columns))
+
+
+@ticket_group.command("board")
+@filter_options
+@click.option("--width", type=click.IntRange(20), help="Columns to fit (default: terminal).")
+@vault_option
+def board_command(priorities: tuple[str, ...], categories: tuple[str, ...],
+                  assignees: tuple[str, ...], older_than: str | None, as_of: datetime | None,
+                  width: int | None, vault_dir: Path) -> None:
+    """Show open tickets as a kanban board: one column per active status.
+
+    \b
+    Examples:
+      opsvault ticket board
+      opsvault ticket board --assignee alice --width 100
+
+    \b
+    Exit codes: 0 done, 2 usage error.
+    """
+    vault = open_vault(vault_dir)
+    selection = _selection(vault.settings, (), priorities, categories, assignees, older_than,
+                           False)
+    now = _now(vault.settings, as_of)
+    tickets = select_tickets(vault, selection, now)
+    click.echo(render_board(board_columns(vault, tickets),
+                            width or shutil.get_terminal_size((100, 24)).columns, now))
