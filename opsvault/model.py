@@ -33,7 +33,7 @@ VAULT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, SCRIPTS_DIR, PAGES_DIR)
 LOG_HEADING = re.compile(r"^##[ \t]+Log[ \t]*\r?$", re.MULTILINE)
 LOG_LINE = re.compile(
     r"^[-*][ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2})[ \t]+·[ \t]+"
-    r"(?P<author>[^\s·]+)[ \t]+·[ \t]+(?P<text>.*?)\r?$"
+    r"(?P<author>[^\s·]+)[ \t]+·[ \t]+(?P<text>[^\r\n]*)\r?$"
 )
 LOG_LINES = re.compile(LOG_LINE.pattern, re.MULTILINE)
 LIST_ITEM_START = re.compile(r"^[-*] ", re.MULTILINE)

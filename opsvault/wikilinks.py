@@ -14,9 +14,11 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+# `[[target#heading|alias]]`; a `!` just before makes it an embed. Starting with the literal
+# `[[` and using no lazy repeats lets the regex engine skip through text quickly.
 WIKILINK = re.compile(
-    r"(?P<embed>!?)\[\[(?P<target>[^\[\]\n|#]*?)(?:#(?P<heading>[^\[\]\n|]*?))?"
-    r"(?:\\?\|(?P<alias>[^\[\]\n]*?))?\]\]"
+    r"\[\[(?P<target>[^\[\]\n|#]*)(?:#(?P<heading>[^\[\]\n|]*))?"
+    r"(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
 )
 
 
@@ -44,13 +46,13 @@ class WikiLink:
         return ("!" if self.embed else "") + f"[[{text}]]"
 
 
-def _link_from_match(match: re.Match[str], line: int) -> WikiLink:
-    embed, target, heading, alias = match.groups()
-    target = target.strip()
-    if target.endswith("\\"):  # `[[a\|b]]` inside a table cell
-        target = target[:-1].rstrip()
-    return WikiLink(target, heading.strip() if heading is not None else None,
-                    alias.strip() if alias is not None else None, bool(embed), line)
+def _link_from_match(match: re.Match[str], line: int, embed: bool) -> WikiLink:
+    target, heading, alias = match.groups()
+    # In a table cell the alias pipe is escaped, `[[a\|b]]`: drop the backslash.
+    if heading is not None:
+        heading = heading.rstrip("\\").strip()
+    target = target.rstrip("\\").strip() if heading is None else target.strip()
+    return WikiLink(target, heading, alias.strip() if alias is not None else None, embed, line)
 
 
 def wikilink_plugin(md: MarkdownIt) -> None:
@@ -59,18 +61,17 @@ def wikilink_plugin(md: MarkdownIt) -> None:
     def rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
         src = state.src
-        if src[start] == "!":
-            if not src.startswith("![[", start):
-                return False
-        elif not src.startswith("[[", start):
+        embed = src.startswith("![[", start)
+        if not embed and not src.startswith("[[", start):
             return False
-        match = WIKILINK.match(src, start)
+        match = WIKILINK.match(src, start + embed)
         if match is None:
             return False
         if not silent:
             token = state.push("wikilink", "", 0)
-            token.meta = {"link": _link_from_match(match, src.count("\n", 0, start) + 1)}
-            token.content = match.group(0)
+            line = src.count("\n", 0, start) + 1
+            token.meta = {"link": _link_from_match(match, line, embed)}
+            token.content = src[start:match.end()]
         state.pos = match.end()
         return True
 
@@ -92,9 +93,10 @@ def find_wikilinks(text: str, first_line: int = 1) -> list[WikiLink]:
         links = []
         line, counted_to = first_line, 0
         for match in WIKILINK.finditer(text):
-            line += text.count("\n", counted_to, match.start())
-            counted_to = match.start()
-            links.append(_link_from_match(match, line))
+            start = match.start()
+            line += text.count("\n", counted_to, start)
+            counted_to = start
+            links.append(_link_from_match(match, line, start > 0 and text[start - 1] == "!"))
         return links
     links = []
     for block in parser().parse(text):
