@@ -7,6 +7,7 @@ that `opsvault init` writes, so the documentation of a setting cannot drift from
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import secrets
@@ -561,9 +562,8 @@ class _SettingsBuilder:
                 return default
             value = value[part]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            names = expected.__name__ if isinstance(expected, type) else " or ".join(
-                t.__name__ for t in expected)
-            self.fail(key, f"expected {_TYPE_WORDS.get(names, names)}, got {value!r}")
+            first = expected if isinstance(expected, type) else expected[0]
+            self.fail(key, f"expected {_TYPE_WORDS.get(first, first.__name__)}, got {value!r}")
             return default
         return value
 
@@ -776,8 +776,8 @@ class _SettingsBuilder:
             return IdFormat(default)
 
 
-_TYPE_WORDS = {"Mapping": "a mapping", "list": "a list", "str": "text", "int": "a whole number",
-               "bool": "true or false", "str or int": "text"}
+_TYPE_WORDS: Mapping[type, str] = {Mapping: "a mapping", list: "a list", str: "text",
+                                   int: "a whole number", bool: "true or false"}
 
 
 def _load_defaults() -> tuple[Mapping[str, Any], Settings]:
@@ -790,4 +790,4 @@ def _load_defaults() -> tuple[Mapping[str, Any], Settings]:
 
 
 _DEFAULT_DATA, _DEFAULTS = _load_defaults()
-_DEFAULTS = Settings(**{**_DEFAULTS.__dict__, "source_path": None})
+_DEFAULTS = dataclasses.replace(_DEFAULTS, source_path=None)
