@@ -445,44 +445,43 @@ def load_vault(root: Path | str) -> Vault:
         return _load_vault(root)
 
 
+def classify(rel_path: str) -> str:
+    """What a vault file is: ticket, kb, sop, page, attachment, or '' (not vault content).
+
+    Templates hold placeholders, not documents; the settings and team files in vault/ are
+    read on their own. Any other non-Markdown file (images, PDFs) can be linked to.
+    """
+    folder = rel_path.split("/", 1)[0]
+    if rel_path.startswith(TEMPLATES_DIR + "/"):
+        return ""
+    if rel_path.startswith(ATTACHMENTS_DIR + "/"):
+        return "attachment"
+    top_level_in_pages = folder == PAGES_DIR and rel_path.count("/") == 1
+    if not rel_path.endswith(".md"):
+        return "" if top_level_in_pages else "attachment"
+    if folder == PAGES_DIR:
+        return "page" if top_level_in_pages else ""
+    return {TICKETS_DIR: "ticket", KB_DIR: "kb", SOPS_DIR: "sop"}.get(folder, "")
+
+
 def _load_vault(root: Path | str) -> Vault:
     root = Path(root).resolve()
     settings, problems = load_settings(root)
-    tickets: list[Ticket] = []
-    kb: list[KBEntry] = []
-    sops: list[SOP] = []
-    pages: list[Page] = []
-    scripts: list[Script] = []
+    documents: dict[str, list[Any]] = {"ticket": [], "kb": [], "sop": [], "page": []}
     attachments: list[str] = []
-
-    def markdown(rel_path: str) -> SourceFile | None:
-        source, found = read_source(root, rel_path)
-        problems.extend(found)
-        return source
-
+    make = {"ticket": lambda source: Ticket(source, settings=settings), "kb": KBEntry,
+            "sop": SOP, "page": Page}
     for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR):
         for rel_path in _walk(root, folder):
-            if rel_path.startswith((ATTACHMENTS_DIR + "/", TEMPLATES_DIR + "/")):
-                if not rel_path.startswith(TEMPLATES_DIR + "/"):
-                    attachments.append(rel_path)
-                continue
-            if not rel_path.endswith(".md"):
-                if folder != PAGES_DIR or rel_path.count("/") > 1:
-                    attachments.append(rel_path)
-                continue
-            if folder == PAGES_DIR and rel_path.count("/") > 1:
-                continue
-            source = markdown(rel_path)
-            if source is None:
-                continue
-            if folder == TICKETS_DIR:
-                tickets.append(Ticket(source, settings=settings))
-            elif folder == KB_DIR:
-                kb.append(KBEntry(source))
-            elif folder == SOPS_DIR:
-                sops.append(SOP(source))
-            else:
-                pages.append(Page(source))
+            kind = classify(rel_path)
+            if kind == "attachment":
+                attachments.append(rel_path)
+            elif kind:
+                source, found = read_source(root, rel_path)
+                problems.extend(found)
+                if source is not None:
+                    documents[kind].append(make[kind](source))
+    scripts: list[Script] = []
     for rel_path in _walk(root, SCRIPTS_DIR):
         text, found = read_text(root, rel_path)
         problems.extend(found)
@@ -490,5 +489,6 @@ def _load_vault(root: Path | str) -> Vault:
             scripts.append(Script(rel_path, text))
     team, team_problems = load_team(root)
     problems.extend(team_problems)
-    return Vault(root, settings, tuple(tickets), tuple(kb), tuple(sops), tuple(pages),
-                 tuple(scripts), team, tuple(attachments), tuple(problems))
+    return Vault(root, settings, tuple(documents["ticket"]), tuple(documents["kb"]),
+                 tuple(documents["sop"]), tuple(documents["page"]), tuple(scripts), team,
+                 tuple(attachments), tuple(problems))

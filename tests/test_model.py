@@ -1,0 +1,46 @@
+"""Loading a vault: what each file is, and typed values read from front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from vaultkit import KB_ENTRY, TICKET, check_json, write_vault
+
+from opsvault.model import classify, load_vault
+
+T = "tickets/T-20261118-q7mz-vpn-drops.md"
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("tickets/T-20261118-q7mz.md", "ticket"),
+    ("tickets/attachments/T-20261118-q7mz/screenshot.png", "attachment"),
+    ("tickets/attachments/T-20261118-q7mz/notes.md", "attachment"),
+    ("kb/Network/KB-OPS-001-vpn.md", "kb"),
+    ("kb/Network/vpn-diagram.png", "attachment"),
+    ("sops/SOP-001-onboarding.md", "sop"),
+    ("vault/index.md", "page"),
+    ("vault/templates/ticket.md", ""),
+    ("vault/opsvault.yml", ""),
+    ("vault/assets/logo.png", "attachment"),
+])
+def test_each_file_is_classified(path: str, kind: str) -> None:
+    assert classify(path) == kind
+
+
+def test_embedded_image_resolves_to_an_attachment(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"kb/Network/KB-OPS-001-vpn-drops.md": KB_ENTRY + "\n![[vpn.png]]\n",
+                           "kb/Network/vpn.png": b"\x89PNG\r\n\x1a\n"})
+    assert check_json(tmp_path, "--strict") == (0, [])
+
+
+def test_ticket_values_are_typed_and_aliases_normalised(tmp_path: Path) -> None:
+    ticket = TICKET.replace("priority: P2", "priority: High").replace("category: network",
+                                                                      "category: wifi")
+    write_vault(tmp_path, {T: ticket})
+    loaded = load_vault(tmp_path).ticket("T-20261118-q7mz")
+    assert loaded is not None
+    assert (loaded.priority, loaded.category, loaded.status) == ("P2", "network", "in-progress")
+    assert loaded.opened is not None and loaded.opened.utcoffset().total_seconds() == -6 * 3600
+    assert [(e.author, e.line, e.time.hour) for e in loaded.log] == [("alice", 19, 9),
+                                                                    ("alice", 20, 11)]
