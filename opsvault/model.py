@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, paused_gc
+from .diagnostics import Diagnostic, error, paused_gc
 from .files import SourceFile, load_mapping, read_source, read_text
 from .schema import TEAM_PATH, Settings, load_settings
 from .wikilinks import WikiLink, find_wikilinks
@@ -394,17 +394,35 @@ class Vault:
         return next((t for t in self.tickets if t.id == ticket_id), None)
 
 
-def _walk(root: Path, folder: str) -> Iterator[str]:
-    """Relative POSIX paths of files under `folder`, skipping hidden files and folders."""
-    base = root / folder
-    if not base.is_dir():
-        return
-    for directory, subdirs, files in os.walk(base):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        rel_dir = Path(directory).relative_to(root).as_posix()
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield f"{rel_dir}/{name}"
+def _walk(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[str]:
+    """Relative POSIX paths of files under `folder`, in name order, skipping hidden ones.
+
+    A symbolic link to a file outside the vault is reported and not read: its content would
+    otherwise be checked and published as if it were part of the vault. Linked folders are
+    not followed.
+    """
+    root_text = str(root)
+    pending = [folder]
+    while pending:
+        rel_dir = pending.pop()
+        try:
+            entries = sorted(os.scandir(os.path.join(root_text, rel_dir)), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel_path = f"{rel_dir}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append(rel_path)
+            elif entry.is_symlink() and not os.path.realpath(entry.path).startswith(
+                    root_text + os.sep):
+                problems.append(error(rel_path, 0, "link-outside-vault",
+                                      "symbolic link to a file outside the vault; not read"))
+            elif entry.is_file():
+                yield rel_path
+        pending.extend(reversed(subdirs))
 
 
 def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:
@@ -472,7 +490,7 @@ def _load_vault(root: Path | str) -> Vault:
     make = {"ticket": lambda source: Ticket(source, settings=settings), "kb": KBEntry,
             "sop": SOP, "page": Page}
     for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR):
-        for rel_path in _walk(root, folder):
+        for rel_path in _walk(root, folder, problems):
             kind = classify(rel_path)
             if kind == "attachment":
                 attachments.append(rel_path)
@@ -482,7 +500,7 @@ def _load_vault(root: Path | str) -> Vault:
                 if source is not None:
                     documents[kind].append(make[kind](source))
     scripts: list[Script] = []
-    for rel_path in _walk(root, SCRIPTS_DIR):
+    for rel_path in _walk(root, SCRIPTS_DIR, problems):
         text, found = read_text(root, rel_path)
         problems.extend(found)
         if text is not None:

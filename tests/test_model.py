@@ -44,3 +44,14 @@ def test_ticket_values_are_typed_and_aliases_normalised(tmp_path: Path) -> None:
     assert loaded.opened is not None and loaded.opened.utcoffset().total_seconds() == -6 * 3600
     assert [(e.author, e.line, e.time.hour) for e in loaded.log] == [("alice", 19, 9),
                                                                     ("alice", 20, 11)]
+
+
+def test_symlink_to_a_file_outside_the_vault_is_reported_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("password: Summer2024!\n")
+    root = write_vault(tmp_path / "vault")
+    (root / "kb/Network/leak.md").symlink_to(outside)
+    exit_code, findings = check_json(root)
+    assert exit_code == 1
+    assert [(f["path"], f["code"]) for f in findings] == [("kb/Network/leak.md",
+                                                           "link-outside-vault")]
