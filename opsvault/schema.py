@@ -153,11 +153,15 @@ kb:
   optional_sections: [Script Reference]
   stale_after_days: 365
 
-# What the published site may show.
+# What the published site may show. tickets: ticket pages and boards; requester_contact:
+# requesters' email and phone; private_notes: `%% comments %%` and `## Private` sections.
 publish:
   tickets: true
   requester_contact: false
   private_notes: false
+  # The help desk's mailbox: the site's "Report a problem" link opens an email to it
+  # (for `opsvault intake email`). Empty: no such link.
+  report_email: ""
 
 workflow:
   commit_each_update: false
@@ -385,6 +389,7 @@ class PublishPolicy:
     tickets: bool
     requester_contact: bool
     private_notes: bool
+    report_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -620,6 +625,7 @@ class _SettingsBuilder:
                 tickets=bool(self.get("publish.tickets", bool, True)),
                 requester_contact=bool(self.get("publish.requester_contact", bool, False)),
                 private_notes=bool(self.get("publish.private_notes", bool, False)),
+                report_email=str(self.get("publish.report_email", str, "") or "").strip(),
             ),
             commit_each_update=bool(self.get("workflow.commit_each_update", bool, False)),
             **self._intake(categories),
