@@ -135,12 +135,15 @@ class Session:
                     new_files: Sequence[tuple[str, bytes | str]] = (),
                     message: str | None = None) -> None:
         """Create `new_files`, write `change` into `ticket`, commit them together if asked."""
-        created = self._create(new_files)
+        created, folders = self._create(new_files)
         try:
             apply_change(self.vault, ticket, change)
         except EditError:
+            # The update is refused as a whole: take back the files made for it.
             for path in created:
                 (self.vault.root / path).unlink(missing_ok=True)
+            for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+                folder.rmdir()
             raise
         click.echo(f"{change.ticket_id}: {change.summary} ({ticket.path})")
         self._commit([ticket.path, *created],
@@ -151,17 +154,21 @@ class Session:
                  message: str | None = None) -> None:
         """Create a new document (and `new_files`), commit them together if asked."""
         write_new(self.vault, document)
-        created = self._create(new_files)
+        created, _ = self._create(new_files)
         click.echo(f"{document.id}: {document.summary} ({document.path})")
         self._commit([document.path, *created],
                      message or gitops.commit_message(document.id, document.summary))
 
-    def _create(self, files: Sequence[tuple[str, bytes | str]]) -> list[str]:
+    def _create(self, files: Sequence[tuple[str, bytes | str]]) -> tuple[list[str], list[Path]]:
+        """Create `files`; return their paths and the folders that had to be made for them."""
         created: list[str] = []
+        folders: list[Path] = []
         for path, data in files:
-            create_file(self.vault.root / path, data)
+            target = self.vault.root / path
+            folders += [f for f in reversed(target.parents) if not f.exists() and f not in folders]
+            create_file(target, data)
             created.append(path)
-        return created
+        return created, folders
 
     def _commit(self, paths: list[str], message: str) -> None:
         if not self.commit:
