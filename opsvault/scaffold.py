@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 import git
 
+from .edit import create_file
 from .model import ATTACHMENTS_DIR, KB_DIR, SCRIPTS_DIR, SOPS_DIR, TICKETS_DIR
 from .schema import DEFAULT_SETTINGS_YAML, SETTINGS_PATH, default_settings
 
@@ -69,7 +68,7 @@ def init_vault(target: Path, missing_only: bool = False) -> InitResult:
             continue
         destination = target / rel_path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        _create_exclusive(destination, text)
+        create_file(destination, text)
         created.append(rel_path)
     git_initialised = False
     try:
@@ -78,14 +77,3 @@ def init_vault(target: Path, missing_only: bool = False) -> InitResult:
         git.Repo.init(target, initial_branch="main")
         git_initialised = True
     return InitResult(tuple(created), tuple(existing), git_initialised)
-
-
-def _create_exclusive(destination: Path, text: str) -> None:
-    """Write a new file atomically; fail rather than replace one that appeared meanwhile."""
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".opsvault-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.link(temporary, destination)  # link() refuses to replace an existing file
-    finally:
-        os.unlink(temporary)
