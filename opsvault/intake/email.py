@@ -265,6 +265,9 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
             text += f" Attachments: {links}"
         change = Change(ticket_id, existing.path, "email reply added to the Log",
                         log_line=log_line(settings, when, author, text))
+        if not existing.is_active:
+            notes.append(f"{ticket_id} is {existing.status}; if the problem is back, run "
+                         f"`opsvault ticket reopen {ticket_id} --reason …`")
         return EmailIntake(ticket_id, None, existing, change, tuple(saved), tuple(notes))
 
     title = title_safe(clean_subject(message.subject)) or "(no subject)"
