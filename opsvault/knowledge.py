@@ -15,7 +15,7 @@ from . import edit
 from .model import KB_DIR, LOG_HEADING, SOPS_DIR, Ticket, Vault, as_text
 from .note_templates import fill_template, slug
 from .schema import LOG_AUTHORS, Settings, suggest
-from .workflow import Change, NewDocument, WorkflowError, log_line
+from .workflow import Change, NewDocument, WorkflowError, existing_ids, log_line
 
 # Log lines the workflow commands write about the workflow itself, not about the fix.
 _BOOKKEEPING = re.compile(r"^(?:Status \S+ → |Assigned to |Closed\b|User confirmed|"
@@ -38,10 +38,6 @@ def kb_category(settings: Settings, value: str) -> str:
                         f"use one of: {', '.join(settings.kb_categories)}")
 
 
-def _existing_ids(vault: Vault) -> list[str]:
-    return [d.id for d in vault.documents() if d.id]
-
-
 def new_kb(vault: Vault, template: str, *, title: str, category: str, when: datetime,
            tags: Sequence[str] = (), script: str | None = None, related: Sequence[str] = (),
            sections: dict[str, str] | None = None) -> NewDocument:
@@ -53,7 +49,7 @@ def new_kb(vault: Vault, template: str, *, title: str, category: str, when: date
     if script and not (vault.root / script).is_file():
         raise WorkflowError(f"script '{script}' does not exist in the vault")
     local = when.astimezone(settings.time_zone)
-    kb_id = settings.kb_id.make(local, _existing_ids(vault))
+    kb_id = settings.kb_id.make(local, existing_ids(vault))
     text = fill_template(template, title, local)
     values = {"id": kb_id, "title": " ".join(title.split()), "category": folder,
               "last_updated": local.date(), "tags": list(tags) or None, "script": script,
@@ -76,7 +72,7 @@ def new_sop(vault: Vault, template: str, *, title: str, when: datetime,
         raise WorkflowError(f"owner '{owner}' is not in vault/team.yml"
                             f"{suggest(owner, vault.team.handles)}")
     local = when.astimezone(settings.time_zone)
-    sop_id = settings.sop_id.make(local, _existing_ids(vault))
+    sop_id = settings.sop_id.make(local, existing_ids(vault))
     text = fill_template(template, title, local)
     values = {"id": sop_id, "title": " ".join(title.split())}
     if owner:

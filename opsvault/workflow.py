@@ -20,7 +20,7 @@ from . import edit
 from .files import parse_source
 from .model import TICKETS_DIR, Ticket, Vault, as_text
 from .note_templates import fill_template, slug
-from .schema import CONFIRMATION_EXCEPTIONS, LOG_AUTHORS, Settings, closing_gaps, suggest
+from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, suggest
 
 # Statuses the rules name; the check module names them the same way.
 ESCALATED = "escalated"
@@ -289,6 +289,18 @@ def add_log(settings: Settings, ticket: Ticket, text: str, author: str,
     return _change(settings, ticket, summary, {}, author, when, text)
 
 
+def outside_message(settings: Settings, ticket: Ticket, author: str, when: datetime,
+                    text: str, summary: str) -> Change:
+    """A Log line for a message from outside (an email reply, an alert).
+
+    Its time comes from the sender's clock, which may run behind: the line is dated no
+    earlier than the ticket's opening, so the Log stays in order.
+    """
+    opened = ticket.opened
+    return _change(settings, ticket, summary, {}, author,
+                   max(when, opened) if opened else when, text)
+
+
 def _change(settings: Settings, ticket: Ticket, summary: str, fields: Mapping[str, Any],
             actor: str, when: datetime, text: str) -> Change:
     return Change(ticket.id or ticket.name, ticket.path, summary, MappingProxyType(dict(fields)),
@@ -297,10 +309,14 @@ def _change(settings: Settings, ticket: Ticket, summary: str, fields: Mapping[st
 
 # --- new tickets ----------------------------------------------------------------------------
 
+def existing_ids(vault: Vault) -> set[str]:
+    """Every id in use by a ticket, KB entry or SOP."""
+    return {d.id for d in vault.documents() if d.id}
+
+
 def allocate_ticket_id(vault: Vault, opened: datetime) -> str:
     """A fresh ticket id for the opening time (random part from `secrets`; see the schema)."""
-    return vault.settings.ticket_id.make(timestamp(vault.settings, opened),
-                                         (d.id for d in vault.documents() if d.id))
+    return vault.settings.ticket_id.make(timestamp(vault.settings, opened), existing_ids(vault))
 
 
 def new_ticket(vault: Vault, template: str, *, title: str, priority: str, category: str,
@@ -360,8 +376,3 @@ def apply_change(vault: Vault, ticket: Ticket, change: Change) -> None:
 def write_new(vault: Vault, document: NewDocument) -> None:
     """Create the document's file; never replaces an existing file."""
     edit.create_file(vault.root / document.path, document.text)
-
-
-def is_log_author(vault: Vault, handle: str) -> bool:
-    """Whether `handle` may sign a Log line: a team handle, or requester/system."""
-    return not vault.team.present or handle in vault.team.handles or handle in LOG_AUTHORS

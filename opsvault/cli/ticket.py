@@ -27,6 +27,7 @@ from ..schema import CONFIRMATION_EXCEPTIONS, Settings
 from .common import open_vault, vault_option
 from .updates import (
     DATETIME,
+    in_vault_zone,
     refusals,
     start,
     stdin_is_terminal,
@@ -141,15 +142,9 @@ def new_command(title: str | None, priority: str | None, category: str | None,
         document = workflow.new_ticket(
             session.vault, load_template(session.vault.root, "ticket"), title=title,
             priority=_priority(settings, priority), category=_category(settings, category),
-            opened=_aware(opened, settings) or session.now, fields=fields,
+            opened=in_vault_zone(opened, settings) or session.now, fields=fields,
             description=description)
         session.save_new(document)
-
-
-def _aware(value: datetime | None, settings: Settings) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=settings.time_zone)
 
 
 @ticket_group.command("assign")
@@ -395,7 +390,7 @@ def _selection(settings: Settings, statuses: tuple[str, ...], priorities: tuple[
 
 
 def _now(settings: Settings, as_of: datetime | None) -> datetime:
-    return _aware(as_of, settings) or datetime.now(settings.time_zone)
+    return in_vault_zone(as_of, settings) or datetime.now(settings.time_zone)
 
 
 def filter_options(function: F) -> F:

@@ -23,6 +23,7 @@ from .. import gitops
 from ..edit import EditError, create_file
 from ..intake import IntakeError
 from ..model import Ticket, Vault
+from ..schema import Settings
 from ..workflow import Change, NewDocument, WorkflowError, apply_change, write_new
 from .common import EXIT_FINDINGS, EXIT_USAGE, open_vault, vault_option
 
@@ -180,12 +181,18 @@ class Session:
         click.echo(f"committed {commit[:10]}")
 
 
+def in_vault_zone(value: datetime | None, settings: Settings) -> datetime | None:
+    """A date-time given without a UTC offset is read in the vault's time zone."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=settings.time_zone)
+
+
 def start(vault_dir: Path, actor_handle: str | None, commit: bool | None, at: datetime | None,
           needs_actor: bool = True) -> Session:
     """Open the vault and work out who acts, when, and whether to commit."""
     vault = open_vault(vault_dir)
-    zone = vault.settings.time_zone
-    now = (at if at.tzinfo else at.replace(tzinfo=zone)) if at else datetime.now(zone)
+    now = in_vault_zone(at, vault.settings) or datetime.now(vault.settings.time_zone)
     if needs_actor:
         try:
             actor = gitops.identify(vault.root, vault.team, actor_handle)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..model import Ticket, Vault, as_text
 from ..schema import Settings
-from ..workflow import Change, NewDocument, log_line, new_ticket
+from ..workflow import Change, NewDocument, new_ticket, outside_message
 from . import IntakeError, guess_category, markdown_safe, title_safe
 
 STATUSES = ("firing", "resolved")
@@ -200,9 +200,6 @@ def take_alert(vault: Vault, template: str, data: bytes, now: datetime) -> Alert
 
 
 def _logged(settings: Settings, ticket: Ticket, now: datetime, text: str,
-             summary: str) -> AlertIntake:
-    opened = ticket.opened
-    when = max(now, opened) if opened else now
-    change = Change(ticket.id or ticket.name, ticket.path, summary,
-                    log_line=log_line(settings, when, "system", text))
+            summary: str) -> AlertIntake:
+    change = outside_message(settings, ticket, "system", now, text, summary)
     return AlertIntake(None, ticket, change, f"{summary}: logged on {ticket.id}")

@@ -19,7 +19,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
 from ..model import ATTACHMENTS_DIR, Ticket, Vault, as_text
-from ..workflow import Change, NewDocument, allocate_ticket_id, log_line, new_ticket
+from ..workflow import Change, NewDocument, allocate_ticket_id, new_ticket, outside_message
 from . import IntakeError, guess, markdown_safe, one_line, title_safe
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024
@@ -256,15 +256,13 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
     author = _author(vault, message.sender_email)
 
     if existing is not None:
-        opened = existing.opened
-        when = max(sent, opened) if opened else sent
         reply = _new_text(message.text) or "(no new text)"
         text = f"Email reply from {message.sender_name or message.sender_email}: " \
             + one_line(markdown_safe(reply))
         if links:
             text += f" Attachments: {links}"
-        change = Change(ticket_id, existing.path, "email reply added to the Log",
-                        log_line=log_line(settings, when, author, text))
+        change = outside_message(settings, existing, author, sent, text,
+                                 "email reply added to the Log")
         if not existing.is_active:
             notes.append(f"{ticket_id} is {existing.status}; if the problem is back, run "
                          f"`opsvault ticket reopen {ticket_id} --reason …`")
