@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from .files import parse_source
 from .model import LOG_HEADING
 
 BOM = b"\xef\xbb\xbf"
+_SECTION_END = re.compile(r"^#{1,2}[ \t]", re.MULTILINE)  # the next level 1–2 heading
 
 
 class EditError(Exception):
@@ -181,12 +182,10 @@ def remove_field(text: str, key: str) -> str:
     return text[:start] + text[min(end, layout.end):]
 
 
-def edit_fields(text: str, values: Mapping[str, Any], remove: Iterable[str] = ()) -> str:
-    """Set and remove several keys; a value of None removes the key too."""
+def edit_fields(text: str, values: Mapping[str, Any]) -> str:
+    """Set several keys in order; a value of None removes the key."""
     for key, value in values.items():
         text = remove_field(text, key) if value is None else set_field(text, key, value)
-    for key in remove:
-        text = remove_field(text, key)
     return text
 
 
@@ -249,15 +248,11 @@ def set_section(text: str, heading: str, content: str) -> str:
     return text[:start] + lines + newline + text[following.start():]
 
 
-_SECTION_END = re.compile(r"^#{1,2}[ \t]", re.MULTILINE)
-
-
 def _body_start(text: str) -> int:
     source, _ = parse_source("<edit>", text)
     if source is None or not source.has_front_matter:
         return 0
-    closing_line_end = _line_end(text, source.front_matter_span[1])
-    return closing_line_end
+    return _line_end(text, source.front_matter_span[1])
 
 
 # --- files ----------------------------------------------------------------------------------
