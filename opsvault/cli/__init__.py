@@ -9,6 +9,7 @@ from .check import check_command
 from .init import init_command
 from .intake import intake_group
 from .kb import kb_group, sop_group
+from .site import build_command, serve_command
 from .ticket import ticket_group
 
 
@@ -29,3 +30,5 @@ main.add_command(ticket_group)
 main.add_command(intake_group)
 main.add_command(kb_group)
 main.add_command(sop_group)
+main.add_command(build_command)
+main.add_command(serve_command)

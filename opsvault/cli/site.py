@@ -1,0 +1,111 @@
+"""`opsvault build` and `opsvault serve`: the published site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..diagnostics import VaultError
+from ..pages import Generation
+from ..site import ENGINES, SiteError, describe, generate_site, run_engine, serve
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, vault_option
+
+engine_option = click.option(
+    "--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+    help="The site engine that builds the pages (all three read mkdocs.yml).")
+
+
+def _report(generation: Generation) -> None:
+    for line in describe(generation.problems):
+        click.echo(line, err=True)
+    click.echo(f"generated {len(generation.pages)} files ({len(generation.changed)} changed, "
+               f"{len(generation.removed)} removed), {len(generation.problems)} link "
+               "problem(s)", err=True)
+
+
+def _fail_on_secrets(generation: Generation) -> None:
+    if generation.secrets:
+        for line in describe(generation.secrets):
+            click.echo(line, err=True)
+        click.echo("error: the site was not built: published files hold likely secrets",
+                   err=True)
+        raise SystemExit(EXIT_FINDINGS)
+
+
+@click.command("build")
+@vault_option
+@engine_option
+@click.option("--strict", is_flag=True,
+              help="Unresolved links and engine warnings fail the build.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the built site (default: site_dir in mkdocs.yml).")
+def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | None) -> None:
+    """Generate the site's pages and build the site.
+
+    Writes Markdown pages for the KB, procedures, scripts, tickets, boards and reports into
+    the staging folder (docs_dir in mkdocs.yml), then runs the engine on it. A likely secret
+    in a published file stops the build, naming file and line.
+
+    \b
+    Exit codes:
+      0  built
+      1  a likely secret, the engine failed, or (with --strict) unresolved links
+      2  usage error, or the vault, its settings or mkdocs.yml cannot be read
+
+    \b
+    Examples:
+      opsvault build                          # build/site, with MkDocs and Material
+      opsvault build --strict --engine zensical
+    """
+    try:
+        generation, config = generate_site(vault_dir)
+    except (SiteError, VaultError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    _fail_on_secrets(generation)
+    _report(generation)
+    if strict and generation.problems:
+        click.echo("error: unresolved links (see above); the site was not built", err=True)
+        raise SystemExit(EXIT_FINDINGS)
+    try:
+        code = run_engine(engine, config, strict=strict, site_dir=site_dir)
+    except SiteError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    raise SystemExit(EXIT_OK if code == 0 else EXIT_FINDINGS)
+
+
+@click.command("serve")
+@vault_option
+@engine_option
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address and port the preview server listens on.")
+def serve_command(vault_dir: Path, engine: str, dev_addr: str) -> None:
+    """Preview the site, regenerating pages as you edit the vault.
+
+    Generates the pages, runs the engine's live-reloading server on them, and watches
+    the vault: a saved note rewrites just the pages whose content changed and the
+    browser reloads. Stop with Ctrl+C.
+
+    \b
+    Example:
+      opsvault serve            # then open http://127.0.0.1:8000
+    """
+
+    def report(generation: Generation | None, problem: Exception | None) -> None:
+        if problem is not None:
+            click.echo(f"error: {problem}", err=True)
+        elif generation is not None and generation.secrets:
+            for line in describe(generation.secrets):
+                click.echo(line, err=True)
+            click.echo("error: pages not updated: published files hold likely secrets", err=True)
+        elif generation is not None:
+            _report(generation)
+
+    try:
+        code = serve(vault_dir, engine, dev_addr, report)
+    except (SiteError, VaultError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    raise SystemExit(code)

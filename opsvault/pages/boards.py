@@ -1,0 +1,130 @@
+"""Boards of open tickets: kanban columns by status, and the same cards by priority and by
+assignee. Each card shows the id, priority, SLA state with time left, title, assignee and age.
+
+The board is Markdown inside `<div markdown>` columns (md_in_html), so the engine still resolves
+and checks every link; the layout comes from the site's stylesheet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from ..model import Ticket
+from .context import Site
+from .display import span
+from .obsidian.escape import escape_text
+from .paths import BOARDS, TICKETS
+from .sla import SlaBadge, sla_badges
+from .staging import StagedFile
+from .templates import front_matter, raw, render_markdown
+
+BY_STATUS = f"{BOARDS}/index.md"
+BY_PRIORITY = f"{BOARDS}/by-priority.md"
+BY_ASSIGNEE = f"{BOARDS}/by-assignee.md"
+VIEWS = ((BY_STATUS, "By status"), (BY_PRIORITY, "By priority"), (BY_ASSIGNEE, "By assignee"))
+UNASSIGNED = "unassigned"
+EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
+SLA_ORDER = {"breached": 0, "at-risk": 1, "ok": 2, "": 3}
+
+
+@dataclass(frozen=True)
+class Card:
+    ticket: Ticket
+    id: Markup
+    link: Markup
+    title: str
+    priority: str
+    priority_class: Markup
+    sla_state: Markup
+    sla_text: str
+    sla_title: Markup
+    meta: str
+    sort_key: tuple[object, ...]
+
+
+def attribute(text: str) -> Markup:
+    """A value for an HTML attribute or class name that the board writes itself."""
+    return Markup(html.escape(re.sub(r"[^\w .:,/-]", "", text), quote=True))
+
+
+def pages(site: Site) -> Iterator[StagedFile]:
+    if not site.policy.tickets:
+        return
+    settings = site.vault.settings
+    active = [t for t in site.vault.tickets if t.is_active]
+    badges = sla_badges(site, active)
+    cards = {page: [card(site, ticket, page, badges.get(ticket.path)) for ticket in active]
+             for page, _ in VIEWS}
+    statuses = [s for s in settings.statuses if settings.is_active(s)]
+    yield board(site, BY_STATUS, "Open tickets by status", cards[BY_STATUS],
+                [(s, s.replace("-", " ").capitalize()) for s in statuses],
+                lambda c: c.ticket.status or "")
+    yield board(site, BY_PRIORITY, "Open tickets by priority", cards[BY_PRIORITY],
+                [(p.name, f"{p.name} {p.label}") for p in settings.priorities.values()],
+                lambda c: c.ticket.priority or "")
+    handles = [t.handle for t in site.vault.team.technicians if t.active]
+    handles += sorted({t.assignee for t in active if t.assignee} - set(handles))
+    names = {t.handle: t.name for t in site.vault.team.technicians}
+    yield board(site, BY_ASSIGNEE, "Open tickets by assignee", cards[BY_ASSIGNEE],
+                [(UNASSIGNED, "Unassigned")] + [(h, names.get(h) or h) for h in handles],
+                lambda c: c.ticket.assignee or UNASSIGNED)
+
+
+def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
+    settings = site.vault.settings
+    priority = settings.priorities.get(ticket.priority or "")
+    age = span(site.now - ticket.opened) if ticket.opened else ""
+    who = ticket.assignee or "unassigned"
+    state = badge.state if badge else ""
+    priority_rank = list(settings.priorities).index(priority.name) if priority else 99
+    return Card(
+        ticket=ticket, id=attribute(ticket.id or ticket.name),
+        link=site.link_to(page, ticket),
+        title=ticket.title,
+        priority=priority.name if priority else "?",
+        priority_class=attribute((priority.name if priority else "none").lower()),
+        sla_state=attribute(state), sla_text=badge.text if badge else "",
+        sla_title=attribute(badge.title if badge else ""),
+        meta=f"{who} · {ticket.status} · open {age}" if age else f"{who} · {ticket.status}",
+        sort_key=(SLA_ORDER.get(state, 3), badge.minutes_left if badge else 0, priority_rank,
+                  ticket.opened.isoformat() if ticket.opened else ""))
+
+
+def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tuple[str, str]],
+          column_of: Callable[[Card], str]) -> StagedFile:
+    by_column: dict[str, list[Card]] = {key: [] for key, _ in columns}
+    for item in cards:
+        by_column.setdefault(column_of(item), []).append(item)
+    known = {key for key, _ in columns}
+    columns = columns + [(key, key) for key in by_column if key not in known]
+    views = [{"link": raw(f"[{escape_text(label)}]({site.url(page, target)})"),
+              "title": label, "current": target == page} for target, label in VIEWS]
+    content = render_markdown(
+        "board.md.j2",
+        front_matter=raw(front_matter(title, exclude_from_search=True,
+                                      hide=("navigation", "toc"))),
+        title=title, views=views, total=len(cards),
+        archive_link=raw(f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
+        report_link=report_link(site, page),
+        columns=[{"key": attribute(key), "title": label,
+                  "cards": sorted(by_column[key], key=lambda c: c.sort_key)}
+                 for key, label in columns])
+    return StagedFile(page, content)
+
+
+def report_link(site: Site, page: str) -> Markup:
+    """The "Report a problem" button: an email to the help desk, ready for email intake."""
+    address = site.policy.report_email
+    if not EMAIL.match(address):
+        return Markup("")
+    subject = quote("Problem: (what is not working)")
+    body = quote("What happened:\n\nSince when:\n\nYour location / clinic:\n\n"
+                 "Computer asset tag (e.g. LT-0231):\n\nHow many people are affected:\n")
+    href = f"mailto:{quote(address, safe='@')}?subject={subject}&body={body}"
+    return Markup(f"[Report a problem]({href}){{ .md-button .ov-report }}")

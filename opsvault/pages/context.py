@@ -1,0 +1,133 @@
+"""What every page generator shares: the vault, the publish policy, the link index, the note
+converter, where each file goes, and the moment the site is generated for."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from markupsafe import Markup
+
+from ..diagnostics import Diagnostic
+from ..links import LinkIndex
+from ..model import Document, KBEntry, Script, Ticket, Vault, as_text, link_target
+from ..schema import PublishPolicy
+from .obsidian import Converted, NoteConverter
+from .obsidian.escape import escape_text
+from .obsidian.links import link, relative_url
+from .paths import TAGS_PAGE, TICKETS, is_reserved, staging_path
+
+
+@dataclass
+class Site:
+    """The site being generated from one vault (the converter's `SiteMap`)."""
+
+    vault: Vault
+    now: datetime
+    index: LinkIndex = field(init=False)
+    converter: NoteConverter = field(init=False)
+    tags_page: str = TAGS_PAGE
+    assets: dict[str, str] = field(default_factory=dict)  # vault path → staging path
+    problems: list[Diagnostic] = field(default_factory=list)
+    tagged: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # tag → (page, title)
+
+    def __post_init__(self) -> None:
+        self.index = LinkIndex(self.vault)
+        self.converter = NoteConverter(self.index, self, show_private=self.policy.private_notes)
+        self._scripts = {script.path: script for script in self.vault.scripts}
+
+    @property
+    def policy(self) -> PublishPolicy:
+        return self.vault.settings.publish
+
+    # --- the converter's questions ----------------------------------------------------------
+
+    def page_of(self, vault_path: str) -> str | None:
+        if vault_path.startswith(f"{TICKETS}/") and not self.policy.tickets:
+            return None
+        if vault_path in self.index.documents:
+            return None if is_reserved(vault_path) else staging_path(vault_path)
+        if vault_path in self._scripts:
+            return staging_path(vault_path)
+        return None
+
+    def asset(self, vault_path: str) -> str | None:
+        if vault_path.startswith(f"{TICKETS}/") and not self.policy.tickets:
+            return None
+        target = staging_path(vault_path)
+        self.assets[vault_path] = target
+        return target
+
+    def hidden_strings(self, document: Document) -> tuple[str, ...]:
+        if self.policy.requester_contact or not isinstance(document, Ticket):
+            return ()
+        requester = document.meta.get("requester")
+        if not isinstance(requester, dict):
+            return ()
+        return tuple(text for key in ("email", "phone")
+                     if (text := as_text(requester.get(key))) and len(text) >= 5)
+
+    # --- shared helpers ---------------------------------------------------------------------
+
+    def convert(self, document: Document, skip_sections: tuple[str, ...] = ()) -> Converted:
+        page = self.page_of(document.path) or staging_path(document.path)
+        converted = self.converter.convert(document, page, skip_sections=skip_sections)
+        self.problems.extend(converted.problems)
+        return converted
+
+    def link_to(self, from_page: str, document: Document | Script, text: str | None = None,
+                anchor: str = "") -> Markup:
+        """A Markdown link to a document's page, or its plain name when it is not published."""
+        label = escape_text(text if text is not None else _label(document))
+        target = self.page_of(document.path)
+        if target is None:
+            return Markup(label)
+        title = document.title if isinstance(document, Document) else ""
+        return Markup(link(label, relative_url(from_page, target, anchor), title))
+
+    def register_tags(self, page: str, document: Document, tags: tuple[str, ...]) -> None:
+        """Note the page's tags for the tag index."""
+        for tag in tags:
+            self.tagged.setdefault(tag, []).append((page, document.title))
+
+    def url(self, from_page: str, to_page: str, anchor: str = "") -> str:
+        return relative_url(from_page, to_page, anchor)
+
+    def resolve(self, value: object) -> Document | None:
+        """The document a front-matter link (`"[[KB-OPS-001]]"`) names, if any."""
+        target = link_target(value)
+        return self.index.document(target) if target else None
+
+    def script(self, path: str) -> Script | None:
+        return self._scripts.get(path)
+
+    @cached_property
+    def links_to(self) -> dict[str, list[Document]]:
+        """Vault path → documents that link to it, in the body or in front matter."""
+        found: defaultdict[str, dict[str, Document]] = defaultdict(dict)
+        for document in self.vault.documents():
+            targets = [link.target for link in document.wikilinks if link.target]
+            for key in ("related", "kb", "repeat_of"):
+                value = document.meta.get(key)
+                for item in value if isinstance(value, list) else [value]:
+                    if (target := link_target(item)) is not None:
+                        targets.append(target)
+            for target in targets:
+                path = self.index.resolve(target).path
+                if path and path != document.path:
+                    found[path][document.path] = document
+        return {path: list(documents.values()) for path, documents in found.items()}
+
+    def published_tickets(self) -> tuple[Ticket, ...]:
+        return self.vault.tickets if self.policy.tickets else ()
+
+    def kb_entries(self) -> tuple[KBEntry, ...]:
+        return self.vault.kb
+
+
+def _label(document: Document | Script) -> str:
+    if isinstance(document, Document):
+        return document.id or document.title
+    return document.name

@@ -1,0 +1,60 @@
+"""The hand-written pages (vault/*.md) and the home page: vault/index.md followed by the
+dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import warning
+from ..model import Page
+from .boards import BY_STATUS, report_link
+from .context import Site
+from .kb import KB_INDEX, clean_tags, split_title
+from .paths import HOME, is_reserved
+from .sla import sla_badges
+from .staging import StagedFile
+from .templates import front_matter, raw, render_markdown
+
+
+def pages(site: Site) -> Iterator[StagedFile]:
+    home: Page | None = None
+    for page in site.vault.pages:
+        if page.path == "vault/index.md":
+            home = page
+            continue
+        if is_reserved(page.path):
+            site.problems.append(warning(page.path, 1, "reserved-page",
+                                         "this name is taken by a generated page; rename it"))
+            continue
+        yield vault_page(site, page)
+    yield home_page(site, home)
+
+
+def vault_page(site: Site, page: Page) -> StagedFile:
+    target = site.page_of(page.path) or ""
+    converted = site.convert(page)
+    tags = clean_tags(page.tags, converted.tags)
+    site.register_tags(target, page, tags)
+    heading, body = split_title(converted.markdown, page.title)
+    return StagedFile(target, front_matter(page.title, tags=tags) + f"{heading}\n\n{body}")
+
+
+def home_page(site: Site, page: Page | None) -> StagedFile:
+    title = page.title if page else "Help desk"
+    heading, body = ("# Help desk", "")
+    if page is not None:
+        heading, body = split_title(site.convert(page).markdown, page.title)
+    active = [t for t in site.published_tickets() if t.is_active]
+    badges = sla_badges(site, active)
+    rows = []
+    for name in site.vault.settings.priorities:
+        tickets = [t for t in active if t.priority == name]
+        rows.append({"priority": name, "open": len(tickets),
+                     "breached": sum(1 for t in tickets if (b := badges.get(t.path))
+                                     and b.state == "breached")})
+    content = render_markdown(
+        "home.md.j2", front_matter=raw(front_matter(title)), heading=raw(heading),
+        body=raw(body.strip("\n")), report_link=report_link(site, HOME),
+        tickets_published=site.policy.tickets, open_by_priority=rows,
+        board_url=raw(site.url(HOME, BY_STATUS)), kb_url=raw(site.url(HOME, KB_INDEX)))
+    return StagedFile(HOME, content)

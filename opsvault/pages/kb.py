@@ -1,0 +1,185 @@
+"""The knowledge base: a page per entry (with the tickets that used it and related entries),
+an index page per category, the KB home and the tag index."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from ..model import Document, KBEntry, Ticket, as_strings
+from .context import Site
+from .display import local_date
+from .obsidian.escape import escape_text
+from .obsidian.links import link
+from .obsidian.tags import tag_anchor
+from .paths import KB, TAGS_PAGE
+from .staging import StagedFile
+from .templates import front_matter, raw, render_markdown
+
+KB_INDEX = f"{KB}/index.md"
+SEARCH_BOOST = 2  # KB entries and SOPs come first in search results
+RELATED_LIMIT = 5
+TAG_CHARACTERS = re.compile(r"[^\w/ .-]+")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of a listing: a link and what is shown beside it."""
+
+    link: Markup
+    title: str = ""
+    updated: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = ""
+    opened: str = ""
+
+
+def clean_tags(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags safe for the theme's tag chips (which it writes unescaped), without duplicates."""
+    cleaned: dict[str, None] = {}
+    for group in groups:
+        for tag in group:
+            text = TAG_CHARACTERS.sub("", tag).strip()
+            if text:
+                cleaned.setdefault(text, None)
+    return tuple(cleaned)
+
+
+def split_title(markdown: str, title: str) -> tuple[str, str]:
+    """The page's `# Title` line and the rest; a note without one gets its title."""
+    first, _, rest = markdown.partition("\n")
+    if first.startswith("# "):
+        return first, rest.lstrip("\n")
+    return f"# {escape_text(title)}", markdown
+
+
+def category_folder(entry: KBEntry) -> str:
+    return entry.folder or entry.category or "Other"
+
+
+def pages(site: Site) -> Iterator[StagedFile]:
+    entries = sorted(site.vault.kb, key=lambda e: (e.id or e.name))
+    related = RelatedEntries(site, entries)
+    for entry in entries:
+        yield entry_page(site, entry, related)
+    by_folder: defaultdict[str, list[KBEntry]] = defaultdict(list)
+    for entry in entries:
+        by_folder[category_folder(entry)].append(entry)
+    order = [c for c in site.vault.settings.kb_categories if c in by_folder]
+    order += sorted(set(by_folder) - set(order))
+    for folder in order:
+        yield category_page(site, folder, by_folder[folder])
+    yield index_page(site, entries, order, by_folder)
+
+
+def entry_page(site: Site, entry: KBEntry, related: RelatedEntries) -> StagedFile:
+    page = site.page_of(entry.path) or ""
+    converted = site.convert(entry)
+    heading, body = split_title(converted.markdown, entry.title)
+    tags = clean_tags(entry.tags, converted.tags)
+    site.register_tags(page, entry, tags)
+    zone = site.vault.settings.time_zone
+    stale_after = timedelta(days=site.vault.settings.kb_stale_after_days)
+    updated = entry.last_updated
+    scripts = []
+    script_path = entry.meta.get("script")
+    script = site.script(str(script_path)) if isinstance(script_path, str) else None
+    if script is not None:
+        purpose = script.header_field("Purpose")
+        scripts.append({"link": site.link_to(page, script, script.path),
+                        "purpose": purpose[1] if purpose else ""})
+    tickets = [d for d in site.links_to.get(entry.path, []) if isinstance(d, Ticket)]
+    for value in as_strings(entry.meta.get("related")):
+        document = site.resolve(value)
+        if isinstance(document, Ticket) and document not in tickets:
+            tickets.append(document)
+    tickets.sort(key=lambda t: t.opened.isoformat() if t.opened else "", reverse=True)
+    rows = [Row(site.link_to(page, t), t.title, status=t.status or "",
+                opened=local_date(t.opened, zone)) for t in tickets] \
+        if site.policy.tickets else []
+    content = render_markdown(
+        "kb_entry.md.j2",
+        front_matter=raw(front_matter(entry.title, tags=tags, boost=SEARCH_BOOST)),
+        heading=raw(heading), body=raw(body.rstrip("\n")),
+        entry={"id": entry.id or entry.name, "category": entry.category or "",
+               "updated": local_date(updated, zone), "aliases": entry.aliases,
+               "stale": updated is not None and site.now.date() - updated > stale_after},
+        scripts=scripts, tickets=rows, unpublished_tickets=len(tickets),
+        related=[Row(site.link_to(page, other), other.title) for other in related.of(entry)])
+    return StagedFile(page, content)
+
+
+def category_page(site: Site, folder: str, entries: list[KBEntry]) -> StagedFile:
+    page = f"{KB}/{folder}/index.md"
+    zone = site.vault.settings.time_zone
+    rows = [Row(site.link_to(page, e), e.title, local_date(e.last_updated, zone),
+                clean_tags(e.tags)) for e in entries]
+    content = render_markdown(
+        "kb_category.md.j2", front_matter=raw(front_matter(folder)), title=folder,
+        entries=rows, tags_url=raw(site.url(page, TAGS_PAGE)), kb_url=raw(site.url(page, KB_INDEX)))
+    return StagedFile(page, content)
+
+
+def index_page(site: Site, entries: list[KBEntry], order: list[str],
+               by_folder: dict[str, list[KBEntry]]) -> StagedFile:
+    zone = site.vault.settings.time_zone
+    categories = [{"link": raw(link(escape_text(folder), f"{folder}/index.md")),
+                   "count": len(by_folder[folder])} for folder in order]
+    recent = sorted((e for e in entries if e.last_updated), key=lambda e: e.last_updated,
+                    reverse=True)[:10]
+    content = render_markdown(
+        "kb_index.md.j2", front_matter=raw(front_matter("Knowledge base")),
+        total=len(entries), categories=categories, tags_url=raw(site.url(KB_INDEX, TAGS_PAGE)),
+        recent=[Row(site.link_to(KB_INDEX, e), e.title, local_date(e.last_updated, zone))
+                for e in recent])
+    return StagedFile(KB_INDEX, content)
+
+
+def tags_page(site: Site) -> StagedFile:
+    """Every tag (front matter and inline `#tags`) with the pages that carry it."""
+    tags = []
+    for name in sorted(site.tagged, key=str.lower):
+        pages = sorted(site.tagged[name], key=lambda item: item[1].lower())
+        tags.append({
+            "name": name, "anchor": raw(tag_anchor(name)),
+            "link": raw(f"[{escape_text(name)}](#{tag_anchor(name)})"),
+            "pages": [raw(f"[{escape_text(title)}]({site.url(TAGS_PAGE, page)})")
+                      for page, title in pages]})
+    content = render_markdown("tags.md.j2", front_matter=raw(front_matter("Tags")), tags=tags)
+    return StagedFile(TAGS_PAGE, content)
+
+
+class RelatedEntries:
+    """Entries related to an entry: linked either way first, then those sharing most tags."""
+
+    def __init__(self, site: Site, entries: list[KBEntry]) -> None:
+        self.site = site
+        self.by_tag: defaultdict[str, list[KBEntry]] = defaultdict(list)
+        for entry in entries:
+            for tag in {t.lower() for t in entry.tags}:
+                self.by_tag[tag].append(entry)
+
+    def of(self, entry: KBEntry) -> list[KBEntry]:
+        scores: Counter[str] = Counter()
+        documents: dict[str, KBEntry] = {}
+        linked: list[Document] = [d for d in self.site.links_to.get(entry.path, [])]
+        linked += [d for link in entry.wikilinks
+                   if (d := self.site.index.document(link.target)) is not None]
+        linked += [d for value in as_strings(entry.meta.get("related"))
+                   if (d := self.site.resolve(value)) is not None]
+        for document in linked:
+            if isinstance(document, KBEntry):
+                scores[document.path] += 100
+                documents[document.path] = document
+        for tag in {t.lower() for t in entry.tags}:
+            for other in self.by_tag.get(tag, ()):
+                scores[other.path] += 1
+                documents[other.path] = other
+        scores.pop(entry.path, None)
+        ranked = sorted(scores, key=lambda path: (-scores[path], documents[path].id or path))
+        return [documents[path] for path in ranked[:RELATED_LIMIT]]

@@ -1,0 +1,168 @@
+"""Embeds: `![[image.png|300]]` shows the image; `![[note]]`, `![[note#Section]]` and
+`![[note#^block]]` transclude that note, section or block into the page, as Obsidian does.
+
+A transcluded part is written as a quote that starts with a link to its source. Embeds inside
+embeds are followed up to a depth limit and never in a loop; either is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from markdown_it.tree import SyntaxTreeNode
+
+from ...model import Document
+from ...wikilinks import WikiLink
+from .escape import escape_text, escape_url
+from .headings import heading_key
+from .layout import quote
+from .links import display_text, link, page_or_asset, relative_url, resolve, unresolved
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
+SIZE = re.compile(r"^(\d{1,4})(?:x(\d{1,4}))?$")
+
+
+def is_embed_only(inline: SyntaxTreeNode) -> bool:
+    """Whether a paragraph holds nothing but embeds (so they stand as blocks of their own)."""
+    embeds = 0
+    for node in inline.children:
+        if node.type == "wikilink" and node.meta["link"].embed:
+            embeds += 1
+        elif node.type not in ("softbreak", "hardbreak") and not (
+                node.type == "text" and not node.content.strip()):
+            return False
+    return embeds > 0
+
+
+def render_block(renderer: Renderer, inline: SyntaxTreeNode) -> str:
+    parts: list[str] = []
+    line = 0
+    for node in inline.children:
+        if node.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif node.type == "wikilink":
+            file_line = renderer.file_line(inline, line)
+            parts.append(embed(renderer, node.meta["link"], file_line, block=True))
+    return "\n\n".join(part for part in parts if part)
+
+
+def render_inline(renderer: Renderer, wikilink: WikiLink, line: int) -> str:
+    return embed(renderer, wikilink, line, block=False)
+
+
+def embed(renderer: Renderer, wikilink: WikiLink, line: int, block: bool) -> str:
+    text = escape_text(renderer.redact(display_text(wikilink)))
+    path = resolve(renderer, wikilink.target, line, wikilink.raw) if wikilink.target \
+        else renderer.document.path
+    if path is None:
+        return unresolved(text, f"Unresolved embed: {wikilink.raw}")
+    document = renderer.converter.index.documents.get(path)
+    target = page_or_asset(renderer, path)
+    if target is None:
+        return text  # not published
+    if document is None:
+        if path.lower().endswith(IMAGE_SUFFIXES):
+            return image(renderer, wikilink, path, target)
+        return link(text, relative_url(renderer.page, target))
+    if not block:
+        return link(text, relative_url(renderer.page, target), document.title)
+    return transclude(renderer, document, wikilink, target, line)
+
+
+def image(renderer: Renderer, wikilink: WikiLink, path: str, target: str) -> str:
+    """`![[photo.png|300]]` (a width), `![[photo.png|300x200]]` or `![[photo.png|caption]]`."""
+    size = SIZE.match(wikilink.alias or "")
+    alt = "" if size else escape_text(renderer.redact(wikilink.alias or ""))
+    alt = alt or escape_text(path.rpartition("/")[2])
+    markdown = f"![{alt}]({escape_url(relative_url(renderer.page, target))})"
+    if size:
+        height = f' height="{size.group(2)}"' if size.group(2) else ""
+        markdown += f'{{ width="{size.group(1)}"{height} }}'
+    return markdown
+
+
+def transclude(renderer: Renderer, document: Document, wikilink: WikiLink, target: str,
+               line: int) -> str:
+    from .render import Renderer, drop_private_sections
+
+    key = (document.path, (wikilink.heading or "").lower() or None)
+    heading_link = link(escape_text(renderer.redact(display_text(wikilink))),
+                        relative_url(renderer.page, target), document.title)
+    if key in renderer.stack or (document.path == renderer.document.path and not wikilink.heading):
+        renderer.problem(line, "embed-loop", f"{wikilink.raw} embeds itself; shown as a link")
+        return heading_link
+    if len(renderer.stack) >= renderer.converter.max_embed_depth:
+        renderer.problem(line, "embed-depth",
+                         f"{wikilink.raw} is nested more than "
+                         f"{renderer.converter.max_embed_depth} embeds deep; shown as a link")
+        return heading_link
+    inner = Renderer(renderer.converter, document, renderer.page,
+                     stack=(*renderer.stack, key), in_embed=True)
+    nodes = select(inner.parsed.tree, wikilink.heading)
+    if nodes is None:
+        renderer.problem(line, "unresolved-heading",
+                         f"no {'block' if (wikilink.heading or '').startswith('^') else 'heading'}"
+                         f" '{wikilink.heading}' in {document.path}")
+        return unresolved(heading_link, f"Unresolved embed: {wikilink.raw}")
+    if not renderer.converter.show_private:
+        nodes = drop_private_sections(nodes)
+    body = inner.blocks(nodes)
+    renderer.problems.extend(inner.problems)
+    renderer.tags.extend(inner.tags)
+    if wikilink.heading:  # the link itself goes to the section or block
+        anchor_link = link(escape_text(renderer.redact(display_text(wikilink))),
+                           relative_url(renderer.page, target,
+                                        _anchor(renderer, document, wikilink.heading)),
+                           document.title)
+        heading_link = anchor_link
+    return quote(f"**{heading_link}**" + (f"\n\n{body}" if body else ""))
+
+
+def _anchor(renderer: Renderer, document: Document, heading: str) -> str:
+    from .block_refs import block_anchor
+
+    if heading.startswith("^"):
+        return block_anchor(heading[1:])
+    return renderer.converter.anchors(document).headings.get(heading.strip().lower(), "")
+
+
+def select(tree: SyntaxTreeNode, heading: str | None) -> list[SyntaxTreeNode] | None:
+    """The top-level blocks an embed shows: all, a heading's section, or one block."""
+    nodes = list(tree.children)
+    if not heading:
+        return nodes
+    if heading.startswith("^"):
+        return _block(tree, heading[1:].lower())
+    wanted = heading.strip().lower()
+    for position, node in enumerate(nodes):
+        if node.type == "heading" and node.children and \
+                heading_key(node.children[0].content) == wanted:
+            level = int(node.tag[1])
+            end = next((i for i in range(position + 1, len(nodes))
+                        if nodes[i].type == "heading" and int(nodes[i].tag[1]) <= level),
+                       len(nodes))
+            return nodes[position:end]
+    return None
+
+
+def _block(tree: SyntaxTreeNode, block_id: str) -> list[SyntaxTreeNode] | None:
+    for node in tree.walk():
+        if node.type != "block_id" or str(node.meta["id"]).lower() != block_id:
+            continue
+        inline = node.parent
+        paragraph = inline.parent if inline is not None else None
+        if paragraph is None or paragraph.parent is None:
+            return None
+        container = paragraph.parent
+        if len(inline.children) == 1:  # `^id` alone names the block before it
+            siblings = container.children
+            position = siblings.index(paragraph)
+            return [siblings[position - 1]] if position > 0 else None
+        if container.type == "list_item":
+            return [container]
+        return [paragraph]
+    return None

@@ -1,0 +1,75 @@
+"""Heading anchors of a note, the same for the page that shows the note and every link to it.
+
+Each heading gets an explicit id (written as `{ #id }`), made like Python-Markdown's `toc`
+slugs and made unique within the page, so `[[note#Heading]]` leads to the same anchor whatever
+engine builds the site.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+
+from .block_refs import BLOCK_ID
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What `#…` may point at in one note."""
+
+    headings: dict[str, str]  # heading text, lower-cased → anchor id (the first one wins)
+    by_node: dict[int, str]  # id(heading node) → anchor id
+    blocks: frozenset[str]  # block ids, lower-cased
+
+
+def slugify(text: str) -> str:
+    """`Resolution Steps` → `resolution-steps`, as Python-Markdown's toc extension does."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
+    return re.sub(r"[-\s]+", "-", ascii_text) or "section"
+
+
+def heading_key(raw: str) -> str:
+    """The text a `[[note#…]]` link names a heading by: as written, any block id dropped."""
+    return BLOCK_ID.sub("", raw).strip().rstrip("#").strip().lower()
+
+
+def plain_text(nodes: list[SyntaxTreeNode]) -> str:
+    """Inline nodes as the plain text a reader sees."""
+    parts: list[str] = []
+    for node in nodes:
+        if node.type in ("text", "code_inline", "html_inline", "tag"):
+            parts.append(node.content)
+        elif node.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif node.type == "wikilink":
+            link = node.meta["link"]
+            parts.append(link.alias or link.target)
+        elif node.children:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+def find_anchors(tree: SyntaxTreeNode) -> Anchors:
+    headings: dict[str, str] = {}
+    by_node: dict[int, str] = {}
+    blocks: set[str] = set()
+    used: set[str] = set()
+    for node in tree.walk():
+        if node.type == "heading":
+            inline = node.children[0] if node.children else None
+            text = plain_text(inline.children) if inline else ""
+            slug = base = slugify(BLOCK_ID.sub("", text).strip())
+            counter = 0
+            while slug in used:
+                counter += 1
+                slug = f"{base}_{counter}"
+            used.add(slug)
+            by_node[id(node)] = slug
+            headings.setdefault(heading_key(inline.content if inline else ""), slug)
+        elif node.type == "block_id":
+            blocks.add(node.meta["id"].lower())
+    return Anchors(headings, by_node, frozenset(blocks))

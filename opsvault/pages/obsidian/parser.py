@@ -1,0 +1,24 @@
+"""The markdown-it parser for notes: CommonMark, tables, strikethrough and Obsidian syntax."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from ...wikilinks import wikilink_plugin
+from .block_refs import block_id_plugin
+from .comments import comment_plugin
+from .tags import tag_plugin
+
+
+@cache
+def parser() -> MarkdownIt:
+    return (MarkdownIt("commonmark").enable(["table", "strikethrough"])
+            .use(wikilink_plugin).use(comment_plugin).use(tag_plugin).use(block_id_plugin))
+
+
+def parse(text: str) -> SyntaxTreeNode:
+    """A note's body as a syntax tree."""
+    return SyntaxTreeNode(parser().parse(text))

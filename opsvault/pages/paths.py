@@ -1,0 +1,47 @@
+"""Where each vault file goes in the staging folder, and so on the site.
+
+The top-level folders have lower-case names because the engine's automatic navigation names a
+section after its folder and sorts folders by name: Boards, Knowledge base, Procedures,
+Reports, Scripts. Tickets are never in the navigation (mkdocs.yml: `not_in_nav`), nor are
+single KB entries: each page embeds the whole navigation, so a long one makes the build time
+grow with the square of the page count.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.md"
+BOARDS = "boards"
+KB = "knowledge-base"
+PROCEDURES = "procedures"
+REPORTS = "reports"
+SCRIPTS = "scripts"
+TICKETS = "tickets"
+ASSETS = "assets"
+TAGS_PAGE = f"{KB}/tags.md"
+METRICS_JSON = "metrics.json"
+METRICS_CSV = "metrics.csv"
+# Vault folder → staging folder. Hand-written pages (vault/*.md) go to the top.
+FOLDERS = {"kb": KB, "sops": PROCEDURES, "tickets": TICKETS, "vault": ""}
+RESERVED = {BOARDS, KB, PROCEDURES, REPORTS, SCRIPTS, TICKETS, ASSETS, "search",
+            METRICS_JSON, METRICS_CSV, "404.md", "sitemap.xml"}
+
+
+def staging_path(vault_path: str) -> str:
+    """`kb/Network/x.md` → `knowledge-base/Network/x.md`; `vault/about.md` → `about.md`;
+    `scripts/python/x.py` → `scripts/python/x.md` (the script's page; the script itself is
+    published beside it for download)."""
+    folder, _, rest = vault_path.partition("/")
+    if folder == "scripts":
+        return f"{SCRIPTS}/{posixpath.splitext(rest)[0]}.md"
+    mapped = FOLDERS.get(folder, folder)
+    return f"{mapped}/{rest}" if mapped else rest
+
+
+def is_reserved(vault_path: str) -> bool:
+    """Whether a hand-written page would take the place of a generated one."""
+    if not vault_path.startswith("vault/"):
+        return False
+    name = vault_path.removeprefix("vault/")
+    return name.partition("/")[0] in RESERVED or name.removesuffix(".md") in RESERVED

@@ -1,0 +1,192 @@
+"""Ticket pages (fields, description, resolution, timeline) and the ticket archive by month.
+
+Only when the publish policy publishes tickets. Requester contact data appears only when the
+policy allows it; otherwise it is also blanked wherever the ticket's text repeats it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+
+from ..model import Ticket, as_strings, as_text
+from .context import Site
+from .display import local_time
+from .kb import clean_tags, split_title
+from .obsidian.escape import escape_text
+from .paths import BOARDS, TICKETS
+from .staging import StagedFile
+from .templates import front_matter, raw, render_markdown
+
+TICKETS_INDEX = f"{TICKETS}/index.md"
+BOARD = f"{BOARDS}/index.md"
+LOG_SECTION = "Log"
+# A Log item as converted still starts with `date time · author · `.
+LOG_PREFIX_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[ \t]+·[ \t]+\S+[ \t]+·[ \t]+")
+# Explicit time fields and what they mean on a timeline.
+TIME_FIELDS = (("first_response", "First response"), ("resolved", "Resolved"),
+               ("user_confirmed", "User confirmed the fix"), ("closed", "Closed"))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    time: datetime
+    time_text: str
+    who: str
+    what: Markup
+
+    def as_row(self) -> dict[str, object]:
+        return {"time": self.time_text, "who": self.who, "what": self.what}
+
+
+def month_page(month: str) -> str:
+    return f"{TICKETS}/months/{month}.md"
+
+
+def pages(site: Site) -> Iterator[StagedFile]:
+    if not site.policy.tickets:
+        return
+    for ticket in site.vault.tickets:
+        yield ticket_page(site, ticket)
+    yield from archive_pages(site)
+
+
+def ticket_page(site: Site, ticket: Ticket) -> StagedFile:
+    page = site.page_of(ticket.path) or ""
+    converted = site.convert(ticket, skip_sections=(LOG_SECTION,))
+    _, body = split_title(converted.markdown, ticket.title)
+    tags = clean_tags(ticket.tags, converted.tags)
+    site.register_tags(page, ticket, tags)
+    content = render_markdown(
+        "ticket.md.j2",
+        front_matter=raw(front_matter(f"{ticket.id or ticket.name} {ticket.title}", tags=tags)),
+        ticket={"id": ticket.id or ticket.name, "title": ticket.title},
+        fields=fields(site, ticket, page), body=raw(body.strip("\n") or "*No description.*"),
+        closure=closure(site, ticket, page),
+        timeline=[event.as_row() for event in timeline(site, ticket, page)],
+        index_url=raw(site.url(page, TICKETS_INDEX)), board_url=raw(site.url(page, BOARD)))
+    return StagedFile(page, content)
+
+
+def fields(site: Site, ticket: Ticket, page: str) -> list[tuple[str, object]]:
+    """The ticket's front matter as (label, value) rows; values are text or Markdown."""
+    settings = site.vault.settings
+    zone = settings.time_zone
+    rows: list[tuple[str, object]] = [("Status", ticket.status or "")]
+    priority = settings.priorities.get(ticket.priority or "")
+    rows.append(("Priority", f"{priority.name} ({priority.label})" if priority else
+                 as_text(ticket.meta.get("priority")) or ""))
+    category = settings.categories.get(ticket.category or "")
+    rows.append(("Category", category.title if category else ticket.category or ""))
+    for key, label in (("assignee", "Assignee"), ("escalated_to", "Escalated to")):
+        handle = as_text(ticket.meta.get(key))
+        if handle:
+            technician = site.vault.team.get(handle)
+            rows.append((label, f"{technician.name} ({handle})" if technician else handle))
+    rows.append(("Opened", local_time(ticket.opened, zone)))
+    if ticket.channel:
+        rows.append(("Channel", ticket.channel))
+    requester = requester_text(site, ticket)
+    if requester:
+        rows.append(("Requester", requester))
+    device = ticket.meta.get("device")
+    if isinstance(device, dict):
+        parts = [as_text(device.get(key)) for key in ("name", "asset", "model", "os")]
+        rows.append(("Device", ", ".join(p for p in parts if p)))
+    if location := as_text(ticket.meta.get("location")):
+        rows.append(("Location", location))
+    for key, label in (("kb", "Knowledge base"), ("repeat_of", "Repeat of")):
+        document = site.resolve(ticket.meta.get(key))
+        if document is not None:
+            rows.append((label, site.link_to(page, document)))
+    related = [site.link_to(page, d) for value in as_strings(ticket.meta.get("related"))
+               if (d := site.resolve(value)) is not None]
+    if related:
+        rows.append(("Related", Markup(", ").join(related)))
+    automation = as_text(ticket.meta.get("automation"))
+    script = site.script(automation) if automation else None
+    if script is not None:
+        rows.append(("Automation", site.link_to(page, script, script.name)))
+    if tags := clean_tags(ticket.tags):
+        rows.append(("Tags", ", ".join(tags)))
+    return rows
+
+
+def requester_text(site: Site, ticket: Ticket) -> str:
+    requester = ticket.meta.get("requester")
+    if not isinstance(requester, dict):
+        return as_text(requester) or ""
+    keys = ["name", "department"]
+    if site.policy.requester_contact:
+        keys += ["email", "phone"]
+    return ", ".join(text for key in keys if (text := as_text(requester.get(key))))
+
+
+def closure(site: Site, ticket: Ticket, page: str) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = []
+    for key, label in (("resolution", "Resolution"), ("root_cause", "Root cause"),
+                       ("confirmation", "Confirmation")):
+        if text := as_text(ticket.meta.get(key)):
+            rows.append((label, text))
+    satisfaction = ticket.meta.get("satisfaction")
+    if isinstance(satisfaction, int) and not isinstance(satisfaction, bool):
+        rows.append(("Satisfaction", f"{satisfaction}/5"))
+    return rows
+
+
+def timeline(site: Site, ticket: Ticket, page: str) -> list[TimelineEvent]:
+    """Opening, explicit times and the Log, in time order (Log lines keep their order)."""
+    zone = site.vault.settings.time_zone
+    events: list[TimelineEvent] = []
+    requester = ticket.meta.get("requester")
+    opener = as_text(requester.get("name")) if isinstance(requester, dict) else None
+    if ticket.opened:
+        channel = f" ({ticket.channel})" if ticket.channel else ""
+        events.append(TimelineEvent(ticket.opened, local_time(ticket.opened, zone),
+                                    opener or "", Markup(escape_text(f"Opened{channel}"))))
+    items = site.converter.section_items(ticket, page, LOG_SECTION)
+    site.problems.extend(items.problems)
+    for line, _, entry in ticket.log_items:
+        if entry is None:
+            continue
+        text = items.items.get(line, escape_text(entry.text))
+        text = LOG_PREFIX_PATTERN.sub("", text, count=1)
+        events.append(TimelineEvent(entry.time, local_time(entry.time, zone), entry.author,
+                                    Markup(text)))
+    for key, label in TIME_FIELDS:
+        moment = ticket.time(key)
+        if moment is not None:
+            events.append(TimelineEvent(moment, local_time(moment, zone), "",
+                                        Markup(escape_text(label))))
+    events.sort(key=lambda event: event.time)
+    return events
+
+
+def archive_pages(site: Site) -> Iterator[StagedFile]:
+    zone = site.vault.settings.time_zone
+    by_month: defaultdict[str, list[Ticket]] = defaultdict(list)
+    for ticket in site.vault.tickets:
+        month = ticket.opened.astimezone(zone).strftime("%Y-%m") if ticket.opened else "undated"
+        by_month[month].append(ticket)
+    months = []
+    for month in sorted(by_month, reverse=True):
+        tickets = sorted(by_month[month], key=lambda t: (t.opened is None, t.opened), reverse=True)
+        page = month_page(month)
+        rows = [{"link": site.link_to(page, t), "title": t.title, "status": t.status or "",
+                 "priority": t.priority or "", "category": t.category or "",
+                 "opened": local_time(t.opened, zone)} for t in tickets]
+        yield StagedFile(page, render_markdown(
+            "tickets_month.md.j2", front_matter=raw(front_matter(f"Tickets {month}")),
+            month=month, tickets=rows, index_url=raw(site.url(page, TICKETS_INDEX))))
+        months.append({"link": raw(f"[{month}](months/{month}.md)"), "count": len(tickets),
+                       "active": sum(t.is_active for t in tickets)})
+    yield StagedFile(TICKETS_INDEX, render_markdown(
+        "tickets_index.md.j2", front_matter=raw(front_matter("All tickets")),
+        total=len(site.vault.tickets), active=sum(t.is_active for t in site.vault.tickets),
+        months=months, board_url=raw(site.url(TICKETS_INDEX, BOARD))))
+

@@ -1,0 +1,210 @@
+"""The site stage: generate the staging folder, then run a site engine on it.
+
+The engine reads the vault's `mkdocs.yml`, whose `docs_dir` is the staging folder. Three
+engines read that file: MkDocs with Material (the default), ProperDocs (a drop-in MkDocs fork)
+and Zensical (Material's successor, which ignores Python MkDocs plugins; opsvault needs none).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, VaultError
+from .model import VAULT_DIRS, load_vault
+from .pages import Generation, generate
+
+ENGINES = ("mkdocs", "properdocs", "zensical")
+CONFIG_FILE = "mkdocs.yml"
+DEFAULT_DOCS_DIR = "build/docs"
+DEFAULT_SITE_DIR = "build/site"
+
+
+class SiteError(Exception):
+    """The site cannot be built: no config, an engine that is not installed, and the like."""
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    path: Path
+    docs_dir: Path
+    site_dir: Path
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags only the engine resolves."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_config(vault_root: Path) -> EngineConfig:
+    """Where the engine config says the staging folder and the built site are."""
+    path = vault_root / CONFIG_FILE
+    if not path.is_file():
+        raise SiteError(f"{path}: no site config; `opsvault init --missing-only` writes one")
+    try:
+        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)
+    except yaml.YAMLError as exc:
+        raise SiteError(f"{path}: {exc}") from None
+    data = data if isinstance(data, dict) else {}
+    docs_dir = vault_root / str(data.get("docs_dir") or DEFAULT_DOCS_DIR)
+    site_dir = vault_root / str(data.get("site_dir") or DEFAULT_SITE_DIR)
+    if docs_dir.resolve() == vault_root.resolve() or \
+            vault_root.resolve().is_relative_to(docs_dir.resolve()):
+        raise SiteError(f"{path}: docs_dir must be a folder of its own that opsvault generates "
+                        "(e.g. build/docs), not the vault")
+    return EngineConfig(path, docs_dir, site_dir)
+
+
+def engine_command(engine: str, action: str, config: EngineConfig, *, strict: bool = False,
+                   site_dir: Path | None = None, dev_addr: str | None = None) -> list[str]:
+    """The command line that runs `engine` (`build` or `serve`) on the config."""
+    if engine not in ENGINES:
+        raise SiteError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
+    if engine == "zensical":
+        program = shutil.which("zensical")
+        if program is None:
+            raise SiteError("zensical is not installed (pip install zensical)")
+        command = [program, action, "--config-file", str(config.path)]
+        if action == "serve" and dev_addr:
+            command += ["--dev-addr", dev_addr]
+        return command
+    if importlib.util.find_spec(engine) is None:
+        raise SiteError(f"{engine} is not installed (pip install {engine})")
+    command = [sys.executable, "-m", engine, action, "--config-file", str(config.path)]
+    if strict:
+        command.append("--strict")
+    if action == "build" and site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    if action == "serve":
+        command.append("--livereload")
+        if dev_addr:
+            command += ["--dev-addr", dev_addr]
+    return command
+
+
+def engine_environment() -> dict[str, str]:
+    # Material prints a banner about MkDocs 2.0 on every run; it says nothing about this site.
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def generate_site(vault_root: Path, now: datetime | None = None) -> tuple[Generation,
+                                                                         EngineConfig]:
+    """Load the vault and write its staging folder where mkdocs.yml says."""
+    config = read_config(vault_root)
+    vault = load_vault(vault_root)
+    return generate(vault, config.docs_dir, now=now), config
+
+
+def run_engine(engine: str, config: EngineConfig, strict: bool = False,
+               site_dir: Path | None = None) -> int:
+    """Build the site from the staging folder; the engine's exit code."""
+    command = engine_command(engine, "build", config, strict=strict, site_dir=site_dir)
+    if engine == "zensical" and site_dir is not None:
+        raise SiteError("zensical takes the site folder from site_dir in mkdocs.yml only")
+    return subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
+                          check=False).returncode
+
+
+# --- serve ---------------------------------------------------------------------------------
+
+class VaultWatcher:
+    """Regenerates the staging folder when vault files change (after a short quiet spell)."""
+
+    def __init__(self, vault_root: Path, config: EngineConfig,
+                 on_generation: Callable[[Generation | None, Exception | None], None],
+                 quiet_seconds: float = 0.3) -> None:
+        self.vault_root = vault_root
+        self.config = config
+        self.on_generation = on_generation
+        self.quiet_seconds = quiet_seconds
+        self._changed = threading.Event()
+        self._stop = threading.Event()
+        self._observer: Any = None
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                if watcher.is_vault_file(str(event.src_path)):
+                    watcher._changed.set()
+
+        self._observer = Observer()
+        handler = Handler()
+        for folder in VAULT_DIRS:
+            if (self.vault_root / folder).is_dir():
+                self._observer.schedule(handler, str(self.vault_root / folder), recursive=True)
+        self._observer.start()
+        self._thread.start()
+
+    def is_vault_file(self, path: str) -> bool:
+        relative = Path(path).resolve()
+        docs = self.config.docs_dir.resolve()
+        if relative.is_relative_to(docs):
+            return False
+        return not any(part.startswith(".") for part in Path(path).parts[-1:])
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            if not self._changed.wait(0.2):
+                continue
+            # Editors save in several steps: wait until the files have been quiet a moment.
+            while self._changed.is_set():
+                self._changed.clear()
+                time.sleep(self.quiet_seconds)
+            try:
+                generation, _ = generate_site(self.vault_root)
+            except (VaultError, SiteError, OSError) as exc:
+                self.on_generation(None, exc)
+            else:
+                self.on_generation(generation, None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        self._thread.join(timeout=5)
+
+
+def serve(vault_root: Path, engine: str, dev_addr: str,
+          report: Callable[[Generation | None, Exception | None], None]) -> int:
+    """Generate, start the engine's live-reloading server on the staging folder, and keep the
+    staging folder in step with the vault until the server stops (Ctrl+C)."""
+    generation, config = generate_site(vault_root)
+    report(generation, None)
+    command = engine_command(engine, "serve", config, dev_addr=dev_addr)
+    watcher = VaultWatcher(vault_root, config, report)
+    watcher.start()
+    process = subprocess.Popen(command, cwd=config.path.parent, env=engine_environment())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
+    finally:
+        watcher.stop()
+
+
+def describe(problems: Iterable[Diagnostic]) -> list[str]:
+    return [f"{p.path}:{p.line}: {p.severity}: {p.message} [{p.code}]" for p in problems]
