@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 
 from opsvault.edit import EditError, append_log, edit_fields, remove_field, set_field
 from opsvault.files import parse_source
-from opsvault.model import LOG_HEADING
+from opsvault.model import LOG_HEADING, Ticket
+from opsvault.schema import default_settings
+from opsvault.workflow import (
+    WorkflowError,
+    add_log,
+    change_status,
+    close,
+    confirm,
+    escalate,
+    reopen,
+)
 
 TICKET = """\
 ---
@@ -289,3 +299,82 @@ def test_edits_change_only_the_edited_key_and_the_appended_log_line(
         assert after[len(edited):].lstrip("\r\n") == \
             f"## Log{newline}{log}" + (newline if edited.endswith(newline) else "")
     assert after.endswith(newline) == text.endswith(newline)
+
+
+# --- the property, through the workflow commands ----------------------------------------------
+
+SETTINGS = default_settings()
+TICKET_VALUES = {
+    "id": "T-20261118-q7mz", "title": "VPN drops every 10 minutes", "priority": "P2",
+    "category": "network", "opened": "2026-11-18T09:12:00-06:00", "assignee": "alice",
+    "resolution": "New profile", "root_cause": "MTU", "tags": "[vpn, mtu]",
+}
+
+
+@st.composite
+def tickets(draw: st.DrawFn) -> tuple[str, dict[str, tuple[int, int]]]:
+    """A ticket in any status with odd quoting and comments; each key's (first, end) lines."""
+    values = {**TICKET_VALUES, "status": draw(st.sampled_from(SETTINGS.statuses))}
+    keys = ["id", "title", "status", "priority", "category", "opened",
+            *draw(st.lists(st.sampled_from(["assignee", "resolution", "root_cause", "tags"]),
+                           unique=True))]
+    lines, spans = ["---"], {}
+    for key in draw(st.permutations(keys)):
+        lines += draw(st.lists(COMMENT.map(lambda c: f"# {c}".rstrip()) | st.just(""),
+                               max_size=2))
+        value = values[key]
+        if key != "tags":
+            value = draw(st.sampled_from([value, f"'{value}'", f'"{value}"']))
+        comment = draw(st.sampled_from(["", "  # keep me", "   #x"]))
+        spans[key] = (len(lines), len(lines) + 1)
+        lines.append(f"{key}:{draw(st.sampled_from([' ', '   ']))}{value}{comment}")
+    lines += ["---", "The VPN drops.", "", "## Log",
+              *draw(st.lists(st.just("- 2026-11-18 09:20 · alice · Checked."), max_size=2)),
+              *draw(st.sampled_from([[], ["", "## Notes", "kept"]]))]
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(lines) + draw(st.sampled_from([newline, ""]))
+    return text, spans
+
+
+COMMANDS = {
+    "status": lambda t, s: change_status(SETTINGS, t, s, "bob", WHEN, "note"),
+    "escalate": lambda t, s: escalate(SETTINGS, t, "alice", "firewall", "bob", WHEN),
+    "confirm": lambda t, s: confirm(SETTINGS, t, "bob", WHEN),
+    "close": lambda t, s: close(SETTINGS, t, "bob", WHEN, root_cause="unknown",
+                                confirmation="unreachable"),
+    "reopen": lambda t, s: reopen(SETTINGS, t, "back again", "bob", WHEN),
+    "log": lambda t, s: add_log(SETTINGS, t, "Tested: fine #1 [x]", "bob", WHEN),
+}
+WHEN = datetime(2026, 11, 24, 10, 0, tzinfo=timezone(timedelta(hours=-6)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(ticket=tickets(), command=st.sampled_from(sorted(COMMANDS)), data=st.data())
+def test_workflow_commands_change_only_their_keys_and_append_one_log_line(
+        ticket: tuple[str, dict[str, tuple[int, int]]], command: str,
+        data: st.DataObject) -> None:
+    text, spans = ticket
+    source, problems = parse_source("tickets/T-20261118-q7mz.md", text)
+    assert source is not None, problems
+    parsed = Ticket(source, settings=SETTINGS)
+    target = data.draw(st.sampled_from(SETTINGS.allowed_next(parsed.status) or ("open",)))
+    try:
+        change = COMMANDS[command](parsed, target)
+    except WorkflowError:
+        return  # refused: nothing is written
+    after = change.apply(text)
+    old_lines = text.splitlines(keepends=True)
+    new_lines = after.splitlines(keepends=True)
+    changed = set(change.fields)
+    old_kept = [line for number, line in enumerate(old_lines)
+                if not any(spans[k][0] <= number < spans[k][1] for k in changed if k in spans)]
+    new_kept = [line for line in new_lines
+                if not any(line.startswith(f"{k}:") for k in changed)
+                and line.rstrip("\r\n") != change.log_line]
+    assert [line.rstrip("\r\n") for line in new_kept] == \
+        [line.rstrip("\r\n") for line in old_kept]
+    assert "".join(new_kept) == "".join(old_kept) or not text.endswith("\n")
+    assert sum(line.rstrip("\r\n") == change.log_line for line in new_lines) == 1
+    result = meta(after)
+    assert {k: result.get(k) for k in changed} == \
+        {k: v for k, v in change.fields.items()}
