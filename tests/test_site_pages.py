@@ -1,0 +1,276 @@
+"""The generated pages: KB, procedures, scripts, tickets, boards, publish policy, safety and
+the staging folder (no engine needed), and `opsvault build` end to end with MkDocs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from sitekit import NOW, generate_site, page, site_pages
+from vaultkit import CLOSED_TICKET, TICKET, run_cli, write_vault
+
+from opsvault.model import load_vault
+from opsvault.pages import generate
+
+KB_PAGE = "knowledge-base/Network/KB-OPS-001-vpn-drops.md"
+OPEN_TICKET_PAGE = "tickets/T-20261118-q7mz-vpn-drops.md"
+CLOSED_TICKET_PAGE = "tickets/T-20261110-ab12.md"
+NO_TICKETS = "time_zone: America/Chicago\npublish:\n  tickets: false\n"
+
+
+def front(text: str) -> dict[str, object]:
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+# --- knowledge base ---------------------------------------------------------------------------
+
+def test_kb_entry_lists_the_tickets_that_used_it(tmp_path: Path) -> None:
+    text = page(site_pages(tmp_path), KB_PAGE)
+    section = text.split("## Tickets that used this entry", 1)[1]
+    assert "[T-20261118-q7mz](../../tickets/T-20261118-q7mz-vpn-drops.md" in section
+    assert "T-20261110-ab12" not in section  # it does not link to the entry
+
+
+def test_kb_entry_is_boosted_in_search_and_carries_its_tags(tmp_path: Path) -> None:
+    meta = front(page(site_pages(tmp_path), KB_PAGE))
+    assert meta == {"title": "VPN drops for remote staff", "tags": ["vpn"],
+                    "search": {"boost": 2}}
+
+
+def test_kb_entry_lists_related_entries(tmp_path: Path) -> None:
+    other = (tmp_path / "other.md")
+    write_vault(tmp_path)
+    text = (tmp_path / "kb/Network/KB-OPS-001-vpn-drops.md").read_text()
+    other.write_text(text.replace("KB-OPS-001", "KB-OPS-002").replace("aliases: [VPN guide]\n",
+                                                                      ""))
+    pages = site_pages(tmp_path, {"kb/Network/KB-OPS-002-vpn-again.md": other.read_text()})
+    assert "## Related entries" in page(pages, KB_PAGE)
+    assert "[KB-OPS-002](KB-OPS-002-vpn-again.md" in page(pages, KB_PAGE)
+
+
+def test_kb_category_and_index_pages(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path)
+    category = page(pages, "knowledge-base/Network/index.md")
+    assert "| [KB-OPS-001](KB-OPS-001-vpn-drops.md" in category
+    assert "[Network](Network/index.md)" in page(pages, "knowledge-base/index.md")
+
+
+def test_script_reference_links_the_script_page_which_shows_the_source(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path)
+    assert "[scripts/python/check\\_vpn.py](../../scripts/python/check_vpn.md" in page(pages,
+                                                                                     KB_PAGE)
+    script = page(pages, "scripts/python/check_vpn.md")
+    assert "```python\n#!/usr/bin/env python3\n# Purpose: check the VPN MTU." in script
+    assert "[KB-OPS-001](../../knowledge-base/Network/KB-OPS-001-vpn-drops.md" in script
+    assert pages["scripts/python/check_vpn.py"].startswith("#!/usr/bin/env python3")
+    assert "| [check\\_vpn.py](python/check_vpn.md" in page(pages, "scripts/index.md")
+
+
+def test_procedure_page_is_boosted(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path)
+    text = page(pages, "procedures/SOP-001-password-reset.md")
+    assert front(text)["search"] == {"boost": 2}
+    assert "1. Verify identity." in text
+    assert "[SOP-001](SOP-001-password-reset.md" in page(pages, "procedures/index.md")
+
+
+# --- tickets and boards -------------------------------------------------------------------
+
+def test_ticket_page_has_fields_description_and_timeline(tmp_path: Path) -> None:
+    text = page(site_pages(tmp_path), OPEN_TICKET_PAGE)
+    assert "# T-20261118-q7mz · VPN drops every 10 minutes" in text
+    assert "| Status | in-progress |" in text
+    assert "| Assignee | Alice Moreno (alice) |" in text
+    assert "The VPN disconnects every ten minutes" in text
+    timeline = text.split("## Timeline", 1)[1]
+    rows = [line for line in timeline.splitlines() if line.startswith("| 2026")]
+    assert rows == [
+        "| 2026-11-18 09:12 | Priya Shah | Opened (email) |",
+        "| 2026-11-18 09:20 | alice | Acknowledged; asked for the client log. |",
+        "| 2026-11-18 09:20 |  | First response |",
+        "| 2026-11-18 11:02 | alice | See [the VPN guide](../knowledge-base/Network/"
+        "KB-OPS-001-vpn-drops.md#resolution-steps \"VPN drops for remote staff\"). |",
+    ]
+    assert "## Log" not in text
+
+
+def test_closed_ticket_shows_its_resolution(tmp_path: Path) -> None:
+    text = page(site_pages(tmp_path), CLOSED_TICKET_PAGE)
+    assert "- **Resolution:** Replaced the tray 2 pickup roller." in text
+    assert "- **Satisfaction:** 5/5" in text
+    assert "| 2026-11-11 09:30 |  | Closed |" in text
+
+
+def test_requester_contact_is_hidden_by_default(tmp_path: Path) -> None:
+    body = TICKET.replace("The VPN disconnects", "Priya (priya@example.org) says the VPN drops")
+    text = page(site_pages(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": body}),
+                OPEN_TICKET_PAGE)
+    assert "| Requester | Priya Shah |" in text
+    assert "priya@example.org" not in text
+    assert "Priya (\\[hidden\\]) says" in text
+
+
+def test_requester_contact_is_shown_when_the_policy_allows(tmp_path: Path) -> None:
+    settings = "time_zone: America/Chicago\npublish:\n  requester_contact: true\n"
+    text = page(site_pages(tmp_path, {"vault/opsvault.yml": settings}), OPEN_TICKET_PAGE)
+    assert "| Requester | Priya Shah, priya@example.org |" in text
+
+
+def test_board_has_a_column_per_active_status_with_the_open_tickets(tmp_path: Path) -> None:
+    text = page(site_pages(tmp_path), "boards/index.md")
+    columns = re.findall(r'data-column="([^"]+)" markdown>\n\n### ([^\n]+)', text)
+    assert columns == [("new", "New (0)"), ("open", "Open (0)"),
+                       ("in-progress", "In progress (1)"),
+                       ("waiting-on-user", "Waiting on user (0)"),
+                       ("escalated", "Escalated (0)"),
+                       ("awaiting-confirmation", "Awaiting confirmation (0)")]
+    card = next(line for line in text.splitlines() if 'data-ticket="T-20261118-q7mz"' in line)
+    assert '<span class="ov-priority ov-p2">P2</span>' in card
+    assert "VPN drops every 10 minutes" in card
+    assert "alice · in-progress · open 7d 4h" in card
+    assert "T-20261110-ab12" not in text  # closed
+
+
+def test_boards_by_priority_and_by_assignee(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path)
+    by_priority = page(pages, "boards/by-priority.md")
+    assert '### P2 high (1)' in by_priority and '### P1 critical (0)' in by_priority
+    by_assignee = page(pages, "boards/by-assignee.md")
+    assert "### Alice Moreno (1)" in by_assignee and "### Unassigned (0)" in by_assignee
+
+
+def test_boards_are_kept_out_of_search(tmp_path: Path) -> None:
+    meta = front(page(site_pages(tmp_path), "boards/index.md"))
+    assert meta["search"] == {"exclude": True}
+    assert meta["hide"] == ["navigation", "toc"]
+
+
+def test_report_a_problem_opens_a_prefilled_email(tmp_path: Path) -> None:
+    settings = "time_zone: America/Chicago\npublish:\n  report_email: help@example.org\n"
+    pages = site_pages(tmp_path, {"vault/opsvault.yml": settings})
+    for path in ("boards/index.md", "index.md"):
+        assert "[Report a problem](mailto:help@example.org?subject=Problem%3A%20" in page(pages,
+                                                                                           path)
+    assert "Report a problem" not in page(site_pages(tmp_path / "x"), "boards/index.md")
+
+
+def test_unpublished_tickets_leave_no_trace(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path, {"vault/opsvault.yml": NO_TICKETS})
+    assert not any(path.startswith(("tickets/", "boards/")) for path in pages)
+    kb = page(pages, KB_PAGE)
+    assert "Used by 1 ticket(s); ticket pages are not published." in kb
+    assert "T-20261118-q7mz" not in kb
+
+
+def test_links_to_unpublished_tickets_become_plain_text(tmp_path: Path) -> None:
+    body = "---\ntitle: N\n---\nSee [[T-20261118-q7mz]].\n"
+    pages = site_pages(tmp_path, {"vault/opsvault.yml": NO_TICKETS, "vault/note.md": body})
+    assert "See T-20261118-q7mz." in page(pages, "note.md")
+
+
+def test_ticket_archive_lists_every_ticket_by_month(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path)
+    assert "| [2026-11](months/2026-11.md) | 2 | 1 |" in page(pages, "tickets/index.md")
+    month = page(pages, "tickets/months/2026-11.md")
+    assert month.index("T-20261118-q7mz") < month.index("T-20261110-ab12")
+
+
+# --- safety ---------------------------------------------------------------------------------
+
+def test_front_matter_is_curated(tmp_path: Path) -> None:
+    ticket = TICKET.replace("assignee: alice\n", "assignee: alice\nicon: material/bug\n"
+                            "hide: [toc]\nsearch: {exclude: true}\ntemplate: evil.html\n")
+    pages = site_pages(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": ticket})
+    assert set(front(page(pages, OPEN_TICKET_PAGE))) == {"title"}
+    for path, content in pages.items():
+        if path.endswith(".md"):
+            assert set(front(str(content))) <= {"title", "tags", "search", "hide"}, path
+
+
+def test_titles_cannot_become_html(tmp_path: Path) -> None:
+    evil = "</title><script>alert(1)</script><img src=x onerror=alert(2)>"
+    ticket = TICKET.replace("title: VPN drops every 10 minutes", f'title: "{evil}"')
+    text = page(site_pages(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": ticket}),
+                OPEN_TICKET_PAGE)
+    title = str(front(text)["title"])
+    assert "<" not in title and ">" not in title
+    assert "&lt;/title&gt;&lt;script&gt;" in text.split("---\n", 2)[2]
+    board = page(site_pages(tmp_path), "boards/index.md")
+    assert "<script" not in board and "<img" not in board
+
+
+def test_a_likely_secret_stops_generation_naming_file_and_line(tmp_path: Path) -> None:
+    ticket = TICKET.replace("## Log\n", "Temporary password: Hunter2-Secret!\n\n## Log\n")
+    generation = generate_site(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": ticket})
+    assert [(d.path, d.line, d.code) for d in generation.secrets] == [
+        ("tickets/T-20261118-q7mz-vpn-drops.md", 18, "secret")]
+    assert not (tmp_path / "build/docs").exists()
+
+
+def test_secrets_in_unpublished_tickets_do_not_stop_the_site(tmp_path: Path) -> None:
+    ticket = TICKET.replace("## Log\n", "Temporary password: Hunter2-Secret!\n\n## Log\n")
+    generation = generate_site(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": ticket,
+                                          "vault/opsvault.yml": NO_TICKETS})
+    assert generation.secrets == ()
+
+
+# --- the staging folder ---------------------------------------------------------------------
+
+def test_staging_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) -> None:
+    first = generate_site(tmp_path)
+    assert set(first.changed) == set(first.pages)
+    assert generate(load_vault(tmp_path), tmp_path / "build/docs", now=NOW).changed == ()
+    (tmp_path / "tickets/T-20261110-ab12.md").unlink()
+    third = generate(load_vault(tmp_path), tmp_path / "build/docs", now=NOW)
+    assert CLOSED_TICKET_PAGE in third.removed
+    assert not (tmp_path / "build/docs" / CLOSED_TICKET_PAGE).exists()
+    assert "tickets/months/2026-11.md" in third.changed
+    assert not list((tmp_path / "build/docs").rglob(".*.tmp"))
+
+
+def test_generation_reports_link_problems_with_file_and_line(tmp_path: Path) -> None:
+    generation = generate_site(tmp_path, {"vault/note.md": "---\ntitle: N\n---\n\n[[Nowhere]]\n"})
+    assert [(p.path, p.line, p.code) for p in generation.problems] == [
+        ("vault/note.md", 5, "unresolved-link")]
+
+
+# --- opsvault build ---------------------------------------------------------------------------
+
+def test_build_fails_on_a_secret_naming_file_and_line(tmp_path: Path) -> None:
+    ticket = CLOSED_TICKET.replace("## Log\n", "api_key = sk_live_abcdefghijklmnop1234\n## Log\n")
+    write_vault(tmp_path, {"tickets/T-20261110-ab12.md": ticket, "mkdocs.yml": _config()})
+    result = run_cli("build", "--vault", str(tmp_path))
+    assert result.exit_code == 1
+    assert "tickets/T-20261110-ab12.md:18: error: likely API key" in result.stderr
+
+
+def test_strict_build_fails_on_unresolved_links(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"vault/note.md": "---\ntitle: N\n---\n[[Nowhere]]\n",
+                           "mkdocs.yml": _config()})
+    result = run_cli("build", "--vault", str(tmp_path), "--strict")
+    assert result.exit_code == 1
+    assert "vault/note.md:4: warning: [[Nowhere]] matches no note" in result.stderr
+    assert not (tmp_path / "build/site").exists()
+
+
+def test_build_without_a_site_config_is_a_usage_error(tmp_path: Path) -> None:
+    write_vault(tmp_path)
+    result = run_cli("build", "--vault", str(tmp_path))
+    assert result.exit_code == 2
+    assert "no site config" in result.stderr
+
+
+def test_build_runs_the_engine_into_the_site_folder(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"mkdocs.yml": _config()})
+    result = run_cli("build", "--vault", str(tmp_path), "--strict",
+                     "--site-dir", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    html = (tmp_path / "out/tickets/T-20261118-q7mz-vpn-drops/index.html").read_text()
+    assert "VPN drops every 10 minutes" in html
+
+
+def _config() -> str:
+    from opsvault.scaffold import scaffold_contents
+
+    return scaffold_contents()["mkdocs.yml"]
