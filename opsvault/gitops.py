@@ -101,7 +101,10 @@ def commit_files(root: Path, paths: Sequence[str], message: str,
     repo = find_repo(root)
     if repo is None:
         raise GitError(f"{root} is not in a git repository; nothing was committed")
-    absolute = [str((root / path).resolve()) for path in paths]
+    # Relative to the work tree, both resolved: a vault reached through a symbolic link or in a
+    # subfolder of the repository still names the right files.
+    work_tree = Path(repo.working_tree_dir or root).resolve()
+    relative = [os.path.relpath((root / path).resolve(), work_tree) for path in paths]
     environment = dict(os.environ)
     if author is not None and author.name and author.email:
         environment.update(GIT_AUTHOR_NAME=author.name, GIT_AUTHOR_EMAIL=author.email)
@@ -109,8 +112,8 @@ def commit_files(root: Path, paths: Sequence[str], message: str,
             environment.update(GIT_COMMITTER_NAME=author.name, GIT_COMMITTER_EMAIL=author.email)
     try:
         # New files must be known to git before `commit --only` may take them.
-        repo.git.add("--", *absolute)
-        repo.git.commit("--only", "--quiet", "-m", message, "--", *absolute, env=environment)
+        repo.git.add("--", *relative)
+        repo.git.commit("--only", "--quiet", "-m", message, "--", *relative, env=environment)
     except git.GitCommandError as exc:
         detail = (exc.stderr or str(exc)).strip().replace("stderr: ", "")
         raise GitError(f"git commit failed: {detail}") from None

@@ -122,3 +122,19 @@ def test_ids_made_on_two_clones_at_the_same_moment_merge_without_conflict(
     assert len(ids) == 2 and ids[0] != ids[1]
     assert {Path(path).name[:15] for path in created} == set(ids)
     assert strict_findings(merged) == []
+
+
+def test_a_vault_in_a_subfolder_reached_through_a_symlink_commits_its_ticket(
+        tmp_path: Path) -> None:
+    repository = git.Repo.init(tmp_path / "repo", initial_branch="main")
+    write_vault(tmp_path / "repo/helpdesk")
+    with repository.config_writer() as config:
+        config.set_value("user", "name", GIT_NAME)
+        config.set_value("user", "email", GIT_EMAIL)
+    repository.git.add("--all")
+    repository.git.commit("--quiet", "-m", "The help desk")
+    (tmp_path / "link").symlink_to(tmp_path / "repo")
+    result = ov(tmp_path / "link/helpdesk", "ticket", "log", VPN, "Via a link", "--commit",
+                "--as", "alice", "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert files_of(repository.head.commit) == [f"helpdesk/{VPN_PATH}"]
