@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import gitops, workflow
+from .. import workflow
 from ..knowledge import kb_from_ticket, new_kb, new_sop
 from ..note_templates import load_template
 from .updates import refusals, start, update_options, usage_error, with_exit_codes
@@ -50,8 +50,7 @@ def kb_new_command(title: str | None, category: str | None, ticket_ref: str | No
             ticket = workflow.find_ticket(vault, ticket_ref)
             document, change = kb_from_ticket(vault, template, ticket, session.actor.handle,
                                               session.now, title, category)
-            session.save_change(ticket, change, [(document.path, document.text)],
-                                gitops.commit_message(change.ticket_id, change.summary))
+            session.save_change(ticket, change, [(document.path, document.text)])
             click.echo(f"{document.id}: drafted from {ticket.id} ({document.path})")
             return
         if not title or not category:
