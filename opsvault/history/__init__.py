@@ -1,0 +1,164 @@
+"""The history stage: git commits → ticket timelines (SPEC §4). Knows nothing of metrics.
+
+    history = load_history(vault.root, vault.settings)
+    for event in history.timeline("T-20261118-q7mz").events: ...
+
+Every commit that changes a ticket file is an update: history compares each version with the
+one before and records tracked field changes, Log lines added, renames and deletions, plus the
+commits whose message names the ticket. Merges contribute only their own conflict
+resolutions, so a change made on a branch counts once, at the commit that made it, with its
+author date (which a rebase keeps). Results are cached in `.opsvault/`. A folder that is not a
+git repository has no history; a shallow clone's history starts at its boundary; both say so
+in `History.notices`.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import __version__
+from ..schema import SETTINGS_PATH, Settings
+from . import cache
+from .cache import CachedHistory
+from .events import (
+    BASELINE,
+    CHANGE,
+    CREATED,
+    DELETED,
+    INITIAL,
+    LOG,
+    MENTION,
+    RENAMED,
+    RESTORED,
+    FileEvent,
+    History,
+    HistoryStats,
+    TicketEvent,
+    TicketTimeline,
+)
+from .repository import Repository
+from .scan import HistoryScan
+from .timeline import Timelines
+
+__all__ = [
+    "BASELINE", "CHANGE", "CREATED", "DELETED", "INITIAL", "LOG", "MENTION", "RENAMED",
+    "RESTORED", "FileEvent", "History", "HistoryStats", "TicketEvent", "TicketTimeline",
+    "is_repository", "load_history",
+]
+
+# Called as (commits read so far, commits to read) during a long pass.
+Progress = Callable[[int, int], None]
+_PROGRESS_EVERY = 500
+
+
+def is_repository(vault_root: Path) -> bool:
+    """Whether the vault is inside a git repository (cheap: no git process)."""
+    for folder in (vault_root.resolve(), *vault_root.resolve().parents):
+        if (folder / ".git").exists():
+            return True
+    return False
+
+
+def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True,
+                 progress: Progress | None = None) -> History:
+    """The history of the vault at `vault_root`, from its cache plus any newer commits."""
+    repository = Repository.open(vault_root)
+    if repository is None:
+        return History(False, notices=(
+            f"{vault_root} is not in a git repository, so there is no history: metrics use "
+            "the times written in the files (opened, first_response, resolved, closed and "
+            "Log lines) only. Run `git init` and commit to record updates.",))
+    try:
+        return _load(repository, vault_root, settings, use_cache, progress)
+    finally:
+        repository.close()
+
+
+def _load(repository: Repository, vault_root: Path, settings: Settings, use_cache: bool,
+          progress: Progress | None) -> History:
+    head = repository.head()
+    if head is None:
+        return History(False, notices=(
+            "the repository has no commits yet, so there is no history: metrics use the "
+            "times written in the files only.",))
+    boundary = repository.shallow_boundary()
+    key = _cache_key(repository, vault_root, boundary)
+    path = cache.cache_path(vault_root)
+    cached, reason = cache.load(path, key) if use_cache else (None, "cache disabled")
+    if cached is not None and cached.head == head:
+        result, stats = cached, HistoryStats(cache="current")
+    elif cached is not None and repository.is_ancestor(cached.head, head):
+        update, scan = _scan(repository, settings, boundary, head, cached, progress)
+        result = cached.extended(update)
+        if use_cache:
+            cache.append(path, cached.head, update, result)
+        stats = HistoryStats(scan.commits_read, scan.reader.blobs_read, "incremental")
+    else:
+        if cached is not None:
+            reason = "history was rewritten (rebase, amend or reset)"
+        result, scan = _scan(repository, settings, boundary, head, None, progress)
+        if use_cache:
+            cache.save(path, key, result)
+        stats = HistoryStats(scan.commits_read, scan.reader.blobs_read,
+                             "cold" if reason == "no cache yet" else
+                             "off" if not use_cache else f"rebuilt ({reason})")
+    notices: tuple[str, ...] = ()
+    starts_at = None
+    if boundary:
+        starts_at = min(repository.commit_time(sha) for sha in boundary)
+        notices = (f"this is a shallow clone: history starts at commit {boundary[0][:10]} "
+                   f"({starts_at:%Y-%m-%d}), and changes before it are not known. Fetch all "
+                   "of it with `git fetch --unshallow`.",)
+    timelines = Timelines(result.tickets, result.renamed_ids, result.with_file)
+    return History(True, timelines, tuple(result.file_events), tuple(result.warnings), notices,
+                   head, starts_at, stats)
+
+
+def _scan(repository: Repository, settings: Settings, boundary: tuple[str, ...], head: str,
+          cached: CachedHistory | None, progress: Progress | None,
+          ) -> tuple[CachedHistory, HistoryScan]:
+    """Read the commits after the cached head (all of them without a cache)."""
+    since = cached.head if cached else None
+    reader = repository.blob_reader()
+    # The pass allocates hundreds of thousands of small objects and frees none: the cyclic
+    # garbage collector would walk them again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        scan = HistoryScan(settings, reader, repository.prefix, frozenset(boundary),
+                           dict(cached.broken_before) if cached else {})
+        total = repository.count_commits(head, since) if progress else 0
+        for commit in repository.log(head, since):
+            scan.add(commit)
+            if progress and scan.commits_read % _PROGRESS_EVERY == 0:
+                progress(scan.commits_read, total)
+        scan.finish()
+        if progress:
+            progress(scan.commits_read, total)
+        result = CachedHistory.from_events(head, scan.events, scan.file_events, scan.warnings,
+                                           scan.broken_before)
+    finally:
+        reader.close()
+        if collecting:
+            gc.enable()
+    return result, scan
+
+
+def _cache_key(repository: Repository, vault_root: Path,
+               boundary: tuple[str, ...]) -> dict[str, str]:
+    settings_file = vault_root / SETTINGS_PATH
+    try:
+        settings_bytes = settings_file.read_bytes()
+    except OSError:
+        settings_bytes = b""
+    return {
+        "format": cache.FORMAT,
+        "opsvault_version": __version__,
+        "settings": hashlib.sha256(settings_bytes).hexdigest(),
+        "vault_folder": repository.prefix,
+        "shallow_boundary": " ".join(boundary),
+        "replace_refs": hashlib.sha256(repository.replacements().encode()).hexdigest(),
+    }

@@ -1,0 +1,232 @@
+"""The history cache: `.opsvault/history.sqlite`, so a re-run reads only the new commits.
+
+The cache holds the events of every commit up to `head`, one row per ticket, and is used only
+when everything else that shaped those events is unchanged: the cache format and opsvault's
+version, the settings file, where the vault sits in the repository, a shallow clone's
+boundary and `git replace` refs. Whether `head` is still in the current history is the
+caller's question. Any doubt — a different key, an unreadable file, a missing table — means
+"rebuild", never a guess. A full rebuild is written to a new file that then replaces the old
+one; an update is one transaction that rewrites only the rows of the tickets it touched.
+Rows are decoded when a timeline is first asked for. SQLite and JSON rather than pickle:
+opening a cache found in a cloned folder must not run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Severity
+from .events import CHANGE, MENTION, FileEvent, TicketEvent
+from .timeline import EventSource
+
+CACHE_DIR = ".opsvault"
+CACHE_NAME = "history.sqlite"
+FORMAT = "1"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tickets (ticket_id TEXT PRIMARY KEY, has_file INTEGER NOT NULL,
+                      events TEXT NOT NULL);
+CREATE TABLE renamed_ids (old TEXT PRIMARY KEY, new TEXT NOT NULL);
+CREATE TABLE file_events (time TEXT, kind TEXT, area TEXT, path TEXT, old_path TEXT,
+                          commit_sha TEXT, author TEXT);
+CREATE TABLE warnings (path TEXT, line INTEGER, code TEXT, message TEXT);
+CREATE TABLE broken (blob TEXT PRIMARY KEY, before TEXT NOT NULL);
+"""
+
+
+
+_KEY_LABELS = {"format": "cache format", "settings": "settings file",
+               "shallow_boundary": "shallow clone boundary",
+               "replace_refs": "set of git replace refs"}
+
+
+@dataclass
+class CachedHistory:
+    """Events up to `head`, grouped by ticket id, with what the next run needs."""
+
+    head: str
+    tickets: dict[str, EventSource] = field(default_factory=dict)
+    with_file: set[str] = field(default_factory=set)  # ids with a file version, not mentions
+    renamed_ids: dict[str, str] = field(default_factory=dict)  # id changed in the file
+    file_events: list[FileEvent] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    broken_before: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_events(cls, head: str, events: Iterable[TicketEvent],
+                    file_events: list[FileEvent], warnings: list[Diagnostic],
+                    broken_before: dict[str, str]) -> CachedHistory:
+        history = cls(head, file_events=file_events, warnings=warnings,
+                      broken_before=broken_before)
+        tickets: dict[str, list[TicketEvent]] = {}
+        for event in events:
+            tickets.setdefault(event.ticket_id, []).append(event)
+            if event.kind != MENTION:
+                history.with_file.add(event.ticket_id)
+            if event.kind == CHANGE and event.field == "id" and event.old and event.new:
+                history.renamed_ids[event.old] = event.new
+        history.tickets.update(tickets)
+        return history
+
+    def extended(self, update: CachedHistory) -> CachedHistory:
+        """This history followed by `update`, the events of the commits after `head`."""
+        tickets = dict(self.tickets)
+        for ticket_id, events in update.tickets.items():
+            tickets[ticket_id] = [*_events(tickets.get(ticket_id, ())), *_events(events)]
+        return CachedHistory(update.head, tickets, self.with_file | update.with_file,
+                             {**self.renamed_ids, **update.renamed_ids},
+                             self.file_events + update.file_events,
+                             self.warnings + update.warnings,
+                             {**self.broken_before, **update.broken_before})
+
+
+def _events(source: EventSource) -> Sequence[TicketEvent]:
+    return source() if callable(source) else source
+
+
+def cache_path(vault_root: Path) -> Path:
+    return vault_root / CACHE_DIR / CACHE_NAME
+
+
+def load(path: Path, key: Mapping[str, str]) -> tuple[CachedHistory | None, str]:
+    """The cached history, or None and why it cannot be used."""
+    if not path.is_file():
+        return None, "no cache yet"
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None, "the cache cannot be opened"
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+        for name, value in key.items():
+            if meta.get(name) != value:
+                label = _KEY_LABELS.get(name, name.replace("_", " "))
+                return None, f"the cache was made with a different {label}"
+        head = meta.get("head")
+        if not head:
+            return None, "the cache has no head commit"
+        history = CachedHistory(head)
+        for ticket_id, has_file, text in connection.execute("SELECT * FROM tickets"):
+            history.tickets[ticket_id] = partial(decode_events, ticket_id, text)
+            if has_file:
+                history.with_file.add(ticket_id)
+        history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
+        history.file_events = [
+            FileEvent(datetime.fromisoformat(time), kind, area, path_, old_path, commit, author)
+            for time, kind, area, path_, old_path, commit, author
+            in connection.execute("SELECT * FROM file_events")]
+        history.warnings = [Diagnostic(path_, line, code, message, Severity.WARNING)
+                            for path_, line, code, message
+                            in connection.execute("SELECT * FROM warnings")]
+        history.broken_before = dict(connection.execute("SELECT blob, before FROM broken"))
+    except (sqlite3.Error, ValueError, TypeError):
+        return None, "the cache is unreadable"
+    finally:
+        connection.close()
+    return history, ""
+
+
+def save(path: Path, key: Mapping[str, str], history: CachedHistory) -> bool:
+    """Write a whole cache to a new file, then move it into place. False if it cannot be."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        _prepare_folder(path.parent)
+        temporary.unlink(missing_ok=True)
+        connection = sqlite3.connect(temporary)
+        try:
+            with connection:
+                connection.executescript(_SCHEMA)
+                _write(connection, history, history.tickets)
+                connection.executemany("INSERT INTO meta VALUES (?, ?)",
+                                       [*key.items(), ("head", history.head)])
+        finally:
+            connection.close()
+        os.replace(temporary, path)
+        return True
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        return False
+
+
+def append(path: Path, previous_head: str, update: CachedHistory,
+           combined: CachedHistory) -> bool:
+    """Record `update` (the commits after `previous_head`) in one transaction, if the cache
+    is still at `previous_head`: another run may have moved it on. `combined` holds the
+    touched tickets' whole event lists. False if nothing was written."""
+    try:
+        connection = sqlite3.connect(path, timeout=5)
+    except sqlite3.Error:
+        return False
+    try:
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            row = connection.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
+            if row is None or row[0] != previous_head:
+                return False
+            touched = {ticket_id: combined.tickets[ticket_id] for ticket_id in update.tickets}
+            _write(connection, update, touched, combined.with_file)
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'head'", (update.head,))
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+
+
+def _prepare_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        # Caches belong to one clone: keep them out of git even where .gitignore forgets.
+        ignore.write_text("*\n", encoding="utf-8")
+
+
+def _write(connection: sqlite3.Connection, history: CachedHistory,
+           tickets: Mapping[str, EventSource], with_file: set[str] | None = None) -> None:
+    with_file = history.with_file if with_file is None else with_file
+    connection.executemany(
+        "INSERT OR REPLACE INTO tickets VALUES (?, ?, ?)",
+        ((ticket_id, int(ticket_id in with_file), encode_events(_events(events)))
+         for ticket_id, events in tickets.items()))
+    connection.executemany("INSERT OR REPLACE INTO renamed_ids VALUES (?, ?)",
+                           history.renamed_ids.items())
+    connection.executemany(
+        "INSERT INTO file_events VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((e.time.isoformat(), e.kind, e.area, e.path, e.old_path, e.commit, e.author)
+         for e in history.file_events))
+    connection.executemany("INSERT INTO warnings VALUES (?, ?, ?, ?)",
+                           ((w.path, w.line, w.code, w.message) for w in history.warnings))
+    connection.executemany("INSERT OR REPLACE INTO broken VALUES (?, ?)",
+                           history.broken_before.items())
+
+
+def encode_events(events: Iterable[TicketEvent]) -> str:
+    return json.dumps(
+        [[e.time.isoformat(), e.kind, e.commit, e.commit_time.isoformat(), e.author, e.field,
+          e.old, e.new, e.text, e.path, e.explicit, e.seq] for e in events],
+        ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_events(ticket_id: str, text: str) -> list[TicketEvent]:
+    times: dict[str, datetime] = {}
+
+    def moment(value: str) -> datetime:
+        parsed = times.get(value)
+        if parsed is None:
+            parsed = times[value] = datetime.fromisoformat(value)
+        return parsed
+
+    return [TicketEvent(moment(time), kind, ticket_id, commit, moment(commit_time), author,
+                        field_name, old, new, note, path, explicit, seq)
+            for time, kind, commit, commit_time, author, field_name, old, new, note, path,
+            explicit, seq in json.loads(text)]

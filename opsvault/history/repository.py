@@ -1,0 +1,295 @@
+"""Git access for the history stage: one streaming `git log`, one persistent blob reader.
+
+History is read in a single pass: `git log --raw -z` names, for every commit, each changed
+path with its blob before and after, so no commit needs a diff of its own. The blobs are read
+through one long-running `git cat-file --batch` process, requested in batches so that git and
+Python never wait on each other object by object. Both processes are started through GitPython.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import git
+
+# Each commit starts with this byte, which git never writes into the fields around it.
+_RECORD = "\x1e"
+_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%B"
+_HEADER_FIELDS = 7
+# Git options that would change what `git log` prints: set them to what the parser expects.
+_CONFIG = ("log.showRoot=true", "log.showSignature=false", "diff.noprefix=false",
+           "core.quotePath=false", "diff.relative=false")
+# Requests of 41 bytes each stay well inside a 64 KiB pipe, so writing a batch never blocks
+# while cat-file waits for its answers to be read.
+_BATCH = 1000
+NULL_SHA = "0" * 40
+
+
+@dataclass(frozen=True, slots=True)
+class RawChange:
+    """One changed path of a commit, as `git log --raw` reports it."""
+
+    status: str  # A M D R T (C); a merge's combined diff has one letter per parent
+    old_blobs: tuple[str, ...]  # the path's blob in each parent ("" where it did not exist)
+    new_blob: str  # "" when the path was deleted
+    path: str  # relative to the repository
+    old_path: str  # the path before a rename; otherwise the same as `path`
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.old_blobs) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRecord:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    authored: datetime
+    committed: datetime
+    message: str
+    changes: tuple[RawChange, ...]
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0].strip()
+
+
+class Repository:
+    """The git repository a vault lives in."""
+
+    def __init__(self, repo: git.Repo, vault_root: Path) -> None:
+        self.repo = repo
+        self.top = Path(repo.working_tree_dir or vault_root).resolve()
+        relative = vault_root.resolve().relative_to(self.top).as_posix()
+        self.prefix = "" if relative == "." else relative + "/"
+        self.git = repo.git
+
+    @classmethod
+    def open(cls, vault_root: Path) -> Repository | None:
+        """The repository holding `vault_root`, or None when it is not in one."""
+        try:
+            repo = git.Repo(vault_root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return None
+        if repo.bare or repo.working_tree_dir is None:
+            return None
+        return cls(repo, vault_root)
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def head(self) -> str | None:
+        """The commit HEAD points at; None before the first commit."""
+        try:
+            return self.repo.head.commit.hexsha
+        except ValueError:  # an unborn branch
+            return None
+
+    def is_ancestor(self, ancestor: str, commit: str) -> bool:
+        """Whether `ancestor` is `commit` or one of its ancestors (False if it is unknown)."""
+        try:
+            return bool(self.repo.is_ancestor(ancestor, commit))
+        except git.GitCommandError:
+            return False
+
+    def shallow_boundary(self) -> tuple[str, ...]:
+        """The commits a shallow clone's history is cut at (none for a full clone)."""
+        shallow = Path(self.repo.common_dir) / "shallow"
+        try:
+            return tuple(sorted(shallow.read_text().split()))
+        except OSError:
+            return ()
+
+    def replacements(self) -> str:
+        """`git replace` refs, which change what history says without changing HEAD."""
+        return str(self.git.for_each_ref("--format=%(objectname) %(refname)", "refs/replace/"))
+
+    def count_commits(self, head: str, since: str | None = None) -> int:
+        """How many commits `log` will read: sized for a progress bar."""
+        spec = f"{since}..{head}" if since else head
+        return int(self.git.rev_list("--count", spec, *self._pathspec()))
+
+    def commit_time(self, sha: str) -> datetime:
+        return datetime.fromisoformat(str(self.git.show("-s", "--format=%aI", sha)).strip())
+
+    def _pathspec(self) -> tuple[str, ...]:
+        # At the repository root every commit is read: limiting git to a path costs it a tree
+        # comparison per commit, and commits that change no ticket may still name one.
+        return ("--", self.prefix) if self.prefix else ()
+
+    def log(self, head: str, since: str | None = None) -> Iterator[CommitRecord]:
+        """Every commit reachable from `head` but not from `since`, newest first.
+
+        Non-merge commits list their changes against their parent. Merge commits list only
+        what they changed themselves (`--cc`: paths that differ from every parent, i.e.
+        conflict resolutions), so each change is counted once, in the commit that made it.
+        """
+        spec = f"{since}..{head}" if since else head
+        git_command = self.git
+        for option in _CONFIG:
+            git_command = git_command(c=option)
+        process = git_command.log(
+            "--no-color", "--encoding=UTF-8", "--raw", "-z", "--no-abbrev", "-M", "--cc",
+            f"--format={_FORMAT}", spec, *self._pathspec(), as_process=True)
+        try:
+            yield from _parse_log(_chunks(process.proc.stdout))
+        finally:
+            # Waiting raises GitCommandError when git failed.
+            process.wait()
+
+    def blob_reader(self) -> BlobReader:
+        return BlobReader(self.git)
+
+
+def _chunks(stream: Any) -> Iterator[str]:
+    """Decoded pieces of git's output that end at a NUL, read ahead on a thread.
+
+    The thread keeps git writing while Python parses; reading releases the GIL.
+    """
+    pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+
+    def read() -> None:
+        try:
+            while data := stream.read1(1 << 20):
+                pieces.put(data)
+        finally:
+            pieces.put(None)
+
+    reader = threading.Thread(target=read, name="opsvault-git-log", daemon=True)
+    reader.start()
+    pending = b""
+    while (data := pieces.get()) is not None:
+        pending += data
+        end = pending.rfind(b"\x00")
+        if end == -1:
+            continue
+        # A NUL never sits inside a UTF-8 sequence, so cutting there never splits a character.
+        yield pending[:end].decode("utf-8", "replace")
+        pending = pending[end + 1:]
+    reader.join()
+    if pending:
+        yield pending.decode("utf-8", "replace")
+
+
+def _parse_log(chunks: Iterable[str]) -> Iterator[CommitRecord]:
+    header: list[str] = []
+    changes: list[RawChange] = []
+    status = ""
+    paths: list[str] = []
+    wanted_paths = 0
+    for chunk in chunks:
+        for token in chunk.split("\x00"):
+            if len(header) < _HEADER_FIELDS and header:
+                header.append(token)
+                continue
+            if wanted_paths:
+                paths.append(token)
+                wanted_paths -= 1
+                if not wanted_paths:
+                    changes.append(_change(status, paths))
+                continue
+            token = token.lstrip("\n")
+            if not token:
+                continue
+            if token[0] == ":":
+                status = token
+                letter = token.rsplit(" ", 1)[1][:1]
+                wanted_paths = 2 if letter in ("R", "C") else 1
+                paths = []
+            elif token[0] == _RECORD:
+                if header:
+                    yield _commit(header, changes)
+                header = [token[1:]]
+                changes = []
+            else:
+                raise ValueError(f"unexpected git log output: {token[:80]!r}")
+    if header:
+        yield _commit(header, changes)
+
+
+def _change(status_token: str, paths: list[str]) -> RawChange:
+    # ":100644 100644 <old> <new> M" or, for a merge, "::100644 100644 100644 <p1> <p2> <new> MM"
+    parents = len(status_token) - len(status_token.lstrip(":"))
+    fields = status_token.lstrip(":").split(" ")
+    shas = fields[parents + 1:2 * parents + 2]
+    old = tuple("" if sha == NULL_SHA else sha for sha in shas[:-1])
+    new = "" if shas[-1] == NULL_SHA else shas[-1]
+    letters = fields[-1]
+    status = letters if parents > 1 else letters[:1]
+    return RawChange(status, old, new, paths[-1], paths[0])
+
+
+def _commit(header: list[str], changes: list[RawChange]) -> CommitRecord:
+    sha, parents, author, email, authored, committed, message = header
+    return CommitRecord(sha, tuple(parents.split()), author, email,
+                        datetime.fromisoformat(authored), datetime.fromisoformat(committed),
+                        message.rstrip("\n"), tuple(changes))
+
+
+class BlobReader:
+    """File contents by blob id, from one persistent `git cat-file --batch`."""
+
+    def __init__(self, git_command: git.Git) -> None:
+        self._process = git_command.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        self._output = self._process.proc.stdout.fileno()
+        self._buffer = b""
+        self._position = 0
+        self.blobs_read = 0
+
+    def read(self, shas: Iterable[str]) -> dict[str, bytes | None]:
+        """The contents of each blob (None for one git does not have)."""
+        wanted = list(dict.fromkeys(shas))
+        found: dict[str, bytes | None] = {}
+        stdin = self._process.proc.stdin
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start:start + _BATCH]
+            stdin.write(("\n".join(batch) + "\n").encode("ascii"))
+            stdin.flush()
+            for sha in batch:
+                header = self._take_line().split()
+                if len(header) != 3:  # "<sha> missing"
+                    found[sha] = None
+                    continue
+                size = int(header[2])
+                found[sha] = self._take(size + 1)[:size]
+                self.blobs_read += 1
+        return found
+
+    # cat-file's answers are read in large pieces: a read per object costs more than the
+    # object's own parsing.
+    def _fill(self) -> None:
+        data = os.read(self._output, 1 << 20)
+        if not data:
+            raise EOFError("git cat-file stopped answering")
+        self._buffer = self._buffer[self._position:] + data
+        self._position = 0
+
+    def _take_line(self) -> bytes:
+        while (end := self._buffer.find(b"\n", self._position)) == -1:
+            self._fill()
+        line = self._buffer[self._position:end]
+        self._position = end + 1
+        return line
+
+    def _take(self, size: int) -> bytes:
+        while len(self._buffer) - self._position < size:
+            self._fill()
+        data = self._buffer[self._position:self._position + size]
+        self._position += size
+        return data
+
+    def close(self) -> None:
+        proc = self._process.proc
+        if proc is not None and proc.stdin is not None:
+            proc.stdin.close()
+            self._process.wait()

@@ -1,0 +1,135 @@
+"""Events → timelines: one ticket's events put in order and reconciled across its versions.
+
+The pass compares each version with the one before it, which is right for ordinary edits. A
+few histories need the ticket's whole story: a file deleted and added back (by a revert, or
+a rename git did not recognise) would otherwise look created twice, with every Log line
+added again; an id changed in the file joins two event lists; a commit that both changes the
+ticket and names it in its message needs no separate mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+
+from .events import (
+    BASELINE,
+    CHANGE,
+    CREATED,
+    DELETED,
+    INITIAL,
+    LOG,
+    MENTION,
+    RENAMED,
+    RESTORED,
+    TicketEvent,
+    TicketTimeline,
+)
+
+# A ticket's events, or how to get them (the cache decodes a ticket's row when first asked).
+EventSource = Sequence[TicketEvent] | Callable[[], Sequence[TicketEvent]]
+
+
+class Timelines(Mapping[str, TicketTimeline]):
+    """Timelines by ticket id, each put together on first use.
+
+    A big vault's history holds hundreds of thousands of events and most commands look at a
+    few tickets, so a ticket's events are decoded and reconciled when its timeline is asked
+    for. An id changed in the file joins the events of both ids under the new one; an id
+    only ever named in commit messages has no timeline.
+    """
+
+    def __init__(self, sources: Mapping[str, EventSource], renamed_ids: Mapping[str, str],
+                 with_file: Iterable[str]) -> None:
+        groups: dict[str, list[str]] = {}
+        for ticket_id in sources:
+            groups.setdefault(_final_id(ticket_id, renamed_ids), []).append(ticket_id)
+        with_file = set(with_file)
+        self._groups = {final: ids for final, ids in groups.items()
+                        if any(i in with_file for i in ids)}
+        self._sources = sources
+        self._built: dict[str, TicketTimeline] = {}
+
+    def __getitem__(self, ticket_id: str) -> TicketTimeline:
+        timeline = self._built.get(ticket_id)
+        if timeline is None:
+            events: list[TicketEvent] = []
+            for source_id in self._groups[ticket_id]:
+                source = self._sources[source_id]
+                found = source() if callable(source) else source
+                if source_id != ticket_id:
+                    found = [replace(e, ticket_id=ticket_id) for e in found]
+                events.extend(found)
+            timeline = TicketTimeline(ticket_id, reconcile(events))
+            self._built[ticket_id] = timeline
+        return timeline
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __contains__(self, ticket_id: object) -> bool:
+        return ticket_id in self._groups
+
+
+def _final_id(ticket_id: str, renamed: Mapping[str, str]) -> str:
+    seen = {ticket_id}
+    while ticket_id in renamed and renamed[ticket_id] not in seen:
+        ticket_id = renamed[ticket_id]
+        seen.add(ticket_id)
+    return ticket_id
+
+
+def reconcile(events: Iterable[TicketEvent]) -> tuple[TicketEvent, ...]:
+    """One ticket's events, replayed in commit order and returned in time order."""
+    in_commit_order = sorted(events, key=lambda e: (e.commit_time, e.commit, e.seq))
+    kept: list[TicketEvent] = []
+    mentions: list[TicketEvent] = []
+    first_commit: str | None = None
+    values: dict[str, str | None] = {}
+    seen_log: set[tuple[object, str, str]] = set()
+    for event in in_commit_order:
+        kind = event.kind
+        if kind == MENTION:
+            mentions.append(event)
+            continue
+        if kind in (CREATED, BASELINE):
+            if first_commit is None:
+                first_commit = event.commit
+            else:  # the file came back: not a second creation
+                event = replace(event, kind=RESTORED, time=event.commit_time, explicit=False)
+        elif kind in (CHANGE, INITIAL) and event.old is None and event.commit != first_commit:
+            previous = values.get(event.field)
+            if previous == event.new:
+                continue
+            event = replace(event, kind=CHANGE, old=previous)
+        elif kind == LOG:
+            key = (event.time, event.author, event.text)
+            if key in seen_log:
+                continue
+            seen_log.add(key)
+        if event.kind in (CHANGE, INITIAL):
+            values[event.field] = event.new
+        kept.append(event)
+    kept = _renames_in_one_commit(kept)
+    touched = {e.commit for e in kept}
+    kept.extend(m for m in mentions if m.commit not in touched)
+    return tuple(sorted(kept, key=TicketEvent.sort_key))
+
+
+def _renames_in_one_commit(events: list[TicketEvent]) -> list[TicketEvent]:
+    """A deletion and a restore in the same commit are a rename git did not pair up."""
+    deleted = {e.commit: e for e in events if e.kind == DELETED}
+    restored = {e.commit: e for e in events if e.kind == RESTORED and e.commit in deleted}
+    if not restored:
+        return events
+    result = []
+    for event in events:
+        if event.kind == DELETED and event.commit in restored:
+            continue
+        if event.kind == RESTORED and event.commit in restored:
+            event = replace(event, kind=RENAMED, old=deleted[event.commit].path, new=event.path)
+        result.append(event)
+    return result

@@ -1,0 +1,131 @@
+"""The history cache: a re-run reads only new commits; anything doubtful is rebuilt, and the
+result always equals a cold run."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from gitkit import commit, git, init_repo, ticket, ticket_path
+from test_history import ACK, FIX, T, history_of, summary
+
+import opsvault.history
+from opsvault.history.cache import cache_path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = init_repo(tmp_path / "vault")
+    commit(root, {ticket_path(T): ticket(T)}, f"{T}: new", "2026-11-16T09:05:00-06:00")
+    commit(root, {ticket_path(T): ticket(T, "open", log=[ACK])}, f"{T}: ack",
+           "2026-11-16T09:21:00-06:00")
+    return root
+
+
+def add_update(repo: Path, date: str = "2026-11-16T11:30:00-06:00") -> str:
+    return commit(repo, {ticket_path(T): ticket(T, "resolved", log=[ACK, FIX])},
+                  f"{T}: resolved", date)
+
+
+def test_first_run_reads_everything_and_fills_the_cache(repo: Path) -> None:
+    history = history_of(repo)
+    assert (history.stats.cache, history.stats.commits_read) == ("cold", 2)
+    assert cache_path(repo).is_file()
+
+
+def test_unchanged_repository_reads_no_commit(repo: Path) -> None:
+    history_of(repo)
+    history = history_of(repo)
+    assert (history.stats.cache, history.stats.commits_read, history.stats.blobs_read) == (
+        "current", 0, 0)
+    assert summary(history) == summary(history_of(repo, use_cache=False))
+
+
+def test_after_one_new_commit_only_that_commit_is_read(repo: Path) -> None:
+    history_of(repo)
+    add_update(repo)
+    history = history_of(repo)
+    assert (history.stats.cache, history.stats.commits_read) == ("incremental", 1)
+    # Its new version, and the version before it to compare with.
+    assert history.stats.blobs_read == 2
+    assert summary(history) == summary(history_of(repo, use_cache=False))
+    assert history_of(repo).stats.cache == "current"
+
+
+def test_commits_merged_from_a_branch_are_read_incrementally(repo: Path) -> None:
+    history_of(repo)
+    git(repo, "checkout", "-q", "-b", "branch")
+    add_update(repo)
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"kb/FAQ/KB-OPS-001.md": "---\nid: KB-OPS-001\n---\n"}, "KB",
+           "2026-11-16T12:00:00-06:00")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge", "branch", date="2026-11-16T13:00:00-06:00")
+    history = history_of(repo)
+    assert (history.stats.cache, history.stats.commits_read) == ("incremental", 3)
+    assert summary(history) == summary(history_of(repo, use_cache=False))
+
+
+def test_after_a_rebase_the_result_equals_a_cold_run(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature", "HEAD~1")
+    commit(repo, {"kb/FAQ/KB-OPS-001.md": "---\nid: KB-OPS-001\n---\n"}, "KB",
+           "2026-11-16T09:10:00-06:00")
+    git(repo, "checkout", "-q", "main")
+    add_update(repo)
+    history_of(repo)
+    git(repo, "rebase", "-q", "feature", date="2026-11-20T12:00:00-06:00")
+    history = history_of(repo)
+    assert history.stats.cache == "rebuilt (history was rewritten (rebase, amend or reset))"
+    assert summary(history) == summary(history_of(repo, use_cache=False))
+    assert [e.commit for e in history.timeline(T).events] == [  # type: ignore[union-attr]
+        e.commit for e in history_of(repo, use_cache=False).timeline(T).events]  # type: ignore
+
+
+def test_after_an_amend_the_result_equals_a_cold_run(repo: Path) -> None:
+    add_update(repo)
+    history_of(repo)
+    commit(repo, {ticket_path(T): ticket(T, "closed", log=[ACK, FIX])}, "Amended",
+           "2026-11-16T11:40:00-06:00")
+    git(repo, "reset", "-q", "--soft", "HEAD~2")
+    git(repo, "commit", "-q", "-m", "Squashed", date="2026-11-16T11:45:00-06:00")
+    history = history_of(repo)
+    assert history.stats.cache.startswith("rebuilt")
+    assert summary(history) == summary(history_of(repo, use_cache=False))
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00"])
+def test_a_corrupt_cache_is_rebuilt(repo: Path, damage: bytes) -> None:
+    history_of(repo)
+    cache_path(repo).write_bytes(damage)
+    history = history_of(repo)
+    assert history.stats.cache.startswith("rebuilt (the cache")
+    assert summary(history) == summary(history_of(repo, use_cache=False))
+    assert history_of(repo).stats.cache == "current"
+
+
+def test_a_cache_with_a_missing_table_is_rebuilt(repo: Path) -> None:
+    history_of(repo)
+    with sqlite3.connect(cache_path(repo)) as connection:
+        connection.execute("DROP TABLE tickets")
+    assert history_of(repo).stats.cache == "rebuilt (the cache is unreadable)"
+
+
+def test_a_cache_from_another_version_is_rebuilt(repo: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    history_of(repo)
+    monkeypatch.setattr(opsvault.history, "__version__", "99.0")
+    assert history_of(repo).stats.cache == (
+        "rebuilt (the cache was made with a different opsvault version)")
+
+
+def test_changed_settings_rebuild_the_cache(repo: Path) -> None:
+    history_of(repo)
+    settings = repo / "vault/opsvault.yml"
+    settings.write_text(settings.read_text() + "reopen_status: open\n")
+    assert history_of(repo).stats.cache == (
+        "rebuilt (the cache was made with a different settings file)")
+
+
+def test_the_cache_stays_out_of_git(repo: Path) -> None:
+    history_of(repo)
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
