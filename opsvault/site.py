@@ -106,6 +106,8 @@ def generate_site(vault_root: Path, now: datetime | None = None) -> tuple[Genera
     """Load the vault and write its staging folder where mkdocs.yml says."""
     config = read_config(vault_root)
     vault = load_vault(vault_root)
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=vault.settings.time_zone)
     return generate(vault, config.docs_dir, now=now), config
 
 

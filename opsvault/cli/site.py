@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -40,7 +41,11 @@ def _fail_on_secrets(generation: Generation) -> None:
               help="Unresolved links and engine warnings fail the build.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the built site (default: site_dir in mkdocs.yml).")
-def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | None) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="DATETIME",
+              help="Show ages and SLA states as of this ISO time instead of now "
+                   "(reproducible builds).")
+def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | None,
+                  as_of: str | None) -> None:
     """Generate the site's pages and build the site.
 
     Writes Markdown pages for the KB, procedures, scripts, tickets, boards and reports into
@@ -58,8 +63,15 @@ def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | N
       opsvault build                          # build/site, with MkDocs and Material
       opsvault build --strict --engine zensical
     """
+    now = None
+    if as_of is not None:
+        try:
+            now = datetime.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter(f"'{as_of}' is not an ISO date-time",
+                                     param_hint="--as-of") from None
     try:
-        generation, config = generate_site(vault_dir)
+        generation, config = generate_site(vault_dir, now=now)
     except (SiteError, VaultError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None

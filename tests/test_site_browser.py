@@ -1,0 +1,199 @@
+"""End to end: the demo vault built with `opsvault build --strict`, opened in headless Chromium.
+
+The site is served from 127.0.0.1; every request to any other host is blocked and recorded.
+The test vault is the demo help desk (copied, without its git history) plus one ticket whose
+title and body carry script payloads. The board and report screenshots in the README are
+taken here.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from vaultkit import run_cli
+
+from opsvault.model import load_vault
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "docs/screenshots"
+AS_OF = "2026-11-25T14:00:00-06:00"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+XSS_TICKET = """\
+---
+id: T-20261125-x5ss
+title: "Printer <img src=x onerror=\\"window.__xss='title'\\"> <script>window.__xss=2</script>"
+status: new
+priority: P4
+category: printing
+opened: 2026-11-25T10:00:00-06:00
+channel: portal
+requester: {name: "<b onmouseover=alert(1)>Mallory</b>", email: mallory@example.org}
+---
+The printer shows <script>window.__xss='body'; alert('body')</script> on its display.
+
+<img src=x onerror="window.__xss='img'; alert('img')">
+
+<svg onload="window.__xss='svg'"></svg> [click](javascript:window.__xss='link')
+
+## Log
+- 2026-11-25 10:05 · carol · Asked for a photo <img src=x onerror=alert('log')>.
+"""
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium at /usr/bin/chromium "
+                                       "(apt-get install chromium; .ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo vault with the payload ticket, built with --strict into a site folder."""
+    vault = tmp_path_factory.mktemp("demo")
+    for folder in ("tickets", "kb", "sops", "scripts", "vault"):
+        shutil.copytree(ROOT / folder, vault / folder)
+    shutil.copy(ROOT / "mkdocs.yml", vault / "mkdocs.yml")
+    (vault / "tickets/T-20261125-x5ss-printer-offline.md").write_text(XSS_TICKET)
+    result = run_cli("build", "--vault", str(vault), "--strict", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    return vault
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Handler, directory=str(site / "build/site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A browser tab that blocks and records requests to other hosts, and script dialogs."""
+
+    def __init__(self, browser: Any, server: str, dark: bool = False) -> None:
+        self.server = server
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900},
+                                     color_scheme="dark" if dark else "light")
+        self.page.route("**/*", self._route)
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith(self.server):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: str) -> Any:
+        self.page.goto(f"{self.server}/{path}")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser: Any, server: str) -> Iterator[Visit]:
+    tab = Visit(browser, server)
+    yield tab
+    assert tab.blocked == [], "the site asked another host for something"
+    tab.close()
+
+
+def test_search_finds_a_kb_entry_and_leads_to_it(visit: Visit) -> None:
+    page = visit.open("")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("FortiClient")  # the theme searches as keys are typed
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=10_000)
+    # KB entries are boosted: the entry comes before the tickets that mention the word.
+    assert "VPN drops every few minutes" in results.first.inner_text()
+    results.first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/knowledge-base/Network/KB-OPS-007-vpn-drops-remote-staff/" in page.url
+    assert page.locator("h2#tickets-that-used-this-entry").count() == 1
+
+
+def test_board_shows_the_right_cards_per_column(visit: Visit, site: Path) -> None:
+    page = visit.open("boards/")
+    shown = {column.get_attribute("data-column"):
+             sorted(card.get_attribute("data-ticket")
+                    for card in column.locator(".ov-card").all())
+             for column in page.locator(".ov-column").all()}
+    vault = load_vault(site)
+    expected = {status: sorted(t.id or "" for t in vault.tickets if t.status == status)
+                for status in vault.settings.statuses if vault.settings.is_active(status)}
+    assert shown == expected
+    assert sum(len(ids) for ids in shown.values()) > 5
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "board.png"))
+
+
+def test_ticket_page_shows_its_timeline(visit: Visit) -> None:
+    page = visit.open("tickets/T-20261022-g6vd-vpn-drops-remote-billing/")
+    assert page.locator("h1").inner_text().startswith("T-20261022-g6vd")
+    timeline = page.locator("xpath=//h2[@id='timeline']/following::table[1]")
+    rows = timeline.locator("tbody tr")
+    assert rows.count() >= 8
+    text = rows.all_inner_texts()
+    assert "Opened (email)" in text[0]
+    assert any("Escalated to alice" in row for row in text)
+    assert "Closed" in text[-1]
+    # The KB link in the log leads to the entry.
+    timeline.locator("a", has_text="KB-OPS-007").first.click()
+    assert "/knowledge-base/Network/KB-OPS-007" in page.url
+
+
+def test_pages_work_with_every_other_host_blocked(visit: Visit) -> None:
+    for path in ("", "boards/", "boards/by-priority/", "knowledge-base/", "knowledge-base/tags/",
+                 "procedures/SOP-002-ticket-escalation/", "scripts/python/backup_verify/",
+                 "tickets/T-20261022-g6vd-vpn-drops-remote-billing/"):
+        page = visit.open(path)
+        assert page.locator("h1").count() >= 1, path
+        # The theme's own script ran: the search box is live.
+        assert page.locator(".md-search__input").is_enabled()
+    assert visit.blocked == []
+
+
+def test_script_payloads_in_notes_and_titles_do_not_run(visit: Visit) -> None:
+    for path in ("tickets/T-20261125-x5ss-printer-offline/", "boards/", "boards/by-assignee/",
+                 "tickets/months/2026-11/"):
+        page = visit.open(path)
+        assert page.evaluate("window.__xss") is None, path
+        assert page.locator("script:has-text('__xss')").count() == 0, path
+        assert page.locator("img[src='x']").count() == 0, path
+    page = visit.open("tickets/T-20261125-x5ss-printer-offline/")
+    assert "<script>window.__xss='body'" in page.locator("article").inner_text()
+    assert "mallory@example.org" not in page.content()
+    assert visit.dialogs == []
