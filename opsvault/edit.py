@@ -25,10 +25,9 @@ from typing import Any
 import yaml
 
 from .files import parse_source
-from .model import LOG_HEADING
+from .model import LOG_HEADING, LOG_SECTION_END
 
 BOM = b"\xef\xbb\xbf"
-_SECTION_END = re.compile(r"^#{1,2}[ \t]", re.MULTILINE)  # the next level 1–2 heading
 
 
 class EditError(Exception):
@@ -242,7 +241,7 @@ def set_section(text: str, heading: str, content: str) -> str:
         ending = "" if text.endswith("\n") else newline
         return text + ending + newline + f"## {heading}" + newline + lines
     start = _line_end(text, found.end())
-    following = _SECTION_END.search(text, start)
+    following = LOG_SECTION_END.search(text, start)
     if following is None:
         return text[:start] + lines
     return text[:start] + lines + newline + text[following.start():]

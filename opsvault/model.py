@@ -37,7 +37,8 @@ LOG_LINE = re.compile(
 )
 LOG_LINES = re.compile(LOG_LINE.pattern, re.MULTILINE)
 LIST_ITEM_START = re.compile(r"^[-*] ", re.MULTILINE)
-NEXT_HEADING = re.compile(r"^#", re.MULTILINE)
+# The Log section ends at the next level 1–2 heading (a `### Detail` or `#tag` line does not).
+LOG_SECTION_END = re.compile(r"^#{1,2}[ \t]", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*\r?$")
 BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\r?$", re.MULTILINE)
 
@@ -253,7 +254,7 @@ class Ticket(Document):
         start = self.body.find("\n", heading.end()) + 1
         if start == 0:
             return ()
-        end_match = NEXT_HEADING.search(self.body, start)
+        end_match = LOG_SECTION_END.search(self.body, start)
         section = self.body[start:end_match.start() if end_match else len(self.body)]
         first_line = self.source.body_line + self.body.count("\n", 0, start)
         zone = self.settings.time_zone

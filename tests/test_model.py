@@ -55,3 +55,14 @@ def test_symlink_to_a_file_outside_the_vault_is_reported_not_read(tmp_path: Path
     assert exit_code == 1
     assert [(f["path"], f["code"]) for f in findings] == [("kb/Network/leak.md",
                                                            "link-outside-vault")]
+
+
+def test_log_section_runs_to_the_next_level_two_heading(tmp_path: Path) -> None:
+    body = "\n#vpn\n### Detail\n- 2026-11-18 12:00 · alice · After a tag line.\n\n## Notes\n" \
+           "- 2026-11-18 13:00 · alice · Not a Log entry.\n"
+    write_vault(tmp_path, {T: TICKET + body})
+    loaded = load_vault(tmp_path).ticket("T-20261118-q7mz")
+    assert loaded is not None
+    assert [entry.text for entry in loaded.log] == [
+        "Acknowledged; asked for the client log.",
+        "See [[KB-OPS-001#Resolution Steps|the VPN guide]].", "After a tag line."]
