@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, VaultError
+from .history import load_history
 from .model import VAULT_DIRS, load_vault
 from .pages import Generation, generate
 
@@ -108,7 +109,8 @@ def generate_site(vault_root: Path, now: datetime | None = None) -> tuple[Genera
     vault = load_vault(vault_root)
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=vault.settings.time_zone)
-    return generate(vault, config.docs_dir, now=now), config
+    history = load_history(vault_root, vault.settings)
+    return generate(vault, config.docs_dir, now=now, history=history), config
 
 
 def run_engine(engine: str, config: EngineConfig, strict: bool = False,

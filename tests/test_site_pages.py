@@ -274,3 +274,36 @@ def _config() -> str:
     from opsvault.scaffold import scaffold_contents
 
     return scaffold_contents()["mkdocs.yml"]
+
+
+def test_ticket_timeline_shows_field_changes_and_commits_from_git(tmp_path: Path) -> None:
+    from gitkit import commit, init_repo
+
+    from opsvault.history import load_history
+    from opsvault.pages import render
+
+    init_repo(tmp_path)
+    path = "tickets/T-20261118-q7mz-vpn-drops.md"
+    commit(tmp_path, {path: TICKET.replace("status: in-progress", "status: open")},
+           "T-20261118-q7mz: opened", "2026-11-18T09:30:00-06:00")
+    commit(tmp_path, {path: TICKET}, "T-20261118-q7mz: working on it",
+           "2026-11-18T10:00:00-06:00", author="bob")
+    commit(tmp_path, {"scripts/python/fix.py": "# Purpose: x\n"},
+           "Script for the VPN\n\nTicket: T-20261118-q7mz", "2026-11-18T10:30:00-06:00")
+    vault = load_vault(tmp_path)
+    staged, _ = render(vault, NOW, load_history(tmp_path, vault.settings))
+    text = next(str(f.content) for f in staged if f.path == OPEN_TICKET_PAGE)
+    assert "| 2026-11-18 10:00 | Bob Okafor | status: open → in-progress |" in text
+    assert "| 2026-11-18 10:30 | Alice Moreno | Commit: Script for the VPN |" in text
+
+
+def test_demo_vault_builds_without_git_history(tmp_path: Path) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("tickets", "kb", "sops", "scripts", "vault"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    shutil.copy(root / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    result = run_cli("build", "--vault", str(tmp_path), "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "build/site/boards/index.html").is_file()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..checks.secrets import find_secrets
 from ..diagnostics import Diagnostic, error
+from ..history import History
 from ..model import Vault
 from . import boards, home, kb, procedures, scripts, tickets
 from .context import Site
@@ -51,9 +52,10 @@ def find_published_secrets(vault: Vault) -> list[Diagnostic]:
             for path, text in published_sources(vault) for line, kind in find_secrets(text)]
 
 
-def render(vault: Vault, now: datetime | None = None) -> tuple[list[StagedFile], Site]:
+def render(vault: Vault, now: datetime | None = None,
+           history: History | None = None) -> tuple[list[StagedFile], Site]:
     """Every staging file, in memory."""
-    site = Site(vault, now or datetime.now(vault.settings.time_zone))
+    site = Site(vault, now or datetime.now(vault.settings.time_zone), history=history)
     staged: list[StagedFile] = [
         *home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
         *tickets.pages(site), *boards.pages(site),
@@ -69,7 +71,7 @@ def render(vault: Vault, now: datetime | None = None) -> tuple[list[StagedFile],
 
 
 def generate(vault: Vault, out_dir: Path, now: datetime | None = None,
-             prune: bool = True) -> Generation:
+             history: History | None = None, prune: bool = True) -> Generation:
     """Write the staging folder for `vault` into `out_dir` (only files whose content changed).
 
     When a published file holds a likely secret nothing is written and `secrets` says where.
@@ -77,7 +79,7 @@ def generate(vault: Vault, out_dir: Path, now: datetime | None = None,
     secrets = find_published_secrets(vault)
     if secrets:
         return Generation((), (), (), (), tuple(secrets))
-    staged, site = render(vault, now)
+    staged, site = render(vault, now, history)
     result = write_all(out_dir, staged, prune=prune)
     return Generation(tuple(dict.fromkeys(f.path for f in staged)), result.changed,
                       result.removed, tuple(sorted(set(site.problems))), ())

@@ -11,6 +11,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
+from ..history import History
 from ..links import LinkIndex
 from ..model import Document, KBEntry, Script, Ticket, Vault, as_text, link_target
 from ..schema import PublishPolicy
@@ -26,6 +27,7 @@ class Site:
 
     vault: Vault
     now: datetime
+    history: History | None = None  # ticket timelines from git, when the vault is in git
     index: LinkIndex = field(init=False)
     converter: NoteConverter = field(init=False)
     tags_page: str = TAGS_PAGE
@@ -68,6 +70,12 @@ class Site:
             return ()
         return tuple(text for key in ("email", "phone")
                      if (text := as_text(requester.get(key))) and len(text) >= 5)
+
+    def hidden_free(self, document: Document, text: str) -> str:
+        """`text` with the document's hidden strings blanked."""
+        for hidden in self.hidden_strings(document):
+            text = text.replace(hidden, "[hidden]")
+        return text
 
     # --- shared helpers ---------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from ..history import CHANGE, DELETED, MENTION, RENAMED, RESTORED
 from ..model import Ticket, as_strings, as_text
 from .context import Site
 from .display import local_time
@@ -163,7 +164,32 @@ def timeline(site: Site, ticket: Ticket, page: str) -> list[TimelineEvent]:
         if moment is not None:
             events.append(TimelineEvent(moment, local_time(moment, zone), "",
                                         Markup(escape_text(label))))
+    events += history_events(site, ticket)
     events.sort(key=lambda event: event.time)
+    return events
+
+
+def history_events(site: Site, ticket: Ticket) -> list[TimelineEvent]:
+    """What git history adds: field changes, commits naming the ticket, deletions."""
+    found = site.history.timeline(ticket.id) if site.history is not None else None
+    if found is None:
+        return []
+    zone = site.vault.settings.time_zone
+    events: list[TimelineEvent] = []
+    for event in found.events:
+        if event.kind == CHANGE and event.old is not None:
+            what = f"{event.field.replace('_', ' ')}: {event.old} → {event.new or '(none)'}"
+        elif event.kind == MENTION:
+            what = f"Commit: {event.text}"
+        elif event.kind in (DELETED, RESTORED):
+            what = f"File {event.kind}"
+        elif event.kind == RENAMED:
+            what = f"File renamed from {event.old}"
+        else:
+            continue  # creation and Log lines are on the timeline already
+        who = site.hidden_free(ticket, event.author)
+        events.append(TimelineEvent(event.time, local_time(event.time, zone), who,
+                                    Markup(escape_text(site.hidden_free(ticket, what)))))
     return events
 
 
