@@ -1,0 +1,71 @@
+"""The metrics stage (SPEC §5): a vault and its history → numbers. Knows nothing of the CLI
+or of HTML.
+
+    history = load_history(vault.root, vault.settings)
+    metrics = build_metrics(vault, history, Window.iso_week("2026-W47"), as_of=now)
+    as_dict(metrics)            # everything, JSON-able: the site's metrics.json
+    to_csv(metrics)             # one row per ISO week
+
+`ticket_facts` gives the per-ticket layer (times, SLA clocks) that everything is counted
+from; `open_clocks` lists the open tickets' SLA clocks, most urgent first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from ..history import History
+from ..model import Vault
+from .aggregate import (
+    GROUPINGS,
+    SATISFACTION_GOAL,
+    Automation,
+    BacklogDay,
+    Breach,
+    Distribution,
+    KBGrowth,
+    KBWeek,
+    Metrics,
+    PeriodMetrics,
+    PrioritySla,
+    RepeatIssues,
+    RepeatMonth,
+    Satisfaction,
+    SlaCounts,
+    Trend,
+    compute_metrics,
+)
+from .export import as_dict, to_csv, to_prometheus, to_table
+from .facts import (
+    AT_RISK_SHARE,
+    BREACHED,
+    FIRST_RESPONSE,
+    MET,
+    RESOLUTION,
+    RUNNING,
+    UNKNOWN,
+    SlaClock,
+    TicketFacts,
+    open_clocks,
+    ticket_facts,
+)
+from .windows import Window
+
+__all__ = [
+    "AT_RISK_SHARE", "BREACHED", "FIRST_RESPONSE", "GROUPINGS", "MET", "RESOLUTION", "RUNNING",
+    "SATISFACTION_GOAL", "UNKNOWN", "Automation", "BacklogDay", "Breach", "Distribution",
+    "KBGrowth", "KBWeek", "Metrics", "PeriodMetrics", "PrioritySla", "RepeatIssues",
+    "RepeatMonth", "Satisfaction", "SlaClock", "SlaCounts", "TicketFacts", "Trend", "Window",
+    "as_dict", "build_metrics", "compute_metrics", "open_clocks", "ticket_facts", "to_csv",
+    "to_prometheus", "to_table",
+]
+
+
+def build_metrics(vault: Vault, history: History, window: Window, as_of: datetime,
+                  group_by: str | None = None,
+                  facts: Sequence[TicketFacts] | None = None) -> Metrics:
+    """Every metric of `window` as of `as_of` (facts are computed unless given)."""
+    if facts is None:
+        facts = ticket_facts(vault, history, as_of)
+    return compute_metrics(vault, history, facts, window, as_of, group_by)

@@ -1,0 +1,445 @@
+"""Aggregate metrics over a window (SPEC §5), from per-ticket facts and history.
+
+Which tickets count where:
+- opened / resolved / closed: the ticket's opening, final resolution or closing time falls in
+  the window;
+- first response and resolution times: tickets answered / resolved in the window, each in
+  minutes of its priority's clock (24×7 or business hours); median and p90;
+- SLA compliance and breaches: the tickets opened in the window, in their state as of `as_of`;
+- reopens: reopen times in the window; repeats: tickets opened in it with `repeat_of`;
+- satisfaction: tickets closed in the window with a rating; automation: tickets resolved in it;
+- backlog: tickets active at the end of each day (or of the window), with their age.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ..history import History
+from ..model import Vault
+from .facts import BREACHED, FIRST_RESPONSE, MET, RESOLUTION, RUNNING, TicketFacts
+from .windows import Window, quarter_label
+
+# Seed 000, "Success Criteria": 90 % of closed tickets rated 4 or 5.
+SATISFACTION_GOAL = 0.9
+SATISFIED_RATING = 4
+TOP_N = 5
+GROUPINGS = ("category", "priority", "assignee", "channel")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Durations in clock minutes: how many, median and 90th percentile (linear
+    interpolation between ranks, as spreadsheets compute PERCENTILE)."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+    @classmethod
+    def of(cls, values: Iterable[float]) -> Distribution:
+        ordered = sorted(values)
+        if not ordered:
+            return cls(0, None, None)
+        return cls(len(ordered), statistics.median(ordered), percentile(ordered, 0.9))
+
+
+def percentile(ordered: Sequence[float], share: float) -> float:
+    position = share * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+@dataclass(frozen=True)
+class SlaCounts:
+    """SLA outcomes of one target: met, breached, still running, or unknown (the ticket
+    moved on but when is not recorded)."""
+
+    met: int = 0
+    breached: int = 0
+    running: int = 0
+    unknown: int = 0
+
+    @property
+    def compliance(self) -> float | None:
+        """Share met among the decided (met or breached); None when none is decided."""
+        decided = self.met + self.breached
+        return self.met / decided if decided else None
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    rated: int
+    satisfied: int  # rated SATISFIED_RATING or better
+    goal: float = SATISFACTION_GOAL
+
+    @property
+    def share(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
+
+    @property
+    def goal_met(self) -> bool | None:
+        share = self.share
+        return None if share is None else share >= self.goal
+
+
+@dataclass(frozen=True)
+class PeriodMetrics:
+    """The headline numbers of one window, one ISO week, or one group (`--by`)."""
+
+    label: str
+    start: date
+    end: date
+    opened: int
+    resolved: int
+    closed: int
+    first_response: Distribution
+    resolution: Distribution
+    sla_first_response: SlaCounts
+    sla_resolution: SlaCounts
+    reopens: int
+    repeats: int  # tickets opened with `repeat_of`
+    satisfaction: Satisfaction
+    automated: int  # tickets resolved with an `automation` script
+    backlog: int  # active at the end of the period
+    kb_added: int | None  # None for groups, where KB entries do not belong
+    kb_updated: int | None
+
+
+@dataclass(frozen=True)
+class PrioritySla:
+    priority: str
+    first_response: SlaCounts
+    resolution: SlaCounts
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A target a ticket opened in the window missed (or is missing now)."""
+
+    ticket_id: str
+    title: str
+    priority: str
+    assignee: str | None
+    target: str  # first_response | resolution
+    duration: str  # the target as configured
+    clock: str
+    due: datetime | None
+    stopped: datetime | None  # None: still running, already late
+    over_minutes: float  # clock minutes past the target
+
+
+@dataclass(frozen=True)
+class BacklogDay:
+    day: date
+    open: int  # tickets active at the end of the day
+    median_age_days: float | None
+    oldest_age_days: float | None
+
+
+@dataclass(frozen=True)
+class RepeatMonth:
+    month: str
+    reopens: int
+    repeat_links: int
+
+
+@dataclass(frozen=True)
+class RepeatIssues:
+    reopens: int
+    repeat_links: int
+    by_month: tuple[RepeatMonth, ...]
+    top_categories: tuple[tuple[str, int], ...]  # among reopened or repeat tickets
+    top_tags: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class KBWeek:
+    week: str
+    added: int | None  # None: not known without history
+    updated: int
+
+
+@dataclass(frozen=True)
+class KBGrowth:
+    source: str  # "git": from history; "last_updated": from the entries' dates (no history)
+    added: int | None
+    updated: int
+    by_week: tuple[KBWeek, ...]
+    entries: int  # KB entries in the vault now
+    stale: tuple[str, ...]  # ids (or paths) not updated within kb.stale_after_days
+
+
+@dataclass(frozen=True)
+class Automation:
+    resolved: int
+    automated: int
+    by_script: tuple[tuple[str, int], ...]
+    scripts_added_by_quarter: tuple[tuple[str, int], ...]  # empty without history
+
+    @property
+    def share(self) -> float | None:
+        return self.automated / self.resolved if self.resolved else None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """This window against the one before it: negative changes in time are improvements."""
+
+    previous: Window
+    resolution_median: float | None
+    previous_resolution_median: float | None
+    first_response_median: float | None
+    previous_first_response_median: float | None
+    resolved: int
+    previous_resolved: int
+
+    @property
+    def resolution_change(self) -> float | None:
+        return change_percent(self.previous_resolution_median, self.resolution_median)
+
+    @property
+    def first_response_change(self) -> float | None:
+        return change_percent(self.previous_first_response_median, self.first_response_median)
+
+    @property
+    def resolved_change(self) -> float | None:
+        return change_percent(self.previous_resolved, self.resolved)
+
+
+def change_percent(before: float | None, after: float | None) -> float | None:
+    if before is None or after is None or before == 0:
+        return None
+    return (after - before) / before * 100
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every metric of one window, as of one moment."""
+
+    window: Window
+    as_of: datetime
+    time_zone: str
+    history: str  # "git" or "files" (no history: explicit times only)
+    notices: tuple[str, ...]
+    summary: PeriodMetrics
+    weeks: tuple[PeriodMetrics, ...]
+    group_by: str | None
+    groups: tuple[PeriodMetrics, ...]
+    sla_by_priority: tuple[PrioritySla, ...]
+    breaches: tuple[Breach, ...]
+    backlog: tuple[BacklogDay, ...]
+    repeats: RepeatIssues
+    kb: KBGrowth
+    automation: Automation
+    trend: Trend
+
+
+def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts],
+                    window: Window, as_of: datetime, group_by: str | None = None) -> Metrics:
+    """All metrics of `window` from the vault, its history and the tickets' facts."""
+    if group_by is not None and group_by not in GROUPINGS:
+        raise ValueError(f"cannot group by '{group_by}' (use {', '.join(GROUPINGS)})")
+    settings = vault.settings
+    zone = settings.time_zone
+    kb = _kb_growth(vault, history, window, zone)
+    kb_weeks = {week.week: week for week in kb.by_week}
+
+    def period(label: str, span: Window, selected: Sequence[TicketFacts],
+               with_kb: bool) -> PeriodMetrics:
+        kb_week = kb_weeks.get(label)
+        added = kb.added if label == window.label else kb_week.added if kb_week else 0
+        updated = kb.updated if label == window.label else kb_week.updated if kb_week else 0
+        return _period(label, span, selected, zone, as_of, added if with_kb else None,
+                       updated if with_kb else None)
+
+    summary = period(window.label, window, facts, True)
+    weeks = tuple(period(w.label, w, facts, True) for w in window.weeks())
+    groups: tuple[PeriodMetrics, ...] = ()
+    if group_by:
+        values = sorted({f.value(group_by) for f in facts})
+        groups = tuple(period(value, window, [f for f in facts if f.value(group_by) == value],
+                              False) for value in values)
+    opened_here = [f for f in facts if window.contains(f.opened, zone)]
+    previous = window.previous()
+    return Metrics(
+        window=window, as_of=as_of, time_zone=settings.time_zone_name,
+        history="git" if history.available else "files", notices=history.notices,
+        summary=summary, weeks=weeks, group_by=group_by, groups=groups,
+        sla_by_priority=tuple(
+            PrioritySla(name, _sla([f for f in opened_here if f.priority == name],
+                                   FIRST_RESPONSE),
+                        _sla([f for f in opened_here if f.priority == name], RESOLUTION))
+            for name in settings.priorities),
+        breaches=_breaches(opened_here),
+        backlog=_backlog(facts, window, zone, as_of),
+        repeats=_repeats(facts, window, zone),
+        kb=kb,
+        automation=_automation(facts, history, window, zone),
+        trend=Trend(previous,
+                    summary.resolution.median,
+                    _resolution_times(facts, previous, zone).median,
+                    summary.first_response.median,
+                    _first_response_times(facts, previous, zone).median,
+                    summary.resolved,
+                    sum(previous.contains(f.resolved, zone) for f in facts)),
+    )
+
+
+def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: ZoneInfo,
+            as_of: datetime, kb_added: int | None, kb_updated: int | None) -> PeriodMetrics:
+    opened = [f for f in facts if window.contains(f.opened, zone)]
+    resolved = [f for f in facts if window.contains(f.resolved, zone)]
+    closed = [f for f in facts if window.contains(f.closed, zone)]
+    end = min(window.bounds(zone)[1], as_of)
+    return PeriodMetrics(
+        label=label, start=window.start, end=window.end,
+        opened=len(opened), resolved=len(resolved), closed=len(closed),
+        first_response=_first_response_times(facts, window, zone),
+        resolution=_resolution_times(facts, window, zone),
+        sla_first_response=_sla(opened, FIRST_RESPONSE),
+        sla_resolution=_sla(opened, RESOLUTION),
+        reopens=sum(window.contains(t, zone) for f in facts for t in f.reopens),
+        repeats=sum(f.repeat_of is not None for f in opened),
+        satisfaction=_satisfaction(closed),
+        automated=sum(f.automation is not None for f in resolved),
+        backlog=sum(_active_at(f, end) for f in facts),
+        kb_added=kb_added, kb_updated=kb_updated,
+    )
+
+
+def _first_response_times(facts: Iterable[TicketFacts], window: Window,
+                          zone: ZoneInfo) -> Distribution:
+    return Distribution.of(f.first_response_minutes for f in facts
+                           if f.first_response_minutes is not None
+                           and window.contains(f.first_response, zone))
+
+
+def _resolution_times(facts: Iterable[TicketFacts], window: Window,
+                      zone: ZoneInfo) -> Distribution:
+    return Distribution.of(f.resolution_minutes for f in facts
+                           if f.resolution_minutes is not None
+                           and window.contains(f.resolved, zone))
+
+
+def _sla(facts: Iterable[TicketFacts], target: str) -> SlaCounts:
+    states = Counter(clock.state for f in facts if (clock := f.clock(target)))
+    return SlaCounts(states[MET], states[BREACHED], states[RUNNING],
+                     sum(states.values()) - states[MET] - states[BREACHED] - states[RUNNING])
+
+
+def _satisfaction(closed: Iterable[TicketFacts]) -> Satisfaction:
+    ratings = [f.satisfaction for f in closed if f.satisfaction is not None]
+    return Satisfaction(len(ratings), sum(r >= SATISFIED_RATING for r in ratings))
+
+
+def _active_at(fact: TicketFacts, moment: datetime) -> bool:
+    return any(start <= moment and (end is None or end > moment)
+               for start, end in fact.backlog_periods)
+
+
+def _breaches(facts: Iterable[TicketFacts]) -> tuple[Breach, ...]:
+    breaches = [
+        Breach(f.ticket_id, f.title, f.priority or "", f.assignee, clock.target, clock.duration,
+               clock.clock, clock.due, clock.stopped,
+               (clock.elapsed_minutes or 0) - clock.budget_minutes)
+        for f in facts for clock in f.sla if clock.state == BREACHED]
+    return tuple(sorted(breaches, key=lambda b: (b.due.timestamp() if b.due else float("inf"),
+                                                 b.ticket_id, b.target)))
+
+
+def _backlog(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo,
+             as_of: datetime) -> tuple[BacklogDay, ...]:
+    """Tickets active at the end of each day of the window (up to `as_of`), with their age.
+
+    One sweep over period starts and ends, so a long window costs its days times the
+    backlog's size, not times every ticket.
+    """
+    changes: list[tuple[datetime, int, str, datetime]] = []
+    for fact in facts:
+        for start, end in fact.backlog_periods:
+            changes.append((start, 1, fact.ticket_id, fact.opened))
+            if end is not None:
+                changes.append((end, -1, fact.ticket_id, fact.opened))
+    changes.sort(key=lambda change: (change[0], change[1]))
+    active: dict[str, datetime] = {}
+    days = []
+    position = 0
+    for day in window.days():
+        moment = min(datetime.combine(day + timedelta(days=1), time(), zone), as_of)
+        if moment <= datetime.combine(day, time(), zone):
+            break  # days after `as_of`
+        while position < len(changes) and changes[position][0] <= moment:
+            _, step, ticket_id, opened = changes[position]
+            if step > 0:
+                active[ticket_id] = opened
+            else:
+                active.pop(ticket_id, None)
+            position += 1
+        ages = sorted((moment - opened).total_seconds() / 86400 for opened in active.values())
+        days.append(BacklogDay(day, len(ages), statistics.median(ages) if ages else None,
+                               ages[-1] if ages else None))
+    return tuple(days)
+
+
+def _repeats(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo) -> RepeatIssues:
+    reopened = [f for f in facts if any(window.contains(t, zone) for t in f.reopens)]
+    linked = [f for f in facts if f.repeat_of and window.contains(f.opened, zone)]
+    repeat_tickets = {f.ticket_id: f for f in [*reopened, *linked]}.values()
+    months = tuple(
+        RepeatMonth(month.label,
+                    sum(month.contains(t, zone) for f in facts for t in f.reopens),
+                    sum(1 for f in linked if month.contains(f.opened, zone)))
+        for month in window.months())
+    return RepeatIssues(
+        reopens=sum(window.contains(t, zone) for f in facts for t in f.reopens),
+        repeat_links=len(linked), by_month=months,
+        top_categories=tuple(Counter(f.category or "(none)" for f in repeat_tickets)
+                             .most_common(TOP_N)),
+        top_tags=tuple(Counter(tag for f in repeat_tickets for tag in f.tags)
+                       .most_common(TOP_N)))
+
+
+def _kb_growth(vault: Vault, history: History, window: Window, zone: ZoneInfo) -> KBGrowth:
+    settings = vault.settings
+    stale_before = window.end - timedelta(days=settings.kb_stale_after_days)
+    stale = tuple(sorted(entry.id or entry.path for entry in vault.kb
+                         if entry.last_updated is not None and entry.last_updated < stale_before))
+    weeks = window.weeks()
+    if history.available:
+        events = [e for e in history.file_events if e.area == "kb"]
+
+        def counts(span: Window) -> tuple[int, int]:
+            inside = [e for e in events if span.contains(e.time, zone)]
+            added = {e.path for e in inside if e.kind == "added"}
+            updated = {e.path for e in inside if e.kind in ("modified", "renamed")} - added
+            return len(added), len(updated)
+
+        by_week = tuple(KBWeek(w.label, *counts(w)) for w in weeks)
+        added, updated = counts(window)
+        return KBGrowth("git", added, updated, by_week, len(vault.kb), stale)
+    # Without history, `last_updated` is all there is: updates, but not additions.
+    dates = [entry.last_updated for entry in vault.kb if entry.last_updated is not None]
+    by_week = tuple(KBWeek(w.label, None, sum(w.start <= d <= w.end for d in dates))
+                    for w in weeks)
+    return KBGrowth("last_updated", None, sum(window.start <= d <= window.end for d in dates),
+                    by_week, len(vault.kb), stale)
+
+
+def _automation(facts: Sequence[TicketFacts], history: History, window: Window,
+                zone: ZoneInfo) -> Automation:
+    resolved = [f for f in facts if window.contains(f.resolved, zone)]
+    scripts = Counter(f.automation for f in resolved if f.automation)
+    quarters: Counter[str] = Counter()
+    for event in history.file_events:
+        if event.area == "scripts" and event.kind == "added" and window.contains(event.time,
+                                                                                   zone):
+            quarters[quarter_label(event.time.astimezone(zone).date())] += 1
+    return Automation(len(resolved), sum(scripts.values()), tuple(scripts.most_common()),
+                      tuple(sorted(quarters.items())))

@@ -1,0 +1,334 @@
+"""Per-ticket facts: when each ticket was opened, answered, resolved and reopened, and where its
+SLA clocks stand. Every aggregate metric is a count or a distribution over these.
+
+Times follow SPEC §4 and §5. An explicit time in the ticket file (`first_response`,
+`resolved`, `closed`, a Log line's time) wins; otherwise history says when a status changed
+(an explicit time the commit wrote, else the commit's author date). Without history a ticket
+has only its explicit times, and what cannot be known is None, never guessed — except the
+backlog, which needs every ticket somewhere and says how it estimates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
+from ..history import CHANGE, INITIAL, History, TicketTimeline
+from ..model import Ticket, Vault, as_text, link_target
+from ..schema import LOG_AUTHORS, Duration, Priority, Settings
+
+FIRST_RESPONSE = "first_response"
+RESOLUTION = "resolution"
+MET, BREACHED, RUNNING, UNKNOWN = "met", "breached", "running", "unknown"
+# A running clock with less than this share of its budget left is at risk.
+AT_RISK_SHARE = 0.25
+# `opsvault ticket reopen` writes "Reopened: <reason>" into the Log; so do people.
+REOPEN_LOG_PREFIX = "reopened"
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """One SLA target of one ticket: first response or resolution, on the priority's clock."""
+
+    ticket_id: str
+    target: str  # FIRST_RESPONSE | RESOLUTION
+    duration: str  # the target as configured: 15m, 4h, 1bd, eod
+    clock: str  # 24x7 | business
+    budget_minutes: float  # the target in minutes of that clock
+    started: datetime
+    due: datetime | None  # when the budget runs out (None when the elapsed time is unknown)
+    stopped: datetime | None  # when the target was reached
+    elapsed_minutes: float | None  # clock minutes used, up to `stopped` or to "now"
+    state: str  # MET | BREACHED | RUNNING | UNKNOWN
+
+    @property
+    def minutes_left(self) -> float | None:
+        """Clock minutes until the budget runs out; negative once it has."""
+        if self.elapsed_minutes is None:
+            return None
+        return self.budget_minutes - self.elapsed_minutes
+
+    @property
+    def at_risk(self) -> bool:
+        left = self.minutes_left
+        return (self.state == RUNNING and left is not None
+                and left < AT_RISK_SHARE * self.budget_minutes)
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the metrics know about one ticket."""
+
+    ticket_id: str
+    path: str
+    title: str
+    status: str
+    priority: str | None
+    category: str | None
+    assignee: str | None
+    channel: str | None
+    tags: tuple[str, ...]
+    opened: datetime
+    first_response: datetime | None
+    resolved: datetime | None  # the final resolution; None while the ticket is active
+    closed: datetime | None
+    is_open: bool  # in an active status now
+    # When the ticket was active: one period, or more after reopens. The last end is None
+    # while it is open.
+    open_periods: tuple[tuple[datetime, datetime | None], ...]
+    backlog_periods: tuple[tuple[datetime, datetime | None], ...]  # the same, estimated if need be
+    reopens: tuple[datetime, ...]
+    repeat_of: str | None
+    satisfaction: int | None
+    automation: str | None
+    first_response_minutes: float | None  # on the priority's clock
+    resolution_minutes: float | None  # active time on the priority's clock, all periods
+    sla: tuple[SlaClock, ...]  # first response, then resolution; none without a priority
+
+    def clock(self, target: str) -> SlaClock | None:
+        return next((c for c in self.sla if c.target == target), None)
+
+    def value(self, dimension: str) -> str:
+        """The ticket's value for a `--by` grouping: category, priority, assignee, channel."""
+        return getattr(self, dimension) or "(none)"
+
+
+def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[TicketFacts, ...]:
+    """Facts for every ticket that has an opening time, as of `as_of`."""
+    settings = vault.settings
+    calendar = BusinessCalendar.from_settings(settings)
+    technicians = frozenset(vault.team.handles) if vault.team.present else None
+    facts = []
+    for ticket in vault.tickets:
+        fact = _facts(ticket, history.timeline(ticket.id), settings, calendar, technicians,
+                      as_of)
+        if fact is not None:
+            facts.append(fact)
+    return tuple(facts)
+
+
+@dataclass
+class _StatusStory:
+    """A ticket's status history replayed in time order."""
+
+    periods: list[tuple[datetime, datetime | None]]
+    reopens: list[datetime]
+    left_initial: datetime | None  # first move out of the initial status
+    done_since: datetime | None  # start of the current done run
+    closed_at: datetime | None  # last move to the closing status
+    known: bool  # history had status events
+
+
+def _replay(timeline: TicketTimeline | None, opened: datetime, settings: Settings,
+            closing_status: str | None) -> _StatusStory:
+    story = _StatusStory([], [], None, None, None, False)
+    if timeline is None:
+        return story
+    state: str | None = None
+    period_start: datetime | None = None
+    for event in timeline.events:
+        if event.field != "status" or event.kind not in (CHANGE, INITIAL):
+            continue
+        new = event.new
+        if new not in settings.transitions:
+            continue  # an invalid status in some version: `check` reports it
+        story.known = True
+        old = state if state is not None else event.old
+        if new == old:
+            continue  # the same change made on two branches counts once
+        when = max(event.time, opened)
+        if old is None:  # created, or first seen at a shallow clone's boundary
+            if settings.is_active(new):
+                period_start = opened
+            else:
+                if event.kind == CHANGE:
+                    story.periods.append((opened, when))
+                story.done_since = when if event.kind == CHANGE else None
+            if event.kind == CHANGE and new != settings.initial_status:
+                story.left_initial = when
+        else:
+            if old == settings.initial_status and story.left_initial is None:
+                story.left_initial = when
+            if settings.is_reopen(old, new):
+                story.reopens.append(when)
+            if settings.is_active(old) and not settings.is_active(new):
+                story.periods.append((period_start or opened, when))
+                period_start = None
+                story.done_since = when
+            elif not settings.is_active(old) and settings.is_active(new):
+                period_start = when
+                story.done_since = None
+        if new == closing_status:
+            story.closed_at = when
+        state = new
+    if period_start is not None:
+        story.periods.append((period_start, None))
+    return story
+
+
+def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
+           calendar: BusinessCalendar, technicians: frozenset[str] | None,
+           as_of: datetime) -> TicketFacts | None:
+    opened = ticket.opened
+    if opened is None or ticket.id is None or ticket.status is None:
+        return None  # `check` reports it; nothing can be measured from it
+    status = ticket.status
+    is_open = settings.is_active(status)
+    closing_status = settings.done_statuses[-1] if settings.done_statuses else None
+    story = _replay(timeline, opened, settings, closing_status)
+
+    # First response: an explicit time wins; else the first move out of the initial status or
+    # the first Log line by a technician, whichever came first.
+    first_response = ticket.time("first_response")
+    if first_response is None:
+        candidates = [story.left_initial] if story.left_initial else []
+        candidates += [entry.time for entry in ticket.log
+                       if _is_technician(entry.author, technicians)][:1]
+        if candidates:
+            first_response = max(min(candidates), opened)
+
+    resolved = closed = None
+    if not is_open:
+        resolved = ticket.time("resolved") or story.done_since or ticket.time("closed")
+        if status == closing_status:
+            closed = ticket.time("closed") or story.closed_at
+    periods = _open_periods(story, opened, is_open, resolved)
+    reopens = _reopens(ticket, story)
+
+    priority = settings.priorities.get(ticket.priority or "")
+    sla: tuple[SlaClock, ...] = ()
+    first_minutes = resolution_minutes = None
+    if priority is not None:
+        first_minutes = (clock_minutes(opened, first_response, priority.clock, calendar)
+                         if first_response else None)
+        if not is_open and resolved is not None:
+            resolution_minutes = sum(clock_minutes(start, end, priority.clock, calendar)
+                                     for start, end in periods if end is not None)
+        sla = (
+            _first_response_clock(ticket.id, priority, opened, first_response, status,
+                                  settings, calendar, as_of),
+            _resolution_clock(ticket.id, priority, opened, periods, resolved, is_open,
+                              calendar, as_of),
+        )
+    satisfaction = ticket.meta.get("satisfaction")
+    return TicketFacts(
+        ticket_id=ticket.id, path=ticket.path, title=ticket.title, status=status,
+        priority=ticket.priority, category=ticket.category, assignee=ticket.assignee,
+        channel=ticket.channel, tags=ticket.tags, opened=opened,
+        first_response=first_response, resolved=resolved, closed=closed, is_open=is_open,
+        open_periods=tuple(periods),
+        backlog_periods=tuple(_backlog_periods(ticket, periods, is_open, resolved, opened)),
+        reopens=reopens, repeat_of=link_target(ticket.meta.get("repeat_of")),
+        satisfaction=satisfaction if isinstance(satisfaction, int)
+        and not isinstance(satisfaction, bool) else None,
+        automation=as_text(ticket.meta.get("automation")),
+        first_response_minutes=first_minutes, resolution_minutes=resolution_minutes, sla=sla)
+
+
+def _open_periods(story: _StatusStory, opened: datetime, is_open: bool,
+                  resolved: datetime | None) -> list[tuple[datetime, datetime | None]]:
+    """When the ticket was active, by history, with the file having the last word."""
+    periods = list(story.periods) if story.known else [(opened, None)]
+    if is_open:
+        if not periods or periods[-1][1] is not None:
+            # Active in the file but not (yet) in history: reopened since the last commit.
+            periods.append((periods[-1][1] if periods else opened, None))  # type: ignore[arg-type]
+    elif periods:
+        start = periods[-1][0]
+        if resolved is not None:
+            periods[-1] = (start, max(resolved, start))  # an explicit time wins
+        elif periods[-1][1] is None:
+            periods.pop()  # done, but when is not known
+    return periods
+
+
+def _is_technician(author: str, technicians: frozenset[str] | None) -> bool:
+    if technicians is not None:
+        return author in technicians
+    return author not in LOG_AUTHORS
+
+
+def _reopens(ticket: Ticket, story: _StatusStory) -> tuple[datetime, ...]:
+    """Reopen times: the Log's 'Reopened …' lines when they account for every reopen history
+    shows (their times are explicit), else history's."""
+    logged = [entry.time for entry in ticket.log
+              if entry.text.lower().startswith(REOPEN_LOG_PREFIX)]
+    return tuple(sorted(logged if len(logged) >= len(story.reopens) else story.reopens))
+
+
+def _backlog_periods(ticket: Ticket, periods: list[tuple[datetime, datetime | None]],
+                     is_open: bool, resolved: datetime | None,
+                     opened: datetime) -> list[tuple[datetime, datetime | None]]:
+    """Open periods for the backlog; a done ticket with no known resolution time counts as
+    open until the last time its file records (user confirmation, closing, a Log line)."""
+    if periods or is_open:
+        return periods
+    known = [t for t in (ticket.time("user_confirmed"), ticket.time("closed"),
+                         *(entry.time for entry in ticket.log)) if t is not None]
+    return [(opened, max([opened, *known]))]
+
+
+def _first_response_clock(ticket_id: str, priority: Priority, opened: datetime,
+                          first_response: datetime | None, status: str, settings: Settings,
+                          calendar: BusinessCalendar, as_of: datetime) -> SlaClock:
+    if first_response is None and status != settings.initial_status:
+        # Answered (the status moved on), but when is not known.
+        return _clock(ticket_id, FIRST_RESPONSE, priority.first_response, priority, opened,
+                      calendar, None, None)
+    elapsed = clock_minutes(opened, first_response or as_of, priority.clock, calendar)
+    return _clock(ticket_id, FIRST_RESPONSE, priority.first_response, priority, opened,
+                  calendar, first_response, elapsed)
+
+
+def _resolution_clock(ticket_id: str, priority: Priority, opened: datetime,
+                      periods: list[tuple[datetime, datetime | None]],
+                      resolved: datetime | None, is_open: bool, calendar: BusinessCalendar,
+                      as_of: datetime) -> SlaClock:
+    if not is_open and resolved is None:
+        return _clock(ticket_id, RESOLUTION, priority.resolution, priority, opened, calendar,
+                      None, None)
+    # The clock runs while the ticket is active: a reopened ticket goes on where it stopped.
+    elapsed = sum(clock_minutes(start, end or as_of, priority.clock, calendar)
+                  for start, end in periods)
+    clock = _clock(ticket_id, RESOLUTION, priority.resolution, priority, opened, calendar,
+                   resolved, elapsed)
+    if is_open and len(periods) > 1:
+        # Due: the rest of the budget, counted from the start of the current period.
+        current = periods[-1][0]
+        used_before = elapsed - clock_minutes(current, as_of, priority.clock, calendar)
+        due = add_clock_minutes(current, clock.budget_minutes - used_before, priority.clock,
+                                calendar)
+        clock = SlaClock(**{**clock.__dict__, "due": due})
+    return clock
+
+
+def _clock(ticket_id: str, target_name: str, target: Duration, priority: Priority,
+           opened: datetime, calendar: BusinessCalendar, stopped: datetime | None,
+           elapsed: float | None) -> SlaClock:
+    """A clock started at `opened`; `elapsed` None means it stopped at an unknown time."""
+    budget = budget_minutes(target, opened, priority.clock, calendar)
+    due = add_clock_minutes(opened, budget, priority.clock, calendar)
+    if elapsed is None:
+        state = UNKNOWN
+    elif elapsed > budget:
+        state = BREACHED
+    else:
+        state = MET if stopped is not None else RUNNING
+    return SlaClock(ticket_id, target_name, target.text, priority.clock, budget, opened, due,
+                    stopped, elapsed, state)
+
+
+def open_clocks(facts: Iterable[TicketFacts]) -> list[SlaClock]:
+    """The running or breached clock of every open ticket that still has one, most urgent
+    first: first response until answered, then resolution."""
+    clocks = []
+    for fact in facts:
+        if not fact.is_open:
+            continue
+        pending = [c for c in fact.sla if c.stopped is None and c.state != UNKNOWN]
+        if pending:
+            clocks.append(pending[0])
+    return sorted(clocks, key=lambda c: (c.minutes_left if c.minutes_left is not None
+                                         else float("inf"), c.ticket_id))
