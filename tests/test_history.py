@@ -80,16 +80,28 @@ def repo(tmp_path: Path) -> Path:
 def test_timeline_has_field_changes_with_commit_author_and_date(repo: Path) -> None:
     history = history_of(repo)
     assert changes(history, "status") == [
-        (None, "new", at("2026-11-16T09:05:00-06:00"), "Alice Moreno"),
+        # Created with the values of the file, at its `opened` time.
+        (None, "new", at("2026-11-16T09:00:00-06:00"), "Alice Moreno"),
         ("new", "open", at("2026-11-16T09:21:00-06:00"), "Alice Moreno"),
         ("open", "in-progress", at("2026-11-16T10:00:00-06:00"), "Bob Okafor"),
         # The commit wrote `resolved: 11:00`, which wins over its own date (11:30).
         ("in-progress", "resolved", at("2026-11-16T11:00:00-06:00"), "Bob Okafor"),
     ]
     assert changes(history, "assignee") == [
-        (None, "alice", at("2026-11-16T09:05:00-06:00"), "Alice Moreno"),
+        (None, "alice", at("2026-11-16T09:00:00-06:00"), "Alice Moreno"),
         ("alice", "bob", at("2026-11-16T10:00:00-06:00"), "Bob Okafor"),
     ]
+
+
+def test_ticket_created_past_the_initial_status_was_answered_by_its_commit(
+        tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "vault")
+    commit(root, {ticket_path(U): ticket(U, "in-progress", opened="2026-11-17T08:00:00-06:00")},
+           f"{U}: walk-in", "2026-11-17T08:20:00-06:00")
+    history = history_of(root)
+    assert changes(history, "status", U) == [
+        (None, "in-progress", at("2026-11-17T08:20:00-06:00"), "Alice Moreno")]
+    assert changes(history, "category", U)[0][2] == at("2026-11-17T08:00:00-06:00")
 
 
 def test_created_event_takes_the_opened_time_from_the_file(repo: Path) -> None:
@@ -199,7 +211,7 @@ def test_merged_branch_changes_count_once_at_the_commit_that_made_them(repo: Pat
         date="2026-11-17T09:00:00-06:00")
     history = history_of(repo)
     assert changes(history, "status", U) == [
-        (None, "new", at("2026-11-17T08:01:00-06:00"), "Alice Moreno"),
+        (None, "new", at("2026-11-17T08:00:00-06:00"), "Alice Moreno"),
         ("new", "open", at("2026-11-17T08:30:00-06:00"), "Bob Okafor")]
     assert changes(history, "assignee", U)[-1][:2] == ("alice", "bob")
 

@@ -124,9 +124,9 @@ def updates() -> list[tuple[str, str, str | None, str]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_repo(tmp_path_factory.mktemp("metrics") / "vault")
+def build_repo(root: Path) -> Path:
+    """The help desk above, committed update by update."""
+    init_repo(root)
     other_files: dict[str, int] = {}
     for date_text, ticket_id, text, message in sorted(updates(), key=lambda u: at(u[0])):
         if text is None:  # a KB entry or script, added or edited
@@ -136,6 +136,11 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             commit(root, {ticket_path(ticket_id): text}, f"{ticket_id}: {message}", date_text)
     return root
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_repo(tmp_path_factory.mktemp("metrics") / "vault")
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,10 @@ from .check import check_command
 from .init import init_command
 from .intake import intake_group
 from .kb import kb_group, sop_group
+from .metrics import metrics_command, report_command, sla_command
 from .site import build_command, serve_command
 from .ticket import ticket_group
+from .ticket_show import show_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -32,3 +34,7 @@ main.add_command(kb_group)
 main.add_command(sop_group)
 main.add_command(build_command)
 main.add_command(serve_command)
+main.add_command(metrics_command)
+main.add_command(report_command)
+main.add_command(sla_command)
+ticket_group.add_command(show_command)

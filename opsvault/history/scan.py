@@ -279,19 +279,24 @@ class HistoryScan:
         if old is None:
             at_boundary = sha in self.boundary
             opened = new.times.get("opened")
+            created, from_file = (opened, True) if opened else (when, False)
             if at_boundary:
                 event(BASELINE, ticket_id)
             else:
-                event(CREATED, ticket_id, time=opened or when, explicit=opened is not None)
+                event(CREATED, ticket_id, time=created, explicit=from_file)
             for name in TRACKED_FIELDS:
                 value = new.fields[name]
                 if value is None:
                     continue
                 if at_boundary:
                     event(INITIAL, ticket_id, name, None, value)
-                else:
+                elif name == "status" and value != self.settings.initial_status:
+                    # Created already past the initial status: acknowledged by the time of
+                    # the commit, unless the file says when.
                     time, explicit = self._field_time(name, None, new, when)
                     event(CHANGE, ticket_id, name, None, value, time, explicit)
+                else:  # the values the ticket was opened with
+                    event(CHANGE, ticket_id, name, None, value, created, from_file)
             self._log_events(new.log, ticket_id, sha, when, path, events)
             return events
         if old.ticket_id != ticket_id:

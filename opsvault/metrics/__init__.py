@@ -47,6 +47,7 @@ from .facts import (
     UNKNOWN,
     SlaClock,
     TicketFacts,
+    facts_of,
     open_clocks,
     ticket_facts,
 )
@@ -57,8 +58,8 @@ __all__ = [
     "SATISFACTION_GOAL", "UNKNOWN", "Automation", "BacklogDay", "Breach", "Distribution",
     "KBGrowth", "KBWeek", "Metrics", "PeriodMetrics", "PrioritySla", "RepeatIssues",
     "RepeatMonth", "Satisfaction", "SlaClock", "SlaCounts", "TicketFacts", "Trend", "Window",
-    "as_dict", "build_metrics", "compute_metrics", "open_clocks", "ticket_facts", "to_csv",
-    "to_prometheus", "to_table",
+    "as_dict", "build_metrics", "compute_metrics", "facts_of", "open_clocks", "ticket_facts",
+    "to_csv", "to_prometheus", "to_table",
 ]
 
 

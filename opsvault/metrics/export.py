@@ -180,7 +180,9 @@ def percent(share: float | None) -> str:
 
 
 def change(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.0f}%"
+    if value is None:
+        return "–"
+    return "0%" if round(value) == 0 else f"{value:+.0f}%"
 
 
 def to_table(metrics: Metrics) -> str:

@@ -96,7 +96,7 @@ class TicketFacts:
 
 
 def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[TicketFacts, ...]:
-    """Facts for every ticket that has an opening time, as of `as_of`."""
+    """Facts for every ticket that has an id, a status and an opening time, as of `as_of`."""
     settings = vault.settings
     calendar = BusinessCalendar.from_settings(settings)
     technicians = frozenset(vault.team.handles) if vault.team.present else None
@@ -107,6 +107,14 @@ def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[Ticke
         if fact is not None:
             facts.append(fact)
     return tuple(facts)
+
+
+def facts_of(vault: Vault, history: History, ticket: Ticket,
+             as_of: datetime) -> TicketFacts | None:
+    """One ticket's facts (None without an id, a valid status or an opening time)."""
+    technicians = frozenset(vault.team.handles) if vault.team.present else None
+    return _facts(ticket, history.timeline(ticket.id), vault.settings,
+                  BusinessCalendar.from_settings(vault.settings), technicians, as_of)
 
 
 @dataclass

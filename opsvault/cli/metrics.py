@@ -1,0 +1,292 @@
+"""`opsvault metrics`, `opsvault report` and `opsvault sla`: numbers from the vault's history."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..history import History, load_history
+from ..metrics import (
+    BREACHED,
+    GROUPINGS,
+    SlaClock,
+    TicketFacts,
+    Window,
+    as_dict,
+    build_metrics,
+    open_clocks,
+    ticket_facts,
+    to_csv,
+    to_prometheus,
+    to_table,
+)
+from ..metrics.export import duration
+from ..model import Vault
+from ..reports import (
+    MONTHLY,
+    WEEKLY,
+    build_report,
+    default_window,
+    render_markdown,
+    report_as_dict,
+)
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, open_vault, vault_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# A first pass over fewer commits is over before a progress bar would help.
+PROGRESS_FROM_COMMITS = 2000
+DEFAULT_WEEKS = 8
+
+
+def as_of_option(function: F) -> F:
+    return click.option(
+        "--as-of", "as_of", metavar="DATETIME", default=None,
+        help="Judge SLA clocks as of this time (default: now). A date means the end of that "
+             "day; a time without an offset is in the vault's time zone.",
+    )(function)
+
+
+def parse_as_of(value: str | None, vault: Vault) -> datetime:
+    zone = vault.settings.time_zone
+    if value is None:
+        return datetime.now(zone)
+    try:
+        if len(value.strip()) == 10:
+            return datetime.combine(date.fromisoformat(value.strip()), time.max, zone)
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        usage_error(f"--as-of: '{value}' is not a date or date-time (example: 2026-11-25T17:00)")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def usage_error(message: str) -> Any:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def history_of(vault: Vault) -> History:
+    """The vault's history, with a progress bar on a long first pass when stderr is a
+    terminal, and its notices and skipped versions on stderr."""
+    bar: Any = None
+    shown = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            if total < PROGRESS_FROM_COMMITS:
+                return
+            bar = click.progressbar(length=total, label="Reading history", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        history = load_history(vault.root, vault.settings,
+                               progress=progress if sys.stderr.isatty() else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for notice in history.notices:
+        click.echo(f"note: {notice}", err=True)
+    for problem in history.warnings:
+        click.echo(f"{problem.path}:{problem.line}: warning: {problem.message} [{problem.code}]",
+                   err=True)
+    return history
+
+
+# --- opsvault metrics ------------------------------------------------------------------------
+
+@click.command("metrics")
+@vault_option
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="First day of the window (default: 8 ISO weeks back).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Last day of the window (default: the --as-of day).")
+@click.option("--week", metavar="YYYY-Www", help="One ISO week, e.g. 2026-W47.")
+@click.option("--month", metavar="YYYY-MM", help="One month, e.g. 2026-11.")
+@click.option("--by", "group_by", type=click.Choice(GROUPINGS), default=None,
+              help="One row per category, priority, assignee or channel instead of per week.")
+@click.option("--format", "output_format",
+              type=click.Choice(["table", "json", "csv", "prometheus"]), default="table",
+              show_default=True, help="table for people; json, csv or prometheus for tools.")
+@as_of_option
+def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | None,
+                    week: str | None, month: str | None, group_by: str | None,
+                    output_format: str, as_of: str | None) -> None:
+    """Ticket metrics per ISO week: volume, response and resolution times, SLA, repeats.
+
+    Counts tickets opened, resolved and closed; first response and resolution times
+    (median and p90, in minutes of each priority's clock: business hours with holidays,
+    or 24×7); SLA compliance per priority and the breaches; reopens and repeat_of links;
+    KB growth; satisfaction; automation impact; the backlog; and the trend against the
+    previous window. Times written in a ticket (first_response, resolved, closed, Log
+    lines) win over commit dates. Without git, only those written times are used.
+
+    \b
+    Exit codes: 0 done; 2 usage error, or the vault cannot be read.
+
+    \b
+    Examples:
+      opsvault metrics                                 # the last 8 weeks, week by week
+      opsvault metrics --week 2026-W47 --by assignee
+      opsvault metrics --since 2026-09-01 --until 2026-11-30 --format csv > metrics.csv
+      opsvault metrics --format prometheus > /var/lib/node_exporter/opsvault.prom
+    """
+    vault = open_vault(vault_dir)
+    moment = parse_as_of(as_of, vault)
+    window = _window(since, until, week, month, moment)
+    history = history_of(vault)
+    metrics = build_metrics(vault, history, window, moment, group_by)
+    if output_format == "json":
+        click.echo(json.dumps(as_dict(metrics), indent=2, ensure_ascii=False))
+    elif output_format == "csv":
+        click.echo(to_csv(metrics), nl=False)
+    elif output_format == "prometheus":
+        click.echo(to_prometheus(metrics), nl=False)
+    else:
+        click.echo(to_table(metrics), nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+def _window(since: datetime | None, until: datetime | None, week: str | None,
+            month: str | None, as_of: datetime) -> Window:
+    chosen = [name for name, value in (("--week", week), ("--month", month),
+                                       ("--since/--until", since or until)) if value]
+    if len(chosen) > 1:
+        usage_error(f"give one of {', '.join(chosen)}")
+    try:
+        if week:
+            return Window.iso_week(week)
+        if month:
+            return Window.month(month)
+    except ValueError as exc:
+        usage_error(str(exc))
+    last = until.date() if until else as_of.date()
+    first = since.date() if since else Window.week_of(last).start - timedelta(
+        weeks=DEFAULT_WEEKS - 1)
+    if first > last:
+        usage_error(f"--since {first} is after --until {last}")
+    return Window(first, last)
+
+
+# --- opsvault report ------------------------------------------------------------------------
+
+@click.command("report")
+@click.argument("kind", type=click.Choice([WEEKLY, MONTHLY]))
+@vault_option
+@click.option("--week", metavar="YYYY-Www", help="The week of a weekly report (default: last "
+                                                 "week).")
+@click.option("--month", metavar="YYYY-MM", help="The month of a monthly report (default: last "
+                                                  "month).")
+@click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
+              show_default=True, help="Markdown for people, JSON for tools.")
+@as_of_option
+def report_command(kind: str, vault_dir: Path, week: str | None, month: str | None,
+                   output_format: str, as_of: str | None) -> None:
+    """The weekly or monthly summary: resolved, response times, SLA, repeats, KB growth.
+
+    Compares the period with the one before it and lists every SLA breach of the tickets
+    opened in it. Without --week or --month it reports the last complete week or month.
+
+    \b
+    Exit codes: 0 done; 2 usage error, or the vault cannot be read.
+
+    \b
+    Examples:
+      opsvault report weekly > reports/2026-W47.md
+      opsvault report weekly --week 2026-W47
+      opsvault report monthly --month 2026-11 --format json
+    """
+    if (week and kind != WEEKLY) or (month and kind != MONTHLY):
+        usage_error("use --week with a weekly report and --month with a monthly one")
+    vault = open_vault(vault_dir)
+    moment = parse_as_of(as_of, vault)
+    try:
+        window = (Window.iso_week(week) if week else Window.month(month) if month
+                  else default_window(kind, moment))
+    except ValueError as exc:
+        usage_error(str(exc))
+    report = build_report(vault, history_of(vault), kind, window, moment)
+    if output_format == "json":
+        click.echo(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_markdown(report), nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+# --- opsvault sla ------------------------------------------------------------------------------
+
+@click.command("sla")
+@vault_option
+@click.option("--all", "show_all", is_flag=True,
+              help="Every open ticket's clock, not only those at risk or breached.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+              default="table", show_default=True)
+@as_of_option
+def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str | None) -> None:
+    """Open tickets at risk of missing their SLA, or past it, most urgent first.
+
+    Each open ticket has one running clock: first response until a technician answers,
+    then resolution. A clock is at risk with less than a quarter of its target left, and
+    breached once the target has passed. Time left is in minutes of the priority's clock
+    (business hours, or 24×7).
+
+    \b
+    Exit codes: 0 nothing breached; 1 at least one open ticket is past its target (for
+    cron jobs and CI); 2 usage error, or the vault cannot be read.
+
+    \b
+    Examples:
+      opsvault sla
+      opsvault sla --all --format json
+    """
+    vault = open_vault(vault_dir)
+    moment = parse_as_of(as_of, vault)
+    facts = {f.ticket_id: f for f in ticket_facts(vault, history_of(vault), moment)}
+    clocks = [c for c in open_clocks(facts.values())
+              if show_all or c.at_risk or c.state == BREACHED]
+    if output_format == "json":
+        click.echo(json.dumps({"as_of": moment.isoformat(),
+                               "tickets": [_clock_dict(c, facts[c.ticket_id]) for c in clocks]},
+                              indent=2, ensure_ascii=False))
+    else:
+        _print_clocks(clocks, facts, moment, vault)
+    breached = any(c.state == BREACHED for c in clocks)
+    raise SystemExit(EXIT_FINDINGS if breached else EXIT_OK)
+
+
+def clock_state(clock: SlaClock) -> str:
+    return "at risk" if clock.at_risk else clock.state
+
+
+def _clock_dict(clock: SlaClock, fact: TicketFacts) -> dict[str, Any]:
+    return {**as_dict(clock), "state": clock_state(clock).replace(" ", "-"),
+            "title": fact.title, "priority": fact.priority, "assignee": fact.assignee,
+            "status": fact.status, "path": fact.path}
+
+
+def _print_clocks(clocks: list[SlaClock], facts: dict[str, TicketFacts], as_of: datetime,
+                  vault: Vault) -> None:
+    zone = vault.settings.time_zone
+    if not clocks:
+        click.echo(f"No open ticket is at risk or past its SLA as of {as_of:%Y-%m-%d %H:%M}.")
+        return
+    click.echo(f"{'ticket':<17} {'pri':<3} {'assignee':<9} {'target':<15} {'state':<9} "
+               f"{'time left':>13}  {'due':<16}  title")
+    for clock in clocks:
+        fact = facts[clock.ticket_id]
+        left = clock.minutes_left or 0
+        left_text = duration(left) if left >= 0 else f"{duration(-left)} over"
+        due = f"{clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else "–"
+        click.echo(f"{clock.ticket_id:<17} {fact.priority or '':<3} {fact.assignee or '–':<9} "
+                   f"{clock.target.replace('_', ' '):<15} {clock_state(clock):<9} "
+                   f"{left_text:>13}  {due:<16}  {fact.title}")
+    click.echo(f"\n{len(clocks)} ticket(s); times left are on each priority's clock "
+               f"({vault.settings.time_zone_name}).", err=True)

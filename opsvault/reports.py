@@ -1,0 +1,184 @@
+"""Weekly and monthly reports (seed 000, "Metrics & Reporting"): metrics as data, rendered to
+Markdown by a Jinja2 template that only lays out what this module has already formatted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .history import History
+from .metrics import (
+    Metrics,
+    PeriodMetrics,
+    SlaCounts,
+    TicketFacts,
+    Window,
+    as_dict,
+    build_metrics,
+    ticket_facts,
+)
+from .metrics.export import change, duration, percent
+from .model import Vault
+
+WEEKLY, MONTHLY = "weekly", "monthly"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The metrics of one week or month, next to those of the period before it."""
+
+    kind: str  # WEEKLY | MONTHLY
+    current: Metrics
+    previous: Metrics
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind.title()} report {self.current.window.label}"
+
+
+def default_window(kind: str, as_of: datetime) -> Window:
+    """The last complete week or month before `as_of`."""
+    day = as_of.date()
+    current = Window.week_of(day) if kind == WEEKLY else Window.month_of(day)
+    return current.previous()
+
+
+def build_report(vault: Vault, history: History, kind: str, window: Window,
+                 as_of: datetime, facts: tuple[TicketFacts, ...] | None = None) -> Report:
+    facts = facts if facts is not None else ticket_facts(vault, history, as_of)
+    return Report(kind, build_metrics(vault, history, window, as_of, facts=facts),
+                  build_metrics(vault, history, window.previous(), as_of, facts=facts))
+
+
+def report_as_dict(report: Report) -> dict[str, Any]:
+    return {"kind": report.kind, "title": report.title, "metrics": as_dict(report.current),
+            "previous": as_dict(report.previous.summary)}
+
+
+def render_markdown(report: Report) -> str:
+    template = _environment().get_template("report.md.j2")
+    return template.render(**_view(report)).rstrip("\n") + "\n"
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("opsvault", "templates/reports"),
+                       undefined=StrictUndefined, keep_trailing_newline=True,
+                       trim_blocks=True, lstrip_blocks=True, autoescape=False)
+
+
+def _view(report: Report) -> dict[str, Any]:
+    """Everything the template shows, already in words."""
+    now, before = report.current, report.previous
+    this, last = now.summary, before.summary
+    unit = "week" if report.kind == WEEKLY else "month"
+
+    def count_row(label: str, value: int | None, previous: int | None) -> list[str]:
+        shown = "–" if value is None else str(value)
+        shown_before = "–" if previous is None else str(previous)
+        return [label, shown, shown_before,
+                change(None if value is None or previous is None or previous == 0
+                       else (value - previous) / previous * 100)]
+
+    def time_row(label: str, value: float | None, previous: float | None) -> list[str]:
+        return [label, duration(value), duration(previous),
+                change(None if value is None or not previous else
+                       (value - previous) / previous * 100)]
+
+    def share_row(label: str, value: float | None, previous: float | None) -> list[str]:
+        return [label, percent(value), percent(previous),
+                "–" if value is None or previous is None
+                else f"{(value - previous) * 100:+.0f} pts"]
+
+    rows = [
+        count_row("Tickets opened", this.opened, last.opened),
+        count_row("Tickets resolved", this.resolved, last.resolved),
+        count_row("Tickets closed", this.closed, last.closed),
+        time_row("First response, median", this.first_response.median,
+                 last.first_response.median),
+        time_row("First response, p90", this.first_response.p90, last.first_response.p90),
+        time_row("Resolution, median", this.resolution.median, last.resolution.median),
+        time_row("Resolution, p90", this.resolution.p90, last.resolution.p90),
+        share_row("SLA met: first response", this.sla_first_response.compliance,
+                  last.sla_first_response.compliance),
+        share_row("SLA met: resolution", this.sla_resolution.compliance,
+                  last.sla_resolution.compliance),
+        count_row("Reopened", this.reopens, last.reopens),
+        count_row("Repeats of earlier tickets", this.repeats, last.repeats),
+        count_row("KB entries added", this.kb_added, last.kb_added),
+        count_row("KB entries updated", this.kb_updated, last.kb_updated),
+        share_row("Satisfied (rated 4–5)", this.satisfaction.share, last.satisfaction.share),
+        count_row("Resolved by a script", this.automated, last.automated),
+        count_row(f"Open at the end of the {unit}", this.backlog, last.backlog),
+    ]
+    return {
+        "title": report.title,
+        "period": (f"{now.window.start:%A %d %B %Y} to {now.window.end:%A %d %B %Y} "
+                   f"({now.time_zone}), as of {now.as_of:%Y-%m-%d %H:%M}"),
+        "unit": unit,
+        "previous_label": before.window.label,
+        "rows": rows,
+        "clock_note": "Times are in minutes of each priority's clock: business hours, or "
+                      "24×7 for priorities that say so.",
+        "sla": [[row.priority, _sla_text(row.first_response), _sla_text(row.resolution)]
+                for row in now.sla_by_priority],
+        "breaches": [
+            f"**{b.ticket_id}** ({b.priority}{', ' + b.assignee if b.assignee else ''}) — "
+            f"{b.target.replace('_', ' ')} target {b.duration} "
+            f"({'24×7' if b.clock == '24x7' else 'business hours'}) missed by "
+            f"{duration(b.over_minutes)}"
+            + (", still open" if b.stopped is None else f", reached {b.stopped:%a %d %b %H:%M}")
+            + f": {b.title}"
+            for b in now.breaches],
+        "repeats": _repeats(now),
+        "kb": _kb(now),
+        "satisfaction": _satisfaction(this),
+        "automation": (f"{now.automation.automated} of {now.automation.resolved} resolved "
+                       f"tickets were fixed by a script ({percent(now.automation.share)})"
+                       + (": " + ", ".join(f"`{path}` ({count})"
+                                           for path, count in now.automation.by_script)
+                          if now.automation.by_script else ".")),
+        "notices": list(now.notices),
+    }
+
+
+def _sla_text(counts: SlaCounts) -> str:
+    text = f"{counts.met} met, {counts.breached} breached, {counts.running} running"
+    if counts.unknown:
+        text += f", {counts.unknown} unknown"
+    return f"{text} ({percent(counts.compliance)})"
+
+
+def _repeats(metrics: Metrics) -> str:
+    repeats = metrics.repeats
+    text = (f"{repeats.reopens} reopened, {repeats.repeat_links} opened as a repeat of an "
+            "earlier ticket")
+    if repeats.top_categories:
+        text += "; most often " + ", ".join(f"{name} ({count})"
+                                            for name, count in repeats.top_categories)
+    if repeats.top_tags:
+        text += "; tags " + ", ".join(f"#{name} ({count})" for name, count in repeats.top_tags)
+    return text + "."
+
+
+def _kb(metrics: Metrics) -> str:
+    kb = metrics.kb
+    added = "an unknown number of" if kb.added is None else str(kb.added)
+    text = f"{added} entries added, {kb.updated} updated; {kb.entries} entries in all"
+    if kb.stale:
+        text += f"; {len(kb.stale)} not updated in a long time: " + ", ".join(kb.stale[:10])
+    if kb.source != "git":
+        text += " (from the entries' last_updated dates: there is no git history)"
+    return text + "."
+
+
+def _satisfaction(period: PeriodMetrics) -> str:
+    satisfaction = period.satisfaction
+    if not satisfaction.rated:
+        return "No closed ticket was rated."
+    verdict = "meets" if satisfaction.goal_met else "is below"
+    return (f"{satisfaction.satisfied} of {satisfaction.rated} rated closed tickets were "
+            f"rated 4 or 5 ({percent(satisfaction.share)}), which {verdict} the goal of "
+            f"{percent(satisfaction.goal)}.")

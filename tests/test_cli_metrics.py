@@ -1,0 +1,191 @@
+"""`opsvault metrics`, `report`, `sla` and `ticket show` through the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from gitkit import git
+from test_metrics import HOLIDAY, REOPENED, RUNNING_P4, WEEKEND, build_repo
+from vaultkit import run_cli
+
+from opsvault.cli import metrics as metrics_cli
+from opsvault.model import load_vault
+
+AS_OF = "2026-12-01T12:00:00-06:00"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_repo(tmp_path_factory.mktemp("cli") / "vault")
+
+
+def metrics(repo: Path, *args: str) -> tuple[int, str, str]:
+    result = run_cli("metrics", "--vault", str(repo), "--as-of", AS_OF, *args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_metrics_json_has_every_metric(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--week", "2026-W48", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["window"]["label"] == "2026-W48"
+    assert (data["summary"]["opened"], data["summary"]["resolved"]) == (3, 2)
+    assert data["summary"]["first_response"] == {"count": 2, "median": 42.5, "p90": 68.5}
+    assert data["summary"]["sla_first_response"]["compliance"] == pytest.approx(0.3333, 1e-3)
+    assert [b["ticket_id"] for b in data["breaches"]] == [HOLIDAY, RUNNING_P4]
+    assert {"backlog", "repeats", "kb", "automation", "trend", "sla_by_priority"} <= set(data)
+    assert data["trend"]["previous"]["label"] == "2026-W47"
+
+
+def test_metrics_csv_has_a_row_per_week_and_a_total(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--since", "2026-11-16", "--until", "2026-11-29", "--format",
+                           "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert [row["label"] for row in rows] == ["2026-W47", "2026-W48", "2026-11-16..2026-11-29"]
+    assert [row["opened"] for row in rows] == ["3", "3", "6"]
+    assert rows[1]["resolution_median_minutes"] == "397.5"
+
+
+def test_metrics_by_group(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--month", "2026-11", "--by", "priority", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert {row["label"]: row["opened"] for row in rows} == {"P1": "2", "P2": "1", "P3": "3",
+                                                             "P4": "1"}
+
+
+def test_metrics_prometheus_text_format(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--week", "2026-W48", "--by", "category", "--format",
+                           "prometheus")
+    assert code == 0
+    assert "# TYPE opsvault_tickets_opened gauge" in out
+    assert 'opsvault_tickets_opened{window="2026-W48"} 3' in out
+    assert 'opsvault_tickets_opened{window="2026-W48",category="network"} 3' in out
+    assert 'opsvault_first_response_minutes_median{window="2026-W48"} 42.5' in out
+    assert ('opsvault_sla_tickets{window="2026-W48",priority="P2",target="first_response",'
+            'state="breached"} 1') in out
+    for line in out.splitlines():
+        assert line.startswith(("# HELP opsvault_", "# TYPE opsvault_", "opsvault_"))
+
+
+def test_metrics_table_for_people(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--since", "2026-11-16", "--until", "2026-11-29")
+    assert code == 0
+    assert "2026-W47" in out and "2026-W48" in out and "Breaches (" in out
+
+
+@pytest.mark.parametrize("args", [("--week", "2026-W60"), ("--month", "2026-13"),
+                                  ("--week", "2026-W47", "--since", "2026-11-01"),
+                                  ("--since", "2026-11-30", "--until", "2026-11-01")])
+def test_metrics_usage_errors_exit_2(repo: Path, args: tuple[str, ...]) -> None:
+    code, _, err = metrics(repo, *args)
+    assert code == 2 and err.startswith("error:")
+
+
+def test_metrics_without_git_gives_a_notice(repo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    shutil.copytree(repo, folder, ignore=shutil.ignore_patterns(".git", ".opsvault"))
+    code, out, err = metrics(folder, "--week", "2026-W48", "--format", "json")
+    assert code == 0
+    assert "not in a git repository" in err
+    assert json.loads(out)["history"] == "files"
+
+
+def test_metrics_on_a_shallow_clone_gives_a_notice(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    code, _, err = metrics(clone, "--week", "2026-W48")
+    assert code == 0
+    assert "shallow clone" in err and "git fetch --unshallow" in err
+
+
+def test_weekly_report_markdown(repo: Path) -> None:
+    result = run_cli("report", "weekly", "--vault", str(repo), "--week", "2026-W48",
+                     "--as-of", AS_OF)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("# Weekly report 2026-W48\n")
+    assert "| Tickets resolved | 2 | 2 | 0% |" in out
+    assert "| First response, median | 42m | 25m | +70% |" in out
+    assert f"**{HOLIDAY}** (P2, alice) — first response target 30m" in out
+    assert "## Repeat issues" in out and "## Knowledge base" in out
+
+
+def test_report_defaults_to_the_last_complete_period(repo: Path) -> None:
+    weekly = run_cli("report", "weekly", "--vault", str(repo), "--as-of", AS_OF,
+                     "--format", "json")
+    assert json.loads(weekly.stdout)["title"] == "Weekly report 2026-W48"
+    monthly = run_cli("report", "monthly", "--vault", str(repo), "--as-of", AS_OF,
+                      "--format", "json")
+    data = json.loads(monthly.stdout)
+    assert data["title"] == "Monthly report 2026-11"
+    assert data["metrics"]["summary"]["satisfaction"]["share"] == 0.5
+
+
+def test_report_rejects_a_week_for_a_monthly_report(repo: Path) -> None:
+    result = run_cli("report", "monthly", "--vault", str(repo), "--week", "2026-W48")
+    assert result.exit_code == 2
+
+
+def test_sla_lists_breached_open_tickets_and_exits_1(repo: Path) -> None:
+    result = run_cli("sla", "--vault", str(repo), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert RUNNING_P4 in result.stdout and "12h 00m over" in result.stdout
+
+
+def test_sla_with_nothing_at_risk_exits_0(repo: Path) -> None:
+    result = run_cli("sla", "--vault", str(repo), "--as-of", "2026-11-25T12:00")
+    assert result.exit_code == 0
+    assert "No open ticket is at risk" in result.stdout
+    everything = run_cli("sla", "--vault", str(repo), "--as-of", "2026-11-25T12:00", "--all",
+                         "--format", "json")
+    tickets = json.loads(everything.stdout)["tickets"]
+    assert [(t["ticket_id"], t["state"], t["minutes_left"]) for t in tickets] == [
+        (RUNNING_P4, "running", 360)]
+
+
+def test_ticket_show_lists_fields_and_timeline(repo: Path) -> None:
+    result = run_cli("ticket", "show", REOPENED, "--vault", str(repo), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith(f"{REOPENED} · Ticket {REOPENED}\n")
+    assert "status: open → resolved" in out and "status: resolved → open" in out
+    assert "Log: Reopened: it happened again." in out
+    assert "reopened    2026-11-18 09:00" in out
+
+
+def test_ticket_show_json(repo: Path) -> None:
+    result = run_cli("ticket", "show", WEEKEND, "--vault", str(repo), "--format", "json",
+                     "--as-of", AS_OF)
+    data = json.loads(result.stdout)
+    assert data["facts"]["first_response_minutes"] == 75
+    assert [e["new"] for e in data["timeline"] if e["field"] == "status"] == [
+        "new", "open", "resolved"]
+
+
+def test_ticket_show_unknown_ticket_exits_1(repo: Path) -> None:
+    result = run_cli("ticket", "show", "T-19990101-zzzz", "--vault", str(repo))
+    assert result.exit_code == 1 and "no ticket" in result.stderr
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(repo: Path) -> None:
+    _, _, err = metrics(repo, "--week", "2026-W48")
+    assert "Reading history" not in err
+
+
+def test_progress_bar_on_a_long_first_pass_in_a_terminal(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".opsvault"))
+    monkeypatch.setattr(metrics_cli, "PROGRESS_FROM_COMMITS", 10)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    metrics_cli.history_of(load_vault(copy))
+    assert "Reading history" in capsys.readouterr().err
