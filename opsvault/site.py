@@ -26,6 +26,7 @@ from .diagnostics import Diagnostic, VaultError
 from .history import load_history
 from .model import VAULT_DIRS, load_vault
 from .pages import Generation, generate
+from .pages.context import PageMemo
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 CONFIG_FILE = "mkdocs.yml"
@@ -91,7 +92,9 @@ def engine_command(engine: str, action: str, config: EngineConfig, *, strict: bo
     if action == "build" and site_dir is not None:
         command += ["--site-dir", str(site_dir)]
     if action == "serve":
-        command.append("--livereload")
+        # opsvault rewrites only the pages whose content changed, so the engine need only
+        # rebuild those.
+        command += ["--livereload", "--dirty"]
         if dev_addr:
             command += ["--dev-addr", dev_addr]
     return command
@@ -102,15 +105,16 @@ def engine_environment() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def generate_site(vault_root: Path, now: datetime | None = None) -> tuple[Generation,
-                                                                         EngineConfig]:
-    """Load the vault and write its staging folder where mkdocs.yml says."""
+def generate_site(vault_root: Path, now: datetime | None = None,
+                  memo: PageMemo | None = None) -> tuple[Generation, EngineConfig]:
+    """Load the vault and write its staging folder where mkdocs.yml says (with a `memo`,
+    re-rendering only the pages of documents that changed since the last call)."""
     config = read_config(vault_root)
     vault = load_vault(vault_root)
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=vault.settings.time_zone)
     history = load_history(vault_root, vault.settings)
-    return generate(vault, config.docs_dir, now=now, history=history), config
+    return generate(vault, config.docs_dir, now=now, history=history, memo=memo), config
 
 
 def run_engine(engine: str, config: EngineConfig, strict: bool = False,
@@ -135,6 +139,7 @@ class VaultWatcher:
         self.config = config
         self.on_generation = on_generation
         self.quiet_seconds = quiet_seconds
+        self.memo = PageMemo()
         self._changed = threading.Event()
         self._stop = threading.Event()
         self._observer: Any = None
@@ -177,7 +182,7 @@ class VaultWatcher:
                 self._changed.clear()
                 time.sleep(self.quiet_seconds)
             try:
-                generation, _ = generate_site(self.vault_root)
+                generation, _ = generate_site(self.vault_root, memo=self.memo)
             except (VaultError, SiteError, OSError) as exc:
                 self.on_generation(None, exc)
             else:
@@ -195,10 +200,11 @@ def serve(vault_root: Path, engine: str, dev_addr: str,
           report: Callable[[Generation | None, Exception | None], None]) -> int:
     """Generate, start the engine's live-reloading server on the staging folder, and keep the
     staging folder in step with the vault until the server stops (Ctrl+C)."""
-    generation, config = generate_site(vault_root)
-    report(generation, None)
+    config = read_config(vault_root)
     command = engine_command(engine, "serve", config, dev_addr=dev_addr)
     watcher = VaultWatcher(vault_root, config, report)
+    generation, _ = generate_site(vault_root, memo=watcher.memo)
+    report(generation, None)
     watcher.start()
     process = subprocess.Popen(command, cwd=config.path.parent, env=engine_environment())
     try:

@@ -14,11 +14,12 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..checks.secrets import find_secrets
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
 from . import boards, home, kb, procedures, scripts, tickets
-from .context import Site
+from .context import PageMemo, Site
+from .outline import vault_outline
 from .paths import ASSETS
 from .staging import StagedFile, write_all
 
@@ -52,14 +53,21 @@ def find_published_secrets(vault: Vault) -> list[Diagnostic]:
             for path, text in published_sources(vault) for line, kind in find_secrets(text)]
 
 
-def render(vault: Vault, now: datetime | None = None,
-           history: History | None = None) -> tuple[list[StagedFile], Site]:
-    """Every staging file, in memory."""
-    site = Site(vault, now or datetime.now(vault.settings.time_zone), history=history)
-    staged: list[StagedFile] = [
-        *home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
-        *tickets.pages(site), *boards.pages(site),
-    ]
+def render(vault: Vault, now: datetime | None = None, history: History | None = None,
+           memo: PageMemo | None = None) -> tuple[list[StagedFile], Site]:
+    """Every staging file, in memory. With a `memo` of the previous run, the pages of
+    documents that did not change are taken from it."""
+    now = now or datetime.now(vault.settings.time_zone)
+    if memo is not None:
+        memo.outline = vault_outline(vault, history, now)
+    site = Site(vault, now, history=history, memo=memo)
+    # Pages make many short-lived objects next to the long-lived vault; the trees have no
+    # cycles, so reference counting frees them and collections would only rescan the vault.
+    with paused_gc():
+        staged: list[StagedFile] = [
+            *home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
+            *tickets.pages(site), *boards.pages(site),
+        ]
     staged.append(kb.tags_page(site))  # last: every page has registered its tags
     staged.append(StagedFile(STYLESHEET, files("opsvault").joinpath(
         "templates/site/opsvault.css").read_text(encoding="utf-8")))
@@ -71,7 +79,8 @@ def render(vault: Vault, now: datetime | None = None,
 
 
 def generate(vault: Vault, out_dir: Path, now: datetime | None = None,
-             history: History | None = None, prune: bool = True) -> Generation:
+             history: History | None = None, memo: PageMemo | None = None,
+             prune: bool = True) -> Generation:
     """Write the staging folder for `vault` into `out_dir` (only files whose content changed).
 
     When a published file holds a likely secret nothing is written and `secrets` says where.
@@ -79,7 +88,7 @@ def generate(vault: Vault, out_dir: Path, now: datetime | None = None,
     secrets = find_published_secrets(vault)
     if secrets:
         return Generation((), (), (), (), tuple(secrets))
-    staged, site = render(vault, now, history)
+    staged, site = render(vault, now, history, memo)
     result = write_all(out_dir, staged, prune=prune)
     return Generation(tuple(dict.fromkeys(f.path for f in staged)), result.changed,
                       result.removed, tuple(sorted(set(site.problems))), ())

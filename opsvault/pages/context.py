@@ -4,6 +4,7 @@ converter, where each file goes, and the moment the site is generated for."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -19,6 +20,7 @@ from .obsidian import Converted, NoteConverter
 from .obsidian.escape import escape_text
 from .obsidian.links import link, relative_url
 from .paths import TAGS_PAGE, TICKETS, is_reserved, staging_path
+from .staging import StagedFile
 
 
 @dataclass
@@ -31,9 +33,10 @@ class Site:
     index: LinkIndex = field(init=False)
     converter: NoteConverter = field(init=False)
     tags_page: str = TAGS_PAGE
+    memo: PageMemo | None = None  # pages of the previous run, kept by `opsvault serve`
     assets: dict[str, str] = field(default_factory=dict)  # vault path → staging path
     problems: list[Diagnostic] = field(default_factory=list)
-    tagged: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # tag → (page, title)
+    tag_log: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, page, title)
 
     def __post_init__(self) -> None:
         self.index = LinkIndex(self.vault)
@@ -97,8 +100,37 @@ class Site:
 
     def register_tags(self, page: str, document: Document, tags: tuple[str, ...]) -> None:
         """Note the page's tags for the tag index."""
-        for tag in tags:
-            self.tagged.setdefault(tag, []).append((page, document.title))
+        self.tag_log.extend((tag, page, document.title) for tag in tags)
+
+    @property
+    def tagged(self) -> dict[str, list[tuple[str, str]]]:
+        """Tag → (page, title) of every page that carries it."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for tag, page, title in self.tag_log:
+            found.setdefault(tag, []).append((page, title))
+        return found
+
+    def document_page(self, source: Document | Script,
+                      render: Callable[[], StagedFile]) -> StagedFile:
+        """The page of one document, rendered by `render` or, in a `serve` session, taken from
+        the previous run when neither the document nor the vault's outline changed."""
+        if self.memo is None:
+            return render()
+        text = source.source.text if isinstance(source, Document) else source.text
+        fingerprint = (text, self.memo.outline)
+        cached = self.memo.pages.get(source.path)
+        if cached is not None and cached.fingerprint == fingerprint:
+            self.tag_log.extend(cached.tags)
+            self.problems.extend(cached.problems)
+            self.assets.update(cached.assets)
+            return cached.file
+        marks = (len(self.tag_log), len(self.problems), set(self.assets))
+        staged = render()
+        self.memo.pages[source.path] = MemoPage(
+            fingerprint, staged, tuple(self.tag_log[marks[0]:]),
+            tuple(self.problems[marks[1]:]),
+            {k: v for k, v in self.assets.items() if k not in marks[2]})
+        return staged
 
     def url(self, from_page: str, to_page: str, anchor: str = "") -> str:
         return relative_url(from_page, to_page, anchor)
@@ -133,6 +165,28 @@ class Site:
 
     def kb_entries(self) -> tuple[KBEntry, ...]:
         return self.vault.kb
+
+
+@dataclass(frozen=True)
+class MemoPage:
+    fingerprint: tuple[str, str]
+    file: StagedFile
+    tags: tuple[tuple[str, str, str], ...]
+    problems: tuple[Diagnostic, ...]
+    assets: dict[str, str]
+
+
+@dataclass
+class PageMemo:
+    """Document pages of the previous generation, for regenerating only what changed.
+
+    A page is reused when its document's text is unchanged and so is the vault's outline:
+    everything one page may show about another (ids, titles, aliases, headings, tags, links,
+    ticket fields, the text of embedded notes) plus settings, team, history and the day.
+    """
+
+    outline: str = ""
+    pages: dict[str, MemoPage] = field(default_factory=dict)
 
 
 def _label(document: Document | Script) -> str:

@@ -26,7 +26,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
             site.problems.append(warning(page.path, 1, "reserved-page",
                                          "this name is taken by a generated page; rename it"))
             continue
-        yield vault_page(site, page)
+        yield site.document_page(page, lambda p=page: vault_page(site, p))
     yield home_page(site, home)
 
 

@@ -3,6 +3,7 @@ an index page per category, the KB home and the tag index."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
     entries = sorted(site.vault.kb, key=lambda e: (e.id or e.name))
     related = RelatedEntries(site, entries)
     for entry in entries:
-        yield entry_page(site, entry, related)
+        yield site.document_page(entry, lambda e=entry: entry_page(site, e, related))
     by_folder: defaultdict[str, list[KBEntry]] = defaultdict(list)
     for entry in entries:
         by_folder[category_folder(entry)].append(entry)
@@ -159,27 +160,28 @@ class RelatedEntries:
 
     def __init__(self, site: Site, entries: list[KBEntry]) -> None:
         self.site = site
-        self.by_tag: defaultdict[str, list[KBEntry]] = defaultdict(list)
-        for entry in entries:
+        self.entries = {entry.path: entry for entry in entries}
+        self.by_tag: defaultdict[str, list[str]] = defaultdict(list)
+        self.order: dict[str, str] = {}
+        for path, entry in self.entries.items():
+            self.order[path] = entry.id or path
             for tag in {t.lower() for t in entry.tags}:
-                self.by_tag[tag].append(entry)
+                self.by_tag[tag].append(path)
 
     def of(self, entry: KBEntry) -> list[KBEntry]:
         scores: Counter[str] = Counter()
-        documents: dict[str, KBEntry] = {}
         linked: list[Document] = [d for d in self.site.links_to.get(entry.path, [])]
         linked += [d for link in entry.wikilinks
                    if (d := self.site.index.document(link.target)) is not None]
         linked += [d for value in as_strings(entry.meta.get("related"))
                    if (d := self.site.resolve(value)) is not None]
         for document in linked:
-            if isinstance(document, KBEntry):
+            if document.path in self.entries:
                 scores[document.path] += 100
-                documents[document.path] = document
         for tag in {t.lower() for t in entry.tags}:
-            for other in self.by_tag.get(tag, ()):
-                scores[other.path] += 1
-                documents[other.path] = other
+            scores.update(self.by_tag.get(tag, ()))
         scores.pop(entry.path, None)
-        ranked = sorted(scores, key=lambda path: (-scores[path], documents[path].id or path))
-        return [documents[path] for path in ranked[:RELATED_LIMIT]]
+        order = self.order
+        ranked = heapq.nsmallest(RELATED_LIMIT, scores.items(),
+                                 key=lambda item: (-item[1], order[item[0]]))
+        return [self.entries[path] for path, _ in ranked]

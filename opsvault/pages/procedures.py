@@ -17,7 +17,7 @@ PROCEDURES_INDEX = f"{PROCEDURES}/index.md"
 def pages(site: Site) -> Iterator[StagedFile]:
     procedures = sorted(site.vault.sops, key=lambda s: s.id or s.name)
     for sop in procedures:
-        yield procedure_page(site, sop)
+        yield site.document_page(sop, lambda s=sop: procedure_page(site, s))
     rows = [{"link": site.link_to(PROCEDURES_INDEX, sop), "title": sop.title,
              "owner": as_text(sop.meta.get("owner")) or "",
              "review_every": as_text(sop.meta.get("review_every")) or ""}

@@ -25,7 +25,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
     rows = []
     for script in scripts:
         kb = kb_entries(site, script)
-        yield script_page(site, script, kb)
+        yield site.document_page(script, lambda s=script, k=kb: script_page(site, s, k))
         # The script itself, for download.
         yield StagedFile(f"{SCRIPTS}/{script.path.removeprefix('scripts/')}", script.text)
         purpose = script.header_field("Purpose")

@@ -4,10 +4,10 @@ Markdown (converted notes, links) are passed as `Markup`."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
-import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -65,14 +65,17 @@ def page_title(text: str) -> str:
 def front_matter(title: str, *, tags: tuple[str, ...] = (), boost: float | None = None,
                  exclude_from_search: bool = False, hide: tuple[str, ...] = ()) -> str:
     """Curated front matter: only the keys the engine should read, never a vault field."""
-    data: dict[str, Any] = {"title": page_title(title)}
+    # Written by hand rather than with yaml.safe_dump, which took a fifth of the generation
+    # time; a JSON string is a valid YAML double-quoted scalar.
+    lines = ["---", f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
     if tags:
-        data["tags"] = list(tags)
+        lines.append("tags:")
+        lines += [f"- {json.dumps(tag, ensure_ascii=False)}" for tag in tags]
     if exclude_from_search:
-        data["search"] = {"exclude": True}
+        lines += ["search:", "  exclude: true"]
     elif boost is not None:
-        data["search"] = {"boost": boost}
+        lines += ["search:", f"  boost: {boost:g}"]
     if hide:
-        data["hide"] = list(hide)
-    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) \
-        + "---\n"
+        lines.append("hide:")
+        lines += [f"- {json.dumps(item)}" for item in hide]
+    return "\n".join(lines) + "\n---\n"

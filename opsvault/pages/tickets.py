@@ -53,7 +53,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
     if not site.policy.tickets:
         return
     for ticket in site.vault.tickets:
-        yield ticket_page(site, ticket)
+        yield site.document_page(ticket, lambda t=ticket: ticket_page(site, t))
     yield from archive_pages(site)
 
 

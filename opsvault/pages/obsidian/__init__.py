@@ -19,14 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from markdown_it.tree import SyntaxTreeNode
-
 from ...diagnostics import Diagnostic
 from ...links import LinkIndex
 from ...model import Document
 from .headings import Anchors, find_anchors
 from .parser import parse
 from .render import Renderer
+from .tree import Node
 
 TREE_CACHE_SIZE = 64
 
@@ -62,7 +61,7 @@ class SectionItems:
 
 @dataclass(frozen=True)
 class Parsed:
-    tree: SyntaxTreeNode
+    tree: Node
     anchors: Anchors
 
 

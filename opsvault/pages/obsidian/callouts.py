@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from markdown_it.tree import SyntaxTreeNode
-
 from .headings import plain_text
 from .layout import indent
+from .tree import Node
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -28,7 +27,7 @@ TYPES = {
 }
 
 
-def render(renderer: Renderer, node: SyntaxTreeNode) -> str | None:
+def render(renderer: Renderer, node: Node) -> str | None:
     """The admonition for a callout quote, or None when the quote is not a callout."""
     first = node.children[0] if node.children else None
     if first is None or first.type != "paragraph" or not first.children:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from markdown_it.tree import SyntaxTreeNode
-
 from ...model import Document
 from ...wikilinks import WikiLink
 from .escape import escape_text, escape_url
 from .headings import heading_key
 from .layout import quote
 from .links import display_text, link, page_or_asset, relative_url, resolve, unresolved
+from .tree import Node, parents
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -26,7 +25,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".av
 SIZE = re.compile(r"^(\d{1,4})(?:x(\d{1,4}))?$")
 
 
-def is_embed_only(inline: SyntaxTreeNode) -> bool:
+def is_embed_only(inline: Node) -> bool:
     """Whether a paragraph holds nothing but embeds (so they stand as blocks of their own)."""
     embeds = 0
     for node in inline.children:
@@ -38,7 +37,7 @@ def is_embed_only(inline: SyntaxTreeNode) -> bool:
     return embeds > 0
 
 
-def render_block(renderer: Renderer, inline: SyntaxTreeNode) -> str:
+def render_block(renderer: Renderer, inline: Node) -> str:
     parts: list[str] = []
     line = 0
     for node in inline.children:
@@ -130,7 +129,7 @@ def _anchor(renderer: Renderer, document: Document, heading: str) -> str:
     return renderer.converter.anchors(document).headings.get(heading.strip().lower(), "")
 
 
-def select(tree: SyntaxTreeNode, heading: str | None) -> list[SyntaxTreeNode] | None:
+def select(tree: Node, heading: str | None) -> list[Node] | None:
     """The top-level blocks an embed shows: all, a heading's section, or one block."""
     nodes = list(tree.children)
     if not heading:
@@ -149,20 +148,23 @@ def select(tree: SyntaxTreeNode, heading: str | None) -> list[SyntaxTreeNode] | 
     return None
 
 
-def _block(tree: SyntaxTreeNode, block_id: str) -> list[SyntaxTreeNode] | None:
+def _block(tree: Node, block_id: str) -> list[Node] | None:
+    parent_of = parents(tree)
     for node in tree.walk():
         if node.type != "block_id" or str(node.meta["id"]).lower() != block_id:
             continue
-        inline = node.parent
-        paragraph = inline.parent if inline is not None else None
-        if paragraph is None or paragraph.parent is None:
+        inline = parent_of.get(id(node))
+        paragraph = parent_of.get(id(inline)) if inline is not None else None
+        container = parent_of.get(id(paragraph)) if paragraph is not None else None
+        if inline is None or paragraph is None or container is None:
             return None
-        container = paragraph.parent
         if len(inline.children) == 1:  # `^id` alone names the block before it
             siblings = container.children
             position = siblings.index(paragraph)
             return [siblings[position - 1]] if position > 0 else None
         if container.type == "list_item":
-            return [container]
+            # The item alone, in a list of its own kind.
+            listing = parent_of[id(container)]
+            return [Node(listing.token, listing.type, [container])]
         return [paragraph]
     return None

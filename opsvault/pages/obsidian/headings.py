@@ -11,9 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from markdown_it.tree import SyntaxTreeNode
-
 from .block_refs import BLOCK_ID
+from .tree import Node
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ def heading_key(raw: str) -> str:
     return BLOCK_ID.sub("", raw).strip().rstrip("#").strip().lower()
 
 
-def plain_text(nodes: list[SyntaxTreeNode]) -> str:
+def plain_text(nodes: list[Node]) -> str:
     """Inline nodes as the plain text a reader sees."""
     parts: list[str] = []
     for node in nodes:
@@ -53,7 +52,7 @@ def plain_text(nodes: list[SyntaxTreeNode]) -> str:
     return "".join(parts)
 
 
-def find_anchors(tree: SyntaxTreeNode) -> Anchors:
+def find_anchors(tree: Node) -> Anchors:
     headings: dict[str, str] = {}
     by_node: dict[int, str] = {}
     blocks: set[str] = set()

@@ -11,16 +11,16 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-from markdown_it.tree import SyntaxTreeNode
 
 from ...model import Document
 from ...wikilinks import WikiLink
 from .block_refs import block_anchor
 from .escape import escape_text, escape_title, escape_url
 from .headings import plain_text, slugify
+from .tree import Node
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -33,7 +33,13 @@ def relative_url(page: str, target: str, anchor: str = "") -> str:
     fragment = f"#{anchor}" if anchor else ""
     if target == page and anchor:
         return fragment
-    return posixpath.relpath(target, posixpath.dirname(page) or ".") + fragment
+    return _relative_path(target, page.rpartition("/")[0]) + fragment
+
+
+@lru_cache(maxsize=65536)
+def _relative_path(target: str, folder: str) -> str:
+    # Pages link to the same few folders over and over; relpath is slow enough to matter.
+    return posixpath.relpath(target, folder or ".")
 
 
 def unresolved(text: str, reason: str) -> str:
@@ -117,7 +123,7 @@ def render_wikilink(renderer: Renderer, wikilink: WikiLink, line: int) -> str:
     return link(text, relative_url(renderer.page, target, anchor), title)
 
 
-def render_markdown_link(renderer: Renderer, node: SyntaxTreeNode, block: SyntaxTreeNode,
+def render_markdown_link(renderer: Renderer, node: Node, block: Node,
                          line: list[int]) -> str:
     text = renderer.inline_nodes(node.children, block, line, False)
     href = str(node.attrGet("href") or "")
@@ -135,7 +141,7 @@ def render_markdown_link(renderer: Renderer, node: SyntaxTreeNode, block: Syntax
     return link(text, relative_url(renderer.page, target, anchor), renderer.redact(title))
 
 
-def render_markdown_image(renderer: Renderer, node: SyntaxTreeNode, block: SyntaxTreeNode,
+def render_markdown_image(renderer: Renderer, node: Node, block: Node,
                           line: list[int]) -> str:
     alt = escape_text(renderer.redact(plain_text(node.children)))
     src = str(node.attrGet("src") or "")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 
 from ...wikilinks import wikilink_plugin
 from .block_refs import block_id_plugin
 from .comments import comment_plugin
 from .tags import tag_plugin
+from .tree import Node, build_tree
 
 
 @cache
@@ -19,6 +19,6 @@ def parser() -> MarkdownIt:
             .use(wikilink_plugin).use(comment_plugin).use(tag_plugin).use(block_id_plugin))
 
 
-def parse(text: str) -> SyntaxTreeNode:
+def parse(text: str) -> Node:
     """A note's body as a syntax tree."""
-    return SyntaxTreeNode(parser().parse(text))
+    return build_tree(parser().parse(text))

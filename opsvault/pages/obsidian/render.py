@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from markdown_it.tree import SyntaxTreeNode
-
 from ...diagnostics import Diagnostic, warning
 from ...model import Document
 from . import callouts, embeds, links
@@ -23,6 +21,7 @@ from .escape import code_fence, code_span, escape_lines, escape_text, escape_tit
 from .headings import heading_key
 from .layout import indent, quote
 from .tags import tag_anchor
+from .tree import Node
 
 if TYPE_CHECKING:
     from . import NoteConverter, Parsed
@@ -80,14 +79,14 @@ class Renderer:
     def problem(self, line: int, code: str, message: str) -> None:
         self.problems.append(warning(self.document.path, line, code, message))
 
-    def file_line(self, node: SyntaxTreeNode, offset: int = 0) -> int:
+    def file_line(self, node: Node, offset: int = 0) -> int:
         """The file line of a line `offset` within a block node."""
         start = node.map[0] if node.map else 0
         return self.document.source.body_line + start + offset
 
     # --- blocks -----------------------------------------------------------------------------
 
-    def blocks(self, nodes: list[SyntaxTreeNode], tight: bool = False) -> str:
+    def blocks(self, nodes: list[Node], tight: bool = False) -> str:
         parts: list[str] = []
         for position, node in enumerate(nodes):
             following = nodes[position + 1] if position + 1 < len(nodes) else None
@@ -105,7 +104,7 @@ class Renderer:
                 parts.append(text)
         return "\n\n".join(parts)
 
-    def block(self, node: SyntaxTreeNode) -> str:
+    def block(self, node: Node) -> str:
         kind = node.type
         if kind == "paragraph":
             return self.paragraph(node)
@@ -113,8 +112,6 @@ class Renderer:
             return self.heading(node)
         if kind in ("bullet_list", "ordered_list"):
             return self.list(node, node.children)
-        if kind == "list_item":  # an embedded list item (`![[note#^id]]`) on its own
-            return self.list(node.parent or node, [node])
         if kind == "blockquote":
             return callouts.render(self, node) or quote(self.blocks(node.children))
         if kind in ("fence", "code_block"):
@@ -131,7 +128,7 @@ class Renderer:
             return '!!! note "Private note"\n\n' + indent(escape_lines(self.redact(node.content)))
         return ""
 
-    def paragraph(self, node: SyntaxTreeNode) -> str:
+    def paragraph(self, node: Node) -> str:
         inline = node.children[0]
         if embeds.is_embed_only(inline):
             return embeds.render_block(self, inline)
@@ -141,7 +138,7 @@ class Renderer:
             text = f'<span id="{block_anchor(block_id)}"></span>{text}'
         return text
 
-    def heading(self, node: SyntaxTreeNode) -> str:
+    def heading(self, node: Node) -> str:
         level = int(node.tag[1])
         text = self.inline(node.children[0]) if node.children else ""
         if self.in_embed:
@@ -149,7 +146,7 @@ class Renderer:
         anchor = self.parsed.anchors.by_node.get(id(node), "")
         return "#" * level + f" {text} {{ #{anchor} }}"
 
-    def list(self, parent: SyntaxTreeNode, items: list[SyntaxTreeNode]) -> str:
+    def list(self, parent: Node, items: list[Node]) -> str:
         ordered = parent.type == "ordered_list"
         start = int(parent.attrGet("start") or 1) if ordered else 1
         tight = all(child.hidden for item in items for child in item.children
@@ -170,7 +167,7 @@ class Renderer:
             rendered.append(f"{marker} {first}" + ("\n" + indent(rest) if rest else ""))
         return ("\n" if tight else "\n\n").join(rendered)
 
-    def table(self, node: SyntaxTreeNode) -> str:
+    def table(self, node: Node) -> str:
         rows: list[list[str]] = []
         aligns: list[str] = []
         for section in node.children:
@@ -193,12 +190,12 @@ class Renderer:
 
     # --- inline -----------------------------------------------------------------------------
 
-    def inline(self, inline: SyntaxTreeNode, children: list[SyntaxTreeNode] | None = None) -> str:
+    def inline(self, inline: Node, children: list[Node] | None = None) -> str:
         """Inline nodes as Markdown; line numbers of links come from the inline's block."""
         nodes = inline.children if children is None else children
         return self.inline_nodes(nodes, inline, [0], True).strip(" ")
 
-    def inline_nodes(self, nodes: list[SyntaxTreeNode], block: SyntaxTreeNode,
+    def inline_nodes(self, nodes: list[Node], block: Node,
                      line: list[int], line_start: bool) -> str:
         parts: list[str] = []
         for node in nodes:
@@ -211,7 +208,7 @@ class Renderer:
             parts.append(text)
         return "".join(parts)
 
-    def inline_node(self, node: SyntaxTreeNode, block: SyntaxTreeNode, line: list[int],
+    def inline_node(self, node: Node, block: Node, line: list[int],
                     line_start: bool) -> str:
         kind = node.type
         if kind == "text":
@@ -270,7 +267,7 @@ class Renderer:
         return escape_title(self.redact(text))
 
 
-def standalone_block_id(node: SyntaxTreeNode | None) -> str | None:
+def standalone_block_id(node: Node | None) -> str | None:
     """The id of a paragraph that is only `^id` (naming the block before it)."""
     if node is None or node.type != "paragraph" or not node.children:
         return None
@@ -280,22 +277,22 @@ def standalone_block_id(node: SyntaxTreeNode | None) -> str | None:
     return None
 
 
-def trailing_block_id(inline: SyntaxTreeNode) -> str | None:
+def trailing_block_id(inline: Node) -> str | None:
     children = inline.children
     if children and children[-1].type == "block_id":
         return str(children[-1].meta["id"])
     return None
 
 
-def drop_private_sections(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+def drop_private_sections(nodes: list[Node]) -> list[Node]:
     """The top-level blocks without `## Private` sections (up to the next level-1/2 heading)."""
     return drop_sections(nodes, lambda key: bool(PRIVATE_HEADING.match(key)))
 
 
-def drop_sections(nodes: list[SyntaxTreeNode],
-                  dropped: Callable[[str], bool]) -> list[SyntaxTreeNode]:
+def drop_sections(nodes: list[Node],
+                  dropped: Callable[[str], bool]) -> list[Node]:
     """The top-level blocks without the level-2 sections whose heading `dropped` accepts."""
-    kept: list[SyntaxTreeNode] = []
+    kept: list[Node] = []
     skipping = False
     for node in nodes:
         if node.type == "heading" and int(node.tag[1]) <= 2:
