@@ -116,7 +116,8 @@ def stdin_is_terminal() -> bool:
 def read_input(path: str) -> bytes:
     """A file's bytes, or standard input's for "-"."""
     if path == "-":
-        return click.get_binary_stream("stdin").read()
+        with click.open_file("-", "rb") as stream:
+            return stream.read()
     try:
         return Path(path).read_bytes()
     except OSError as exc:
