@@ -113,8 +113,12 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
                    f"({starts_at:%Y-%m-%d}), and changes before it are not known. Fetch all "
                    "of it with `git fetch --unshallow`.",)
     timelines = Timelines(result.tickets, result.renamed_ids, result.with_file)
+    pairs = result.status_pairs
+    status_pairs = pairs if not result.renamed_ids else {
+        ticket_id: frozenset().union(*(pairs.get(i, ()) for i in ids))
+        for ticket_id, ids in timelines.groups.items()}
     return History(True, timelines, tuple(result.file_events), tuple(result.warnings), notices,
-                   head, starts_at, stats)
+                   head, starts_at, stats, status_pairs)
 
 
 def _scan(repository: Repository, settings: Settings, boundary: tuple[str, ...], head: str,

@@ -29,12 +29,12 @@ from .timeline import EventSource
 
 CACHE_DIR = ".opsvault"
 CACHE_NAME = "history.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE tickets (ticket_id TEXT PRIMARY KEY, has_file INTEGER NOT NULL,
-                      events TEXT NOT NULL);
+                      status_pairs TEXT NOT NULL, events TEXT NOT NULL);
 CREATE TABLE renamed_ids (old TEXT PRIMARY KEY, new TEXT NOT NULL);
 CREATE TABLE file_events (time TEXT, kind TEXT, area TEXT, path TEXT, old_path TEXT,
                           commit_sha TEXT, author TEXT);
@@ -44,6 +44,8 @@ CREATE TABLE broken (blob TEXT PRIMARY KEY, before TEXT NOT NULL);
 
 
 
+# Separators inside the status_pairs column (statuses are names from the settings file).
+_RECORD, _UNIT = "\x1e", "\x1f"
 _KEY_LABELS = {"format": "cache format", "settings": "settings file",
                "shallow_boundary": "shallow clone boundary",
                "replace_refs": "set of git replace refs"}
@@ -57,6 +59,9 @@ class CachedHistory:
     tickets: dict[str, EventSource] = field(default_factory=dict)
     with_file: set[str] = field(default_factory=set)  # ids with a file version, not mentions
     renamed_ids: dict[str, str] = field(default_factory=dict)  # id changed in the file
+    # Each ticket's (old, new) status changes, without decoding its events: what `check`
+    # needs to find the few tickets whose history breaks the workflow.
+    status_pairs: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     file_events: list[FileEvent] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     broken_before: dict[str, str] = field(default_factory=dict)
@@ -68,13 +73,18 @@ class CachedHistory:
         history = cls(head, file_events=file_events, warnings=warnings,
                       broken_before=broken_before)
         tickets: dict[str, list[TicketEvent]] = {}
+        pairs: dict[str, set[tuple[str, str]]] = {}
         for event in events:
             tickets.setdefault(event.ticket_id, []).append(event)
             if event.kind != MENTION:
                 history.with_file.add(event.ticket_id)
-            if event.kind == CHANGE and event.field == "id" and event.old and event.new:
-                history.renamed_ids[event.old] = event.new
+            if event.kind == CHANGE and event.old and event.new:
+                if event.field == "id":
+                    history.renamed_ids[event.old] = event.new
+                elif event.field == "status":
+                    pairs.setdefault(event.ticket_id, set()).add((event.old, event.new))
         history.tickets.update(tickets)
+        history.status_pairs = {ticket_id: frozenset(found) for ticket_id, found in pairs.items()}
         return history
 
     def extended(self, update: CachedHistory) -> CachedHistory:
@@ -82,8 +92,11 @@ class CachedHistory:
         tickets = dict(self.tickets)
         for ticket_id, events in update.tickets.items():
             tickets[ticket_id] = [*_events(tickets.get(ticket_id, ())), *_events(events)]
+        pairs = dict(self.status_pairs)
+        for ticket_id, found in update.status_pairs.items():
+            pairs[ticket_id] = pairs.get(ticket_id, frozenset()) | found
         return CachedHistory(update.head, tickets, self.with_file | update.with_file,
-                             {**self.renamed_ids, **update.renamed_ids},
+                             {**self.renamed_ids, **update.renamed_ids}, pairs,
                              self.file_events + update.file_events,
                              self.warnings + update.warnings,
                              {**self.broken_before, **update.broken_before})
@@ -115,10 +128,13 @@ def load(path: Path, key: Mapping[str, str]) -> tuple[CachedHistory | None, str]
         if not head:
             return None, "the cache has no head commit"
         history = CachedHistory(head)
-        for ticket_id, has_file, text in connection.execute("SELECT * FROM tickets"):
+        for ticket_id, has_file, pairs, text in connection.execute("SELECT * FROM tickets"):
             history.tickets[ticket_id] = partial(decode_events, ticket_id, text)
             if has_file:
                 history.with_file.add(ticket_id)
+            if pairs:
+                history.status_pairs[ticket_id] = frozenset(
+                    tuple(pair.split(_UNIT, 1)) for pair in pairs.split(_RECORD))  # type: ignore[misc]
         history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
         history.file_events = [
             FileEvent(datetime.fromisoformat(time), kind, area, path_, old_path, commit, author)
@@ -174,7 +190,7 @@ def append(path: Path, previous_head: str, update: CachedHistory,
             if row is None or row[0] != previous_head:
                 return False
             touched = {ticket_id: combined.tickets[ticket_id] for ticket_id in update.tickets}
-            _write(connection, update, touched, combined.with_file)
+            _write(connection, update, touched, combined.with_file, combined.status_pairs)
             connection.execute("UPDATE meta SET value = ? WHERE key = 'head'", (update.head,))
         return True
     except sqlite3.Error:
@@ -192,11 +208,15 @@ def _prepare_folder(folder: Path) -> None:
 
 
 def _write(connection: sqlite3.Connection, history: CachedHistory,
-           tickets: Mapping[str, EventSource], with_file: set[str] | None = None) -> None:
+           tickets: Mapping[str, EventSource], with_file: set[str] | None = None,
+           status_pairs: Mapping[str, frozenset[tuple[str, str]]] | None = None) -> None:
     with_file = history.with_file if with_file is None else with_file
+    status_pairs = history.status_pairs if status_pairs is None else status_pairs
     connection.executemany(
-        "INSERT OR REPLACE INTO tickets VALUES (?, ?, ?)",
-        ((ticket_id, int(ticket_id in with_file), encode_events(_events(events)))
+        "INSERT OR REPLACE INTO tickets VALUES (?, ?, ?, ?)",
+        ((ticket_id, int(ticket_id in with_file),
+          _RECORD.join(f"{old}{_UNIT}{new}" for old, new in status_pairs.get(ticket_id, ())),
+          encode_events(_events(events)))
          for ticket_id, events in tickets.items()))
     connection.executemany("INSERT OR REPLACE INTO renamed_ids VALUES (?, ?)",
                            history.renamed_ids.items())

@@ -117,6 +117,8 @@ class History:
     head: str | None = None
     starts_at: datetime | None = None  # a shallow clone's first commit, else None
     stats: HistoryStats = field(default_factory=HistoryStats)
+    # Each ticket's (old, new) status changes, known without building its timeline.
+    status_pairs: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
     def timeline(self, ticket_id: str | None) -> TicketTimeline | None:
         return self.timelines.get(ticket_id) if ticket_id else None

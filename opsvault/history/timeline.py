@@ -41,12 +41,16 @@ class Timelines(Mapping[str, TicketTimeline]):
 
     def __init__(self, sources: Mapping[str, EventSource], renamed_ids: Mapping[str, str],
                  with_file: Iterable[str]) -> None:
-        groups: dict[str, list[str]] = {}
-        for ticket_id in sources:
-            groups.setdefault(_final_id(ticket_id, renamed_ids), []).append(ticket_id)
         with_file = set(with_file)
-        self._groups = {final: ids for final, ids in groups.items()
-                        if any(i in with_file for i in ids)}
+        if not renamed_ids:  # the usual case: every id is its own group
+            self._groups = {ticket_id: [ticket_id] for ticket_id in sources
+                            if ticket_id in with_file}
+        else:
+            groups: dict[str, list[str]] = {}
+            for ticket_id in sources:
+                groups.setdefault(_final_id(ticket_id, renamed_ids), []).append(ticket_id)
+            self._groups = {final: ids for final, ids in groups.items()
+                            if any(i in with_file for i in ids)}
         self._sources = sources
         self._built: dict[str, TicketTimeline] = {}
 
@@ -72,6 +76,11 @@ class Timelines(Mapping[str, TicketTimeline]):
 
     def __contains__(self, ticket_id: object) -> bool:
         return ticket_id in self._groups
+
+    @property
+    def groups(self) -> Mapping[str, list[str]]:
+        """Each ticket id → the ids its events were recorded under (more after an id change)."""
+        return self._groups
 
 
 def _final_id(ticket_id: str, renamed: Mapping[str, str]) -> str:

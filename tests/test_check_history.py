@@ -1,0 +1,94 @@
+"""`check` reads history: status changes the workflow does not allow, and reopens that would
+not count, each naming the commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gitkit import commit, git
+from vaultkit import TICKET, check_json, write_vault
+
+import opsvault.history
+
+PATH = "tickets/T-20261118-q7mz-vpn-drops.md"
+STATUS_LINE = 4
+
+
+def with_status(status: str, extra: str = "") -> str:
+    text = TICKET.replace("status: in-progress", f"status: {status}")
+    return text.replace("---\nThe VPN", f"{extra}---\nThe VPN") if extra else text
+
+
+CLOSED = ("resolution: MTU lowered.\nroot_cause: MTU\nconfirmation: not-required\n"
+          "resolved: 2026-11-19T10:00:00-06:00\nclosed: 2026-11-19T11:00:00-06:00\n")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = write_vault(tmp_path / "vault", {PATH: with_status("new")})
+    git(root, "init", "-q", "-b", "main")
+    commit(root, {}, "Start", "2026-11-18T09:15:00-06:00")
+    return root
+
+
+def history_findings(root: Path) -> list[dict[str, object]]:
+    _, findings = check_json(root)
+    return [f for f in findings if f["code"] in ("illegal-transition", "reopen-not-counted")]
+
+
+def test_a_commit_bundling_several_steps_is_legal(repo: Path) -> None:
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    assert history_findings(repo) == []
+
+
+def test_illegal_transition_names_the_commit(repo: Path) -> None:
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    sha = commit(repo, {PATH: with_status("new")}, "Back to new", "2026-11-18T11:00:00-06:00",
+                 author="bob")
+    findings = history_findings(repo)
+    assert [(f["path"], f["line"], f["code"], f["severity"]) for f in findings] == [
+        (PATH, STATUS_LINE, "illegal-transition", "error")]
+    message = str(findings[0]["message"])
+    assert f"'in-progress' to 'new' in commit {sha[:10]} (2026-11-18 11:00, Bob Okafor)" in message
+    assert "allows from 'in-progress': waiting-on-user, escalated" in message
+
+
+def test_reopen_is_legal(repo: Path) -> None:
+    commit(repo, {PATH: with_status("closed", CLOSED)}, "Close", "2026-11-19T11:00:00-06:00")
+    commit(repo, {PATH: with_status("open")}, "Reopen", "2026-11-20T09:00:00-06:00")
+    assert history_findings(repo) == []
+
+
+def test_going_back_from_done_without_reopening_is_reported(repo: Path) -> None:
+    commit(repo, {PATH: with_status("closed", CLOSED)}, "Close", "2026-11-19T11:00:00-06:00")
+    sha = commit(repo, {PATH: with_status("in-progress")}, "Oops", "2026-11-20T09:00:00-06:00")
+    findings = history_findings(repo)
+    assert [f["code"] for f in findings] == ["reopen-not-counted"]
+    assert sha[:10] in str(findings[0]["message"])
+    assert "reopen by moving to 'open'" in str(findings[0]["message"])
+
+
+def test_one_step_per_commit_when_each_update_is_committed(repo: Path) -> None:
+    settings = repo / "vault/opsvault.yml"
+    settings.write_text(settings.read_text() + "workflow:\n  commit_each_update: true\n")
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    assert [f["code"] for f in history_findings(repo)] == ["illegal-transition"]
+
+
+def test_plain_folder_skips_history_without_running_git(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_git(*args: object, **kwargs: object) -> None:
+        raise AssertionError("history was read for a folder without git")
+
+    monkeypatch.setattr(opsvault.history, "load_history", no_git)
+    root = write_vault(tmp_path / "vault")
+    assert check_json(root) == (0, [])
+
+
+def test_findings_are_the_same_from_the_cache(repo: Path) -> None:
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    commit(repo, {PATH: with_status("new")}, "Back to new", "2026-11-18T11:00:00-06:00")
+    first = history_findings(repo)
+    assert (repo / ".opsvault/history.sqlite").is_file()
+    assert history_findings(repo) == first and len(first) == 1
