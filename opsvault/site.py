@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -207,13 +208,24 @@ def serve(vault_root: Path, engine: str, dev_addr: str,
     report(generation, None)
     watcher.start()
     process = subprocess.Popen(command, cwd=config.path.parent, env=engine_environment())
+    # Stopped by a signal rather than Ctrl+C (a service manager, a test): stop the engine too.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        return process.wait()
+        try:
+            return process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
     finally:
+        signal.signal(signal.SIGTERM, previous)
         watcher.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def describe(problems: Iterable[Diagnostic]) -> list[str]:

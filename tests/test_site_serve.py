@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -91,6 +94,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:  # only 127.0.0.1
         return str(response.read().decode("utf-8"))
@@ -103,14 +111,22 @@ def test_serve_shows_an_edit_without_a_restart(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [sys.executable, "-c", "from opsvault.cli import main; main()", "serve", "--vault",
          str(tmp_path), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         assert "every ten minutes" in _poll(url, "every ten minutes")
         (tmp_path / TICKET_PATH).write_text(TICKET.replace("every ten", "every twelve"))
         assert "every twelve minutes" in _poll(url, "every twelve minutes")
+        server.terminate()  # serve stops its engine on SIGTERM
+        assert server.wait(timeout=20) is not None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _port_open(port):
+            time.sleep(0.2)
+        assert not _port_open(port), "the engine's server outlived opsvault serve"
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        if server.poll() is None:
+            server.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # anything the session left behind
 
 
 def _poll(url: str, text: str, seconds: float = 40) -> str:
