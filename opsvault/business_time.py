@@ -10,7 +10,7 @@ longer changes nothing. Every function takes and returns aware date-times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,12 @@ class BusinessCalendar:
     start: time
     end: time
     holidays: frozenset[date] = frozenset()
+    # Windows and running totals per day, filled on use: metrics ask about the same days for
+    # thousands of tickets, some open for months.
+    _windows: dict[int, tuple[datetime, datetime] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _totals: list[float] = field(default_factory=list, init=False, repr=False, compare=False)
+    _first_day: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:
@@ -48,14 +54,32 @@ class BusinessCalendar:
     def is_business_day(self, day: date) -> bool:
         return day.weekday() in self.days and day not in self.holidays
 
-    def window(self, day: date) -> tuple[datetime, datetime]:
-        """The business hours of a local day, in UTC."""
-        start = datetime.combine(day, self.start, tzinfo=self.zone).astimezone(UTC)
-        end = datetime.combine(day, self.end, tzinfo=self.zone).astimezone(UTC)
-        return start, end
+    def window(self, day: date) -> tuple[datetime, datetime] | None:
+        """The business hours of a local day, in UTC; None on other days."""
+        ordinal = day.toordinal()
+        if ordinal not in self._windows:
+            self._windows[ordinal] = (
+                (datetime.combine(day, self.start, tzinfo=self.zone).astimezone(UTC),
+                 datetime.combine(day, self.end, tzinfo=self.zone).astimezone(UTC))
+                if self.is_business_day(day) else None)
+        return self._windows[ordinal]
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
+
+    def minutes_before(self, day: date) -> float:
+        """Business minutes of all days from an arbitrary fixed day up to `day` (excluded):
+        the difference of two such totals is the business time of the days between."""
+        ordinal = day.toordinal()
+        if not self._first_day or ordinal < self._first_day[0]:
+            self._first_day[:] = [ordinal - 366]
+            self._totals[:] = [0.0]
+        first = self._first_day[0]
+        while first + len(self._totals) - 1 < ordinal:
+            current = date.fromordinal(first + len(self._totals) - 1)
+            window = self.window(current)
+            self._totals.append(self._totals[-1] + (_minutes(*window) if window else 0.0))
+        return self._totals[ordinal - first]
 
 
 def _minutes(start: datetime, end: datetime) -> float:
@@ -68,17 +92,23 @@ def business_minutes(start: datetime, end: datetime, calendar: BusinessCalendar)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return 0.0
-    total = 0.0
-    day = calendar.local_date(start)
-    last = calendar.local_date(end)
-    while day <= last:
-        if calendar.is_business_day(day):
-            opens, closes = calendar.window(day)
-            overlap_start, overlap_end = max(opens, start), min(closes, end)
-            if overlap_end > overlap_start:
-                total += _minutes(overlap_start, overlap_end)
-        day += timedelta(days=1)
-    return total
+    first, last = calendar.local_date(start), calendar.local_date(end)
+    if first == last:
+        return _overlap(calendar.window(first), start, end)
+    # The first and last days in part, the days between from the running totals.
+    between = (calendar.minutes_before(last)
+               - calendar.minutes_before(first + timedelta(days=1)))
+    return (_overlap(calendar.window(first), start, end) + between
+            + _overlap(calendar.window(last), start, end))
+
+
+def _overlap(window: tuple[datetime, datetime] | None, start: datetime, end: datetime) -> float:
+    if window is None:
+        return 0.0
+    overlap_start, overlap_end = max(window[0], start), min(window[1], end)
+    if overlap_end <= overlap_start:
+        return 0.0
+    return (overlap_end - overlap_start).total_seconds() / 60
 
 
 def clock_minutes(start: datetime, end: datetime, clock: str, calendar: BusinessCalendar) -> float:
@@ -96,8 +126,9 @@ def add_business_minutes(start: datetime, minutes: float, calendar: BusinessCale
     remaining = timedelta(minutes=minutes)
     day = calendar.local_date(moment)
     for _ in range(_SEARCH_LIMIT_DAYS):
-        if calendar.is_business_day(day):
-            opens, closes = calendar.window(day)
+        window = calendar.window(day)
+        if window is not None:
+            opens, closes = window
             begin = max(opens, moment)
             if closes >= begin:
                 if remaining <= closes - begin:
@@ -124,10 +155,9 @@ def end_of_business_day(start: datetime, calendar: BusinessCalendar) -> datetime
     moment = start.astimezone(UTC)
     day = calendar.local_date(moment)
     for _ in range(_SEARCH_LIMIT_DAYS):
-        if calendar.is_business_day(day):
-            closes = calendar.window(day)[1]
-            if closes > moment:
-                return closes.astimezone(start.tzinfo)
+        window = calendar.window(day)
+        if window is not None and window[1] > moment:
+            return window[1].astimezone(start.tzinfo)
         day += timedelta(days=1)
     raise ValueError("the business calendar has no business day in 20 years")
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opsvault.business_time import (
     BusinessCalendar,
@@ -113,3 +115,34 @@ def test_a_full_business_day_ends_at_closing_time_not_the_next_opening(start: st
 def test_nothing_runs_backwards() -> None:
     assert business_minutes(at("2026-11-23 10:00"), at("2026-11-23 09:00"), CALENDAR) == 0
     assert clock_minutes(at("2026-11-23 10:00"), at("2026-11-23 09:00"), "24x7", CALENDAR) == 0
+
+
+def naive_business_minutes(start: datetime, end: datetime) -> float:
+    """Minute by minute, for a few days: the definition, slowly."""
+    total = 0
+    moment = start.astimezone(UTC).replace(second=0, microsecond=0)
+    while moment < end:
+        local = moment.astimezone(CHICAGO)
+        if (local.weekday() < 5 and local.date() not in CALENDAR.holidays
+                and time(8) <= local.time() < time(17)):
+            total += 1
+        moment += timedelta(minutes=1)
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.datetimes(datetime(2026, 10, 20), datetime(2026, 12, 5)),
+       st.integers(0, 6 * 24 * 60))
+def test_business_minutes_agree_with_counting_minute_by_minute(start: datetime,
+                                                               minutes: int) -> None:
+    opened = start.replace(second=0, microsecond=0, tzinfo=CHICAGO)
+    later = (opened.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(CHICAGO)
+    calendar = BusinessCalendar(CHICAGO, frozenset(range(5)), time(8), time(17),
+                                CALENDAR.holidays)
+    assert business_minutes(opened, later, calendar) == naive_business_minutes(opened, later)
+
+
+def test_running_totals_also_serve_earlier_days() -> None:
+    calendar = BusinessCalendar(CHICAGO, frozenset(range(5)), time(8), time(17))
+    assert business_minutes(at("2026-11-23 08:00"), at("2026-11-30 08:00"), calendar) == 5 * 540
+    assert business_minutes(at("2024-11-25 08:00"), at("2024-12-02 08:00"), calendar) == 5 * 540

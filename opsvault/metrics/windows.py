@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _WEEK = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
@@ -97,14 +98,20 @@ class Window:
 
     def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """The first instant of the window and the first instant after it."""
-        return (datetime.combine(self.start, time(), zone),
-                datetime.combine(self.end + timedelta(days=1), time(), zone))
+        return _bounds(self, zone)
 
     def contains(self, moment: datetime | None, zone: ZoneInfo) -> bool:
         if moment is None:
             return False
-        start, after = self.bounds(zone)
+        start, after = _bounds(self, zone)
         return start <= moment < after
+
+
+@lru_cache(maxsize=4096)
+def _bounds(window: Window, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    # Aware comparisons with a shared tzinfo compare wall clocks: give the bounds in UTC.
+    return (datetime.combine(window.start, time(), zone).astimezone(UTC),
+            datetime.combine(window.end + timedelta(days=1), time(), zone).astimezone(UTC))
 
 
 def quarter_label(day: date) -> str:
