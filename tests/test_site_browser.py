@@ -160,6 +160,39 @@ def test_board_shows_the_right_cards_per_column(visit: Visit, site: Path) -> Non
     page.screenshot(path=str(SCREENSHOTS / "board.png"))
 
 
+def test_report_page_shows_its_svg_charts(visit: Visit) -> None:
+    page = visit.open("reports/weekly/2026-W47/")
+    charts = page.locator("figure.ov-chart svg")
+    assert charts.count() == 5
+    for chart in charts.all():
+        assert chart.is_visible()
+        assert chart.get_attribute("role") == "img"
+        assert chart.locator("title").first.text_content()
+        assert chart.locator("desc").count() == 1
+    bars = page.locator("#week-opened rect[class^=ov-series]")
+    assert bars.count() > 10
+    assert bars.first.bounding_box()["height"] > 0  # type: ignore[index]
+    assert page.locator("#week-backlog polyline").count() == 1
+    page.evaluate("document.querySelector('#charts').scrollIntoView()")
+    page.wait_for_timeout(500)  # the header's title animation after scrolling
+    page.screenshot(path=str(SCREENSHOTS / "report.png"))
+
+
+def test_charts_follow_the_light_and_dark_theme(browser: Any, server: str) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        tab = Visit(browser, server, dark=scheme == "dark")
+        page = tab.open("reports/weekly/2026-W47/")
+        colours[scheme] = page.evaluate(
+            """() => [getComputedStyle(document.querySelector('.ov-chart text')).fill,
+                      getComputedStyle(document.querySelector('.md-typeset')).color,
+                      getComputedStyle(document.body).backgroundColor]""")
+        tab.close()
+    for text_fill, page_text, background in colours.values():
+        assert text_fill == page_text != background  # chart labels read like the page text
+    assert colours["light"][0] != colours["dark"][0]
+
+
 def test_ticket_page_shows_its_timeline(visit: Visit) -> None:
     page = visit.open("tickets/T-20261022-g6vd-vpn-drops-remote-billing/")
     assert page.locator("h1").inner_text().startswith("T-20261022-g6vd")

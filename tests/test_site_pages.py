@@ -307,3 +307,66 @@ def test_demo_vault_builds_without_git_history(tmp_path: Path) -> None:
     result = run_cli("build", "--vault", str(tmp_path), "--strict")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "build/site/boards/index.html").is_file()
+
+
+# --- reports, dashboard, metrics files ----------------------------------------------------------
+
+def test_weekly_and_monthly_report_pages_have_charts_with_text_and_numbers(
+        tmp_path: Path) -> None:
+    pages = site_pages(tmp_path)
+    weekly = page(pages, "reports/weekly/2026-W47.md")
+    assert "# Weekly report 2026-W47" in weekly
+    assert front(weekly)["search"] == {"exclude": True}
+    assert weekly.count('<figure class="ov-chart"') == 5
+    for title in ("Opened vs resolved per week", "First response: median against the target",
+                  "SLA compliance by priority", "Open tickets (backlog)",
+                  "Knowledge base growth per week"):
+        assert f"### {title}" in weekly
+    figure = next(line for line in weekly.splitlines() if 'id="week-opened"' in line)
+    assert '<title id="week-opened-title">Opened vs resolved per week</title>' in figure
+    assert "<desc id=\"week-opened-desc\">Tickets opened and resolved" in figure
+    assert "<figcaption>" in figure and "<script" not in figure
+    assert "    | W47 | 1 | 0 |" in weekly  # the chart's numbers as a table
+    assert "reports/monthly/2026-10.md" in pages
+
+
+def test_report_breaches_link_the_tickets(tmp_path: Path) -> None:
+    weekly = page(site_pages(tmp_path), "reports/weekly/2026-W47.md")
+    assert "| [T-20261118-q7mz](../../tickets/T-20261118-q7mz-vpn-drops.md" in weekly
+
+
+def test_reports_show_no_ticket_when_tickets_are_not_published(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path, {"vault/opsvault.yml": NO_TICKETS})
+    for path in ("reports/weekly/2026-W47.md", "index.md", "metrics.json"):
+        assert "T-20261118" not in str(pages[path]) and "VPN drops every" not in str(
+            pages[path]), path
+
+
+def test_home_dashboard_shows_this_week_and_current_breaches(tmp_path: Path) -> None:
+    home = page(site_pages(tmp_path), "index.md")
+    assert "## This week (2026-W48)" in home
+    assert "**1** Open now" in home
+    assert "## SLA breaches now" in home
+    assert "| [T-20261118-q7mz](tickets/T-20261118-q7mz-vpn-drops.md" in home
+    assert 'id="home-opened"' in home
+
+
+def test_board_cards_show_the_sla_state_and_time_left(tmp_path: Path) -> None:
+    board = page(site_pages(tmp_path), "boards/index.md")
+    card = next(line for line in board.splitlines() if 'data-ticket="T-20261118-q7mz"' in line)
+    assert '<span class="ov-sla ov-sla-breached" title="Resolution target 1bd (business ' \
+           'hours), due 2026-11-19 09:12">' in card
+    assert "over</span>" in card
+
+
+def test_metrics_files_at_the_site_root(tmp_path: Path) -> None:
+    import json
+
+    pages = site_pages(tmp_path)
+    data = json.loads(str(pages["metrics.json"]))
+    assert data["generated"] == NOW.isoformat()
+    assert [week["label"] for week in data["trend"]["weeks"]][-1] == "2026-W48"
+    assert data["open_sla"][0]["ticket_id"] == "T-20261118-q7mz"
+    csv_text = str(pages["metrics.csv"])
+    assert csv_text.splitlines()[0].startswith("label,start,end,opened,resolved")
+    assert len(csv_text.splitlines()) == 1 + 12 + 1  # header, 12 weeks, the whole window

@@ -17,7 +17,7 @@ from ..checks.secrets import find_secrets
 from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
-from . import boards, home, kb, procedures, scripts, tickets
+from . import boards, home, kb, procedures, reports, scripts, tickets
 from .context import PageMemo, Site
 from .outline import vault_outline
 from .paths import ASSETS
@@ -66,7 +66,7 @@ def render(vault: Vault, now: datetime | None = None, history: History | None = 
     with paused_gc():
         staged: list[StagedFile] = [
             *home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
-            *tickets.pages(site), *boards.pages(site),
+            *tickets.pages(site), *boards.pages(site), *reports.pages(site),
         ]
     staged.append(kb.tags_page(site))  # last: every page has registered its tags
     staged.append(StagedFile(STYLESHEET, files("opsvault").joinpath(

@@ -49,8 +49,13 @@ class Card:
 
 
 def attribute(text: str) -> Markup:
-    """A value for an HTML attribute or class name that the board writes itself."""
-    return Markup(html.escape(re.sub(r"[^\w .:,/-]", "", text), quote=True))
+    """A value for an HTML attribute that the board writes itself."""
+    return Markup(html.escape(text, quote=True))
+
+
+def css_name(text: str) -> Markup:
+    """A class name or data key: letters, digits, `-` and `_` only."""
+    return Markup(re.sub(r"[^\w-]", "", text))
 
 
 def pages(site: Site) -> Iterator[StagedFile]:
@@ -84,12 +89,12 @@ def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
     state = badge.state if badge else ""
     priority_rank = list(settings.priorities).index(priority.name) if priority else 99
     return Card(
-        ticket=ticket, id=attribute(ticket.id or ticket.name),
+        ticket=ticket, id=css_name(ticket.id or ticket.name),
         link=site.link_to(page, ticket),
         title=ticket.title,
         priority=priority.name if priority else "?",
-        priority_class=attribute((priority.name if priority else "none").lower()),
-        sla_state=attribute(state), sla_text=badge.text if badge else "",
+        priority_class=css_name((priority.name if priority else "none").lower()),
+        sla_state=css_name(state), sla_text=badge.text if badge else "",
         sla_title=attribute(badge.title if badge else ""),
         meta=f"{who} · {ticket.status} · open {age}" if age else f"{who} · {ticket.status}",
         sort_key=(SLA_ORDER.get(state, 3), badge.minutes_left if badge else 0, priority_rank,
@@ -112,7 +117,7 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
         title=title, views=views, total=len(cards),
         archive_link=raw(f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
         report_link=report_link(site, page),
-        columns=[{"key": attribute(key), "title": label,
+        columns=[{"key": css_name(key), "title": label,
                   "cards": sorted(by_column[key], key=lambda c: c.sort_key)}
                  for key, label in columns])
     return StagedFile(page, content)

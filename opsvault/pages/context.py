@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from ..history import History
 from ..links import LinkIndex
+from ..metrics import TicketFacts, ticket_facts
 from ..model import Document, KBEntry, Script, Ticket, Vault, as_text, link_target
 from ..schema import PublishPolicy
 from .obsidian import Converted, NoteConverter
@@ -37,6 +38,7 @@ class Site:
     assets: dict[str, str] = field(default_factory=dict)  # vault path → staging path
     problems: list[Diagnostic] = field(default_factory=list)
     tag_log: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, page, title)
+    extras: dict[str, object] = field(default_factory=dict)  # results pages share (reports)
 
     def __post_init__(self) -> None:
         self.index = LinkIndex(self.vault)
@@ -142,6 +144,16 @@ class Site:
 
     def script(self, path: str) -> Script | None:
         return self._scripts.get(path)
+
+    @property
+    def known_history(self) -> History:
+        """The vault's history, or an empty one (metrics then use the files' times)."""
+        return self.history if self.history is not None else History(False)
+
+    @cached_property
+    def facts(self) -> tuple[TicketFacts, ...]:
+        """Per-ticket metrics facts (times, SLA clocks) as of `now`."""
+        return ticket_facts(self.vault, self.known_history, self.now)
 
     @cached_property
     def links_to(self) -> dict[str, list[Document]]:

@@ -11,6 +11,7 @@ from .boards import BY_STATUS, report_link
 from .context import Site
 from .kb import KB_INDEX, clean_tags, split_title
 from .paths import HOME, is_reserved
+from .reports import dashboard
 from .sla import sla_badges
 from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown
@@ -56,5 +57,6 @@ def home_page(site: Site, page: Page | None) -> StagedFile:
         "home.md.j2", front_matter=raw(front_matter(title)), heading=raw(heading),
         body=raw(body.strip("\n")), report_link=report_link(site, HOME),
         tickets_published=site.policy.tickets, open_by_priority=rows,
+        dashboard=dashboard(site, HOME),
         board_url=raw(site.url(HOME, BY_STATUS)), kb_url=raw(site.url(HOME, KB_INDEX)))
     return StagedFile(HOME, content)

@@ -1,0 +1,380 @@
+"""Report pages (weekly and monthly, with charts), the reports index, the home dashboard's
+numbers, and the metrics as `metrics.json` and `metrics.csv` at the site root.
+
+All numbers come from the metrics stage; this module only picks windows, formats and lays
+out. The site shows the last few weeks and months; `opsvault report` writes any other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from markupsafe import Markup
+
+from ..business_time import BusinessCalendar, budget_minutes
+from ..metrics import (
+    BREACHED,
+    FIRST_RESPONSE,
+    BacklogDay,
+    KBWeek,
+    Metrics,
+    PeriodMetrics,
+    SlaCounts,
+    Window,
+    as_dict,
+    build_metrics,
+    open_clocks,
+    to_csv,
+)
+from ..metrics.export import change, duration, percent
+from .charts import Chart, Series, svg
+from .context import Site
+from .display import local_time, span
+from .obsidian.escape import escape_text
+from .obsidian.links import relative_url
+from .paths import METRICS_CSV, METRICS_JSON, REPORTS
+from .staging import StagedFile
+from .templates import front_matter, raw, render_markdown
+
+REPORTS_INDEX = f"{REPORTS}/index.md"
+WEEKLY_REPORTS = 4  # complete weeks shown on the site, newest first
+MONTHLY_REPORTS = 3
+TREND_WEEKS = 12  # weeks of the trend charts on the home page and the weekly reports
+
+
+@dataclass(frozen=True)
+class ReportSet:
+    """Every metrics window the site shows, each computed once."""
+
+    trend: Metrics  # the last TREND_WEEKS weeks up to now, this week so far included
+    weeks: tuple[Metrics, ...]  # complete weeks, newest first, and the one before the last
+    months: tuple[Metrics, ...]
+
+
+def report_set(site: Site) -> ReportSet:
+    found = site.extras.get("reports")
+    if isinstance(found, ReportSet):
+        return found
+    today = site.now.date()
+    this_week = Window.week_of(today)
+    history = site.known_history
+    trend = build_metrics(site.vault, history, Window(
+        this_week.start - timedelta(weeks=TREND_WEEKS - 1), this_week.end),
+        site.now, facts=site.facts)
+    week_windows = [this_week]
+    for _ in range(WEEKLY_REPORTS + 1):
+        week_windows.append(week_windows[-1].previous())
+    month_windows = [Window.month_of(today)]
+    for _ in range(MONTHLY_REPORTS + 1):
+        month_windows.append(month_windows[-1].previous())
+    reports = ReportSet(
+        trend,
+        tuple(build_metrics(site.vault, history, w, site.now, "priority", site.facts)
+              for w in week_windows[1:]),
+        tuple(build_metrics(site.vault, history, w, site.now, "priority", site.facts)
+              for w in month_windows[1:]))
+    site.extras["reports"] = reports
+    return reports
+
+
+def report_page_path(metrics: Metrics) -> str:
+    kind = "weekly" if metrics.window.kind == "week" else "monthly"
+    return f"{REPORTS}/{kind}/{metrics.window.label}.md"
+
+
+def pages(site: Site) -> Iterator[StagedFile]:
+    reports = report_set(site)
+    weekly = reports.weeks[:WEEKLY_REPORTS]
+    monthly = reports.months[:MONTHLY_REPORTS]
+    for series, unit in ((reports.weeks, "week"), (reports.months, "month")):
+        shown = series[:-1]
+        for position, metrics in enumerate(shown):
+            previous = series[position + 1]
+            newer = shown[position - 1] if position > 0 else None
+            older = shown[position + 1] if position + 1 < len(shown) else None
+            yield report_page(site, metrics, previous, unit, reports, newer, older)
+    yield index_page(site, reports, weekly, monthly)
+    yield StagedFile(METRICS_JSON, metrics_json(site, reports))
+    yield StagedFile(METRICS_CSV, to_csv(reports.trend))
+
+
+# --- one report ---------------------------------------------------------------------------
+
+def report_page(site: Site, metrics: Metrics, previous: Metrics, unit: str,
+                reports: ReportSet, newer: Metrics | None, older: Metrics | None) -> StagedFile:
+    page = report_page_path(metrics)
+    title = f"{'Weekly' if unit == 'week' else 'Monthly'} report {metrics.window.label}"
+    if unit == "week":
+        # The trend up to this week, from the trend window (the weeks before it, too).
+        weeks = [w for w in reports.trend.weeks if w.end <= metrics.window.end]
+        backlog = [d for d in reports.trend.backlog if d.day <= metrics.window.end]
+        kb_weeks = [w for w in reports.trend.kb.by_week if w.week <= metrics.window.label]
+    else:
+        weeks = list(metrics.weeks)
+        backlog = list(metrics.backlog)
+        kb_weeks = list(metrics.kb.by_week)
+    charts = [
+        opened_resolved_chart(f"{unit}-opened", weeks[-TREND_WEEKS:]),
+        first_response_chart(site, f"{unit}-first-response", metrics),
+        sla_chart(f"{unit}-sla", metrics),
+        backlog_chart(f"{unit}-backlog", backlog[-7 * TREND_WEEKS:]),
+        kb_chart(f"{unit}-kb", kb_weeks[-TREND_WEEKS:], metrics.kb.source),
+    ]
+    content = render_markdown(
+        "report.md.j2",
+        front_matter=raw(front_matter(title, exclude_from_search=True)),
+        title=title,
+        period=(f"{metrics.window.start:%A %d %B %Y} to {metrics.window.end:%A %d %B %Y} "
+                f"({metrics.time_zone}), as of {metrics.as_of:%Y-%m-%d %H:%M}"),
+        unit=unit, previous_label=previous.window.label,
+        rows=summary_rows(metrics.summary, previous.summary, unit),
+        sla=[{"priority": row.priority, "first_response": sla_text(row.first_response),
+              "resolution": sla_text(row.resolution)} for row in metrics.sla_by_priority],
+        breaches=breach_rows(site, metrics, page),
+        charts=[chart_view(chart) for chart in charts],
+        notices=list(metrics.notices),
+        newer=report_link(page, newer), older=report_link(page, older),
+        index_url=raw(site.url(page, REPORTS_INDEX)))
+    return StagedFile(page, content)
+
+
+def report_link(page: str, metrics: Metrics | None) -> Markup | None:
+    if metrics is None:
+        return None
+    target = report_page_path(metrics)
+    return raw(f"[{escape_text(metrics.window.label)}]({relative_url(page, target)})")
+
+
+def summary_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list[list[str]]:
+    """The headline numbers against the period before, in words."""
+
+    def count(label: str, value: int | None, before: int | None) -> list[str]:
+        return [label, "–" if value is None else str(value), "–" if before is None
+                else str(before), change(None if value is None or not before
+                                         else (value - before) / before * 100)]
+
+    def minutes(label: str, value: float | None, before: float | None) -> list[str]:
+        return [label, duration(value), duration(before),
+                change(None if value is None or not before else (value - before) / before * 100)]
+
+    def share(label: str, value: float | None, before: float | None) -> list[str]:
+        return [label, percent(value), percent(before),
+                "–" if value is None or before is None else f"{(value - before) * 100:+.0f} pts"]
+
+    return [
+        count("Tickets opened", this.opened, last.opened),
+        count("Tickets resolved", this.resolved, last.resolved),
+        count("Tickets closed", this.closed, last.closed),
+        minutes("First response, median", this.first_response.median,
+                last.first_response.median),
+        minutes("Resolution, median", this.resolution.median, last.resolution.median),
+        share("SLA met: first response", this.sla_first_response.compliance,
+              last.sla_first_response.compliance),
+        share("SLA met: resolution", this.sla_resolution.compliance,
+              last.sla_resolution.compliance),
+        count("Reopened", this.reopens, last.reopens),
+        count("KB entries added", this.kb_added, last.kb_added),
+        count("KB entries updated", this.kb_updated, last.kb_updated),
+        share("Satisfied (rated 4–5)", this.satisfaction.share, last.satisfaction.share),
+        count(f"Open at the end of the {unit}", this.backlog, last.backlog),
+    ]
+
+
+def sla_text(counts: SlaCounts) -> str:
+    text = f"{counts.met} met, {counts.breached} breached, {counts.running} running"
+    return f"{text} ({percent(counts.compliance)})"
+
+
+def breach_rows(site: Site, metrics: Metrics, page: str) -> list[dict[str, object]]:
+    if not site.policy.tickets:
+        return []  # ticket ids and titles stay off the site with the tickets
+    tickets = {t.id: t for t in site.vault.tickets}
+    rows = []
+    for breach in metrics.breaches:
+        ticket = tickets.get(breach.ticket_id)
+        rows.append({
+            "ticket": site.link_to(page, ticket) if ticket else breach.ticket_id,
+            "title": breach.title, "priority": breach.priority,
+            "target": f"{breach.target.replace('_', ' ')} {breach.duration}",
+            "over": duration(breach.over_minutes),
+            "state": "still open" if breach.stopped is None else "reached late"})
+    return rows
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+def chart_view(chart: Chart) -> dict[str, object]:
+    """A chart as the page shows it: the figure, and its numbers as a table."""
+    return {"title": chart.title, "figure": svg(chart),
+            "headers": ["", *(s.name for s in chart.series)],
+            "rows": [[label, *("–" if s.values[i] is None else chart.unit(s.values[i] or 0.0)
+                               for s in chart.series)]
+                     for i, label in enumerate(chart.labels)]}
+
+
+def _week_label(label: str) -> str:
+    return label.rpartition("-")[2]  # 2026-W47 → W47
+
+
+def opened_resolved_chart(key: str, weeks: Sequence[PeriodMetrics]) -> Chart:
+    opened = sum(w.opened for w in weeks)
+    resolved = sum(w.resolved for w in weeks)
+    return Chart(
+        key, "Opened vs resolved per week",
+        f"Tickets opened and resolved in each of the {len(weeks)} weeks shown: {opened} "
+        f"opened, {resolved} resolved in all.",
+        [_week_label(w.label) for w in weeks],
+        [Series("Opened", [w.opened for w in weeks], 1),
+         Series("Resolved", [w.resolved for w in weeks], 2)])
+
+
+def first_response_chart(site: Site, key: str, metrics: Metrics) -> Chart:
+    """Median first response of each priority as a share of its target (100 % = on target)."""
+    settings = site.vault.settings
+    calendar = BusinessCalendar.from_settings(settings)
+    start = first_business_morning(metrics.window.start, calendar, settings.business_hours.start)
+    medians = {group.label: group.first_response.median for group in metrics.groups}
+    labels, shares, words = [], [], []
+    for name, priority in settings.priorities.items():
+        target = budget_minutes(priority.first_response, start, priority.clock, calendar)
+        median = medians.get(name)
+        labels.append(name)
+        shares.append(None if median is None or not target else 100 * median / target)
+        if median is not None:
+            words.append(f"{name} {duration(median)} against {priority.first_response.text}")
+    return Chart(
+        key, "First response: median against the target, by priority",
+        "Median first response of the tickets answered in this period, as a share of the "
+        "priority's target (below the 100 % line is within target): "
+        + ("; ".join(words) if words else "no ticket was answered") + ".",
+        labels, [Series("Median, % of target", shares, 1)],
+        unit=lambda value: f"{value:.0f}%", targets=[("target", 100.0)])
+
+
+def first_business_morning(day: date, calendar: BusinessCalendar, start: time) -> datetime:
+    while not calendar.is_business_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, start, calendar.zone)
+
+
+def sla_chart(key: str, metrics: Metrics) -> Chart:
+    rows = metrics.sla_by_priority
+
+    def share(counts: SlaCounts) -> float | None:
+        return None if counts.compliance is None else 100 * counts.compliance
+
+    summary = metrics.summary
+    return Chart(
+        key, "SLA compliance by priority",
+        "Share of targets met among the tickets opened in this period whose targets are "
+        f"decided: first response {percent(summary.sla_first_response.compliance)}, "
+        f"resolution {percent(summary.sla_resolution.compliance)} overall.",
+        [row.priority for row in rows],
+        [Series("First response", [share(r.first_response) for r in rows], 1),
+         Series("Resolution", [share(r.resolution) for r in rows], 2)],
+        unit=lambda value: f"{value:.0f}%", maximum=100.0)
+
+
+def backlog_chart(key: str, days: Sequence[BacklogDay]) -> Chart:
+    values = [d.open for d in days]
+    labels = [f"{d.day:%m-%d}" for d in days]
+    last = values[-1] if values else 0
+    return Chart(
+        key, "Open tickets (backlog) at the end of each day",
+        f"Tickets open at the end of each of the {len(days)} days shown; {last} at the end.",
+        labels, [Series("Open tickets", values, 1)], kind="lines")
+
+
+def kb_chart(key: str, weeks: Sequence[KBWeek], source: str) -> Chart:
+    added = [w.added for w in weeks]
+    updated = [w.updated for w in weeks]
+    how = "from git history" if source == "git" else \
+        "from the entries' last_updated dates (no git history: additions unknown)"
+    return Chart(
+        key, "Knowledge base growth per week",
+        f"KB entries added and updated per week, {how}: "
+        f"{sum(a or 0 for a in added)} added, {sum(updated)} updated.",
+        [_week_label(w.week) for w in weeks],
+        [Series("Added", added, 3), Series("Updated", updated, 4)])
+
+
+# --- the index, the dashboard, the data files -------------------------------------------------
+
+def index_page(site: Site, reports: ReportSet, weekly: Sequence[Metrics],
+               monthly: Sequence[Metrics]) -> StagedFile:
+    trend = reports.trend
+    charts = [opened_resolved_chart("index-opened", trend.weeks),
+              backlog_chart("index-backlog", trend.backlog)]
+    content = render_markdown(
+        "reports_index.md.j2", front_matter=raw(front_matter("Reports", exclude_from_search=True)),
+        weekly=[{"link": report_link(REPORTS_INDEX, m), "summary": one_line(m.summary)}
+                for m in weekly],
+        monthly=[{"link": report_link(REPORTS_INDEX, m), "summary": one_line(m.summary)}
+                 for m in monthly],
+        charts=[chart_view(chart) for chart in charts],
+        json_url=raw(site.url(REPORTS_INDEX, METRICS_JSON)),
+        csv_url=raw(site.url(REPORTS_INDEX, METRICS_CSV)))
+    return StagedFile(REPORTS_INDEX, content)
+
+
+def one_line(period: PeriodMetrics) -> str:
+    return (f"{period.opened} opened, {period.resolved} resolved, first response median "
+            f"{duration(period.first_response.median)}, SLA met "
+            f"{percent(period.sla_resolution.compliance)} (resolution)")
+
+
+def dashboard(site: Site, page: str) -> dict[str, object]:
+    """The home page's numbers: this week so far, the SLA now, the backlog, the breaches."""
+    reports = report_set(site)
+    this_week = reports.trend.weeks[-1]
+    zone = site.vault.settings.time_zone
+    tickets = {t.id: t for t in site.vault.tickets}
+    clocks = open_clocks(site.facts)
+    breaching = [c for c in clocks if c.state == BREACHED or (c.minutes_left or 0) < 0]
+    open_facts = [f for f in site.facts if f.is_open]
+    oldest = min((f.opened for f in open_facts), default=None)
+    figures = [
+        ("Opened this week", str(this_week.opened)),
+        ("Resolved this week", str(this_week.resolved)),
+        ("First response, median", duration(this_week.first_response.median)),
+        ("SLA met: first response", percent(this_week.sla_first_response.compliance)),
+        ("SLA met: resolution", percent(this_week.sla_resolution.compliance)),
+        ("Open now", str(len(open_facts))),
+        ("Oldest open", span(site.now - oldest) if oldest else "–"),
+        ("Breaching an SLA now", str(len(breaching))),
+    ]
+    breaches = []
+    for clock in breaching:
+        ticket = tickets.get(clock.ticket_id)
+        breaches.append({
+            "ticket": site.link_to(page, ticket) if ticket else clock.ticket_id,
+            "title": ticket.title if ticket else "",
+            "priority": ticket.priority if ticket else "",
+            "target": ("first response " if clock.target == FIRST_RESPONSE else "resolution ")
+            + clock.duration,
+            "over": duration(-(clock.minutes_left or 0)),
+            "due": local_time(clock.due, zone)})
+    latest = {"weekly": report_link(page, reports.weeks[0]) if reports.weeks else None,
+              "monthly": report_link(page, reports.months[0]) if reports.months else None}
+    return {"week": this_week.label, "figures": figures,
+            "breaches": breaches if site.policy.tickets else [],
+            "chart": chart_view(opened_resolved_chart("home-opened", reports.trend.weeks)),
+            "latest": latest, "reports_url": raw(site.url(page, REPORTS_INDEX))}
+
+
+def metrics_json(site: Site, reports: ReportSet) -> str:
+    """The trend window's metrics, this week's numbers and the open tickets' SLA clocks."""
+    published = site.policy.tickets
+    data = {
+        "generated": site.now.isoformat(),
+        "trend": as_dict(reports.trend),
+        "weekly_reports": [as_dict(m.summary) for m in reports.weeks[:WEEKLY_REPORTS]],
+        "monthly_reports": [as_dict(m.summary) for m in reports.months[:MONTHLY_REPORTS]],
+        "open_sla": [as_dict(clock) for clock in open_clocks(site.facts)] if published else [],
+    }
+    if not published:  # ticket ids and titles stay off the site with the tickets
+        data["trend"]["breaches"] = []
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
