@@ -12,6 +12,7 @@ import os
 import queue
 import subprocess
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,11 +152,24 @@ class Repository:
         return BlobReader(self.git)
 
 
+def _widen_pipe(stream: Any) -> bool:
+    """Let the pipe hold a megabyte (Linux) instead of 64 KiB, so that git can write ahead
+    of us. False where that is not possible."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+        return True
+    except (ImportError, OSError, ValueError):
+        return False
+
+
 def _chunks(stream: Any) -> Iterator[str]:
     """Decoded pieces of git's output that end at a NUL, read ahead on a thread.
 
     The thread keeps git writing while Python parses; reading releases the GIL.
     """
+    _widen_pipe(stream)
     pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
 
     def read() -> None:
@@ -237,32 +251,74 @@ def _commit(header: list[str], changes: list[RawChange]) -> CommitRecord:
 
 
 class BlobReader:
-    """File contents by blob id, from one persistent `git cat-file --batch`."""
+    """File contents by blob id, from one persistent `git cat-file --batch`.
+
+    `send` asks for a batch and `collect` reads the answers, so git can look up the next
+    batch while Python parses this one. That needs pipes large enough that neither side can
+    block the other; where they cannot be widened, `send` reads the answers at once.
+    """
 
     def __init__(self, git_command: git.Git) -> None:
         self._process = git_command.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
-        self._output = self._process.proc.stdout.fileno()
+        process = self._process.proc
+        # Requests of 41 bytes for two outstanding batches stay far below a megabyte.
+        self._pipelined = _widen_pipe(process.stdout) and _widen_pipe(process.stdin)
+        self._output = process.stdout.fileno()
         self._buffer = b""
         self._position = 0
+        self._outstanding: deque[tuple[int, list[str]]] = deque()
+        self._ready: dict[int, dict[str, bytes | None]] = {}
+        self._handles = 0
         self.blobs_read = 0
 
-    def read(self, shas: Iterable[str]) -> dict[str, bytes | None]:
-        """The contents of each blob (None for one git does not have)."""
+    def send(self, shas: Iterable[str]) -> int:
+        """Ask for blobs; returns the handle to `collect` their contents with."""
         wanted = list(dict.fromkeys(shas))
-        found: dict[str, bytes | None] = {}
+        self._handles += 1
+        if self._pipelined and len(wanted) <= 2 * _BATCH:
+            self._request(wanted)
+            self._outstanding.append((self._handles, wanted))
+        else:
+            found: dict[str, bytes | None] = {}
+            for start in range(0, len(wanted), _BATCH):
+                batch = wanted[start:start + _BATCH]
+                self.collect_all()
+                self._request(batch)
+                found.update(self._answers(batch))
+            self._ready[self._handles] = found
+        return self._handles
+
+    def collect(self, handle: int) -> dict[str, bytes | None]:
+        """The contents of each blob asked for (None for one git does not have)."""
+        while handle not in self._ready:
+            earlier, batch = self._outstanding.popleft()
+            self._ready[earlier] = self._answers(batch)
+        return self._ready.pop(handle)
+
+    def collect_all(self) -> None:
+        while self._outstanding:
+            earlier, batch = self._outstanding.popleft()
+            self._ready[earlier] = self._answers(batch)
+
+    def read(self, shas: Iterable[str]) -> dict[str, bytes | None]:
+        """Blobs now (after any batch still on its way)."""
+        return self.collect(self.send(shas))
+
+    def _request(self, shas: list[str]) -> None:
         stdin = self._process.proc.stdin
-        for start in range(0, len(wanted), _BATCH):
-            batch = wanted[start:start + _BATCH]
-            stdin.write(("\n".join(batch) + "\n").encode("ascii"))
-            stdin.flush()
-            for sha in batch:
-                header = self._take_line().split()
-                if len(header) != 3:  # "<sha> missing"
-                    found[sha] = None
-                    continue
-                size = int(header[2])
-                found[sha] = self._take(size + 1)[:size]
-                self.blobs_read += 1
+        stdin.write(("\n".join(shas) + "\n").encode("ascii"))
+        stdin.flush()
+
+    def _answers(self, shas: list[str]) -> dict[str, bytes | None]:
+        found: dict[str, bytes | None] = {}
+        for sha in shas:
+            header = self._take_line().split()
+            if len(header) != 3:  # "<sha> missing"
+                found[sha] = None
+                continue
+            size = int(header[2])
+            found[sha] = self._take(size + 1)[:size]
+            self.blobs_read += 1
         return found
 
     # cat-file's answers are read in large pieces: a read per object costs more than the

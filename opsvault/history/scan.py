@@ -10,7 +10,7 @@ come (the range started after them, or a shallow clone cut them off) are read at
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,10 +34,13 @@ from .repository import BlobReader, CommitRecord, RawChange
 from .versions import TIME_FIELDS, TRACKED_FIELDS, BrokenVersion, TicketVersion, read_version
 
 _TRAILER = re.compile(r"^tickets?:[ \t]*(.+)$", re.IGNORECASE | re.MULTILINE)
-_BLOB_BATCH = 2000
+_BLOB_BATCH = 1000
 _ATTACHMENTS = f"{TICKETS_DIR}/attachments/"
 
 Version = TicketVersion | BrokenVersion
+# A commit whose ticket blobs are on their way: the commit, its ticket changes, the ids its
+# message names.
+_Unread = tuple[CommitRecord, list[RawChange], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,8 @@ class HistoryScan:
         self.warnings: list[Diagnostic] = []
         self.commits_read = 0
         self._waiting: dict[str, list[_Comparison]] = {}
-        self._unread: list[tuple[CommitRecord, list[RawChange], tuple[str, ...]]] = []
+        self._unread: list[_Unread] = []
+        self._in_flight: deque[tuple[int, list[_Unread]]] = deque()
         self._wanted: list[str] = []
         self._id_pattern = settings.ticket_id.pattern
         self._zone = settings.time_zone
@@ -89,7 +93,7 @@ class HistoryScan:
         if tickets:
             self._unread.append((commit, tickets, named))
             if len(self._wanted) >= _BLOB_BATCH:
-                self._read_batch()
+                self._send_batch()
         else:
             self._mention(commit, named)
 
@@ -145,10 +149,16 @@ class HistoryScan:
 
     # --- reading blobs and comparing versions ---------------------------------------------
 
-    def _read_batch(self) -> None:
-        blobs = self.reader.read(self._wanted)
-        self._wanted = []
-        unread, self._unread = self._unread, []
+    def _send_batch(self) -> None:
+        """Ask for this batch's blobs, then compare the batch before it while git works."""
+        handle = self.reader.send(self._wanted)
+        self._in_flight.append((handle, self._unread))
+        self._wanted, self._unread = [], []
+        while len(self._in_flight) > 1:
+            self._compare_batch(*self._in_flight.popleft())
+
+    def _compare_batch(self, handle: int, unread: list[_Unread]) -> None:
+        blobs = self.reader.collect(handle)
         for commit, changes, named in unread:
             changed: set[str] = set()
             for change in changes:
@@ -207,7 +217,9 @@ class HistoryScan:
     def finish(self) -> None:
         """Read the blobs nothing in this range brought, and settle what waited for them."""
         if self._unread:
-            self._read_batch()
+            self._send_batch()
+        while self._in_flight:
+            self._compare_batch(*self._in_flight.popleft())
         followed: set[str] = set()
         while self._waiting:
             blobs = self.reader.read(self._waiting)
