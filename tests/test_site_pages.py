@@ -370,3 +370,16 @@ def test_metrics_files_at_the_site_root(tmp_path: Path) -> None:
     csv_text = str(pages["metrics.csv"])
     assert csv_text.splitlines()[0].startswith("label,start,end,opened,resolved")
     assert len(csv_text.splitlines()) == 1 + 12 + 1  # header, 12 weeks, the whole window
+
+
+def test_large_vaults_make_the_metrics_pages_in_a_second_process_with_the_same_result(
+        tmp_path: Path, monkeypatch: object) -> None:
+    import opsvault.pages as pages_module
+
+    write_vault(tmp_path, {"vault/note.md": "---\ntitle: N\ntags: [x]\n---\n[[Nowhere]]\n"})
+    vault = load_vault(tmp_path)
+    alone, alone_site = pages_module.render(vault, NOW)
+    monkeypatch.setattr(pages_module, "PARALLEL_FROM_TICKETS", 1)  # type: ignore[attr-defined]
+    forked, forked_site = pages_module.render(vault, NOW)
+    assert {f.path: f.content for f in forked} == {f.path: f.content for f in alone}
+    assert sorted(forked_site.problems) == sorted(alone_site.problems)

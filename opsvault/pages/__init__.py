@@ -8,6 +8,9 @@ as `metrics.json` and `metrics.csv`.
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
@@ -24,6 +27,8 @@ from .paths import ASSETS
 from .staging import StagedFile, write_all
 
 STYLESHEET = f"{ASSETS}/opsvault.css"
+# From this many tickets the metrics pages are made in a second process (see below).
+PARALLEL_FROM_TICKETS = 1000
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,10 @@ def render(vault: Vault, now: datetime | None = None, history: History | None = 
     # Pages make many short-lived objects next to the long-lived vault; the trees have no
     # cycles, so reference counting frees them and collections would only rescan the vault.
     with paused_gc():
-        staged: list[StagedFile] = [
-            *home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
-            *tickets.pages(site), *boards.pages(site), *reports.pages(site),
-        ]
+        if memo is None and len(vault.tickets) >= PARALLEL_FROM_TICKETS and _can_fork():
+            staged = _render_in_two_processes(site)
+        else:
+            staged = [*_metrics_pages(site), *_document_pages(site)]
     staged.append(kb.tags_page(site))  # last: every page has registered its tags
     staged.append(StagedFile(STYLESHEET, files("opsvault").joinpath(
         "templates/site/opsvault.css").read_text(encoding="utf-8")))
@@ -76,6 +81,54 @@ def render(vault: Vault, now: datetime | None = None, history: History | None = 
         if path.is_file() and not path.is_symlink():
             staged.append(StagedFile(target, path.read_bytes()))
     return staged, site
+
+
+def _document_pages(site: Site) -> list[StagedFile]:
+    """The pages of the notes and scripts, and their indexes."""
+    return [*home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
+            *tickets.pages(site)]
+
+
+def _metrics_pages(site: Site) -> list[StagedFile]:
+    """The pages that need the metrics: the home dashboard, the boards, the reports."""
+    return [home.home_page(site), *boards.pages(site), *reports.pages(site)]
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+_FORKED_SITE: Site | None = None
+
+
+def _metrics_pages_in_worker() -> tuple[list[StagedFile], list[tuple[str, str, str]],
+                                        list[Diagnostic]]:
+    site = _FORKED_SITE
+    assert site is not None
+    tags, problems = len(site.tag_log), len(site.problems)
+    staged = _metrics_pages(site)
+    return staged, site.tag_log[tags:], site.problems[problems:]
+
+
+def _render_in_two_processes(site: Site) -> list[StagedFile]:
+    """The metrics pages in a forked process while this one writes the document pages.
+
+    Computing the metrics of a large vault takes about as long as converting its notes, and
+    neither needs the other, so on a machine with two cores they run side by side. The child
+    is forked with the loaded vault in memory (nothing to send it) and returns only its pages.
+    """
+    global _FORKED_SITE
+    _FORKED_SITE = site
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_metrics_pages_in_worker)
+            documents = _document_pages(site)
+            metrics_pages, tags, problems = future.result()
+    finally:
+        _FORKED_SITE = None
+    site.tag_log.extend(tags)
+    site.problems.extend(problems)
+    return [*metrics_pages, *documents]
 
 
 def generate(vault: Vault, out_dir: Path, now: datetime | None = None,

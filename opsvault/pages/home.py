@@ -16,19 +16,19 @@ from .sla import sla_badges
 from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown
 
+HOME_SOURCE = "vault/index.md"
+
 
 def pages(site: Site) -> Iterator[StagedFile]:
-    home: Page | None = None
+    """The hand-written pages other than the home page."""
     for page in site.vault.pages:
-        if page.path == "vault/index.md":
-            home = page
+        if page.path == HOME_SOURCE:
             continue
         if is_reserved(page.path):
             site.problems.append(warning(page.path, 1, "reserved-page",
                                          "this name is taken by a generated page; rename it"))
             continue
         yield site.document_page(page, lambda p=page: vault_page(site, p))
-    yield home_page(site, home)
 
 
 def vault_page(site: Site, page: Page) -> StagedFile:
@@ -40,7 +40,9 @@ def vault_page(site: Site, page: Page) -> StagedFile:
     return StagedFile(target, front_matter(page.title, tags=tags) + f"{heading}\n\n{body}")
 
 
-def home_page(site: Site, page: Page | None) -> StagedFile:
+def home_page(site: Site) -> StagedFile:
+    """vault/index.md, followed by the dashboard."""
+    page = next((p for p in site.vault.pages if p.path == HOME_SOURCE), None)
     title = page.title if page else "Help desk"
     heading, body = ("# Help desk", "")
     if page is not None:
