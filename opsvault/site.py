@@ -55,6 +55,7 @@ _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 def read_config(vault_root: Path) -> EngineConfig:
     """Where the engine config says the staging folder and the built site are."""
+    vault_root = vault_root.resolve()
     path = vault_root / CONFIG_FILE
     if not path.is_file():
         raise SiteError(f"{path}: no site config; `opsvault init --missing-only` writes one")

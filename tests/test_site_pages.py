@@ -383,3 +383,12 @@ def test_large_vaults_make_the_metrics_pages_in_a_second_process_with_the_same_r
     forked, forked_site = pages_module.render(vault, NOW)
     assert {f.path: f.content for f in forked} == {f.path: f.content for f in alone}
     assert sorted(forked_site.problems) == sorted(alone_site.problems)
+
+
+def test_a_new_vault_from_init_builds_strictly(tmp_path: Path, monkeypatch: object) -> None:
+    assert run_cli("init", str(tmp_path / "desk")).exit_code == 0
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]
+    result = run_cli("build", "--vault", "desk", "--strict")  # a relative vault path
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "desk/build/site/index.html").is_file()
+    assert (tmp_path / "desk/build/site/metrics.json").is_file()
