@@ -83,6 +83,8 @@ def engine_command(engine: str, action: str, config: EngineConfig, *, strict: bo
         if program is None:
             raise SiteError("zensical is not installed (pip install zensical)")
         command = [program, action, "--config-file", str(config.path)]
+        if action == "build" and strict:
+            command.append("--strict")
         if action == "serve" and dev_addr:
             command += ["--dev-addr", dev_addr]
         return command
@@ -122,9 +124,9 @@ def generate_site(vault_root: Path, now: datetime | None = None,
 def run_engine(engine: str, config: EngineConfig, strict: bool = False,
                site_dir: Path | None = None) -> int:
     """Build the site from the staging folder; the engine's exit code."""
-    command = engine_command(engine, "build", config, strict=strict, site_dir=site_dir)
     if engine == "zensical" and site_dir is not None:
         raise SiteError("zensical takes the site folder from site_dir in mkdocs.yml only")
+    command = engine_command(engine, "build", config, strict=strict, site_dir=site_dir)
     return subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
                           check=False).returncode
 
