@@ -351,3 +351,11 @@ def test_unshallowing_rebuilds_the_history(repo: Path, tmp_path: Path) -> None:
 def test_events_carry_the_change_kind_constants(repo: Path) -> None:
     kinds = {e.kind for e in history_of(repo).timeline(T).events}  # type: ignore[union-attr]
     assert kinds == {CREATED, CHANGE, LOG}
+
+
+def test_a_repository_git_cannot_read_gives_a_notice_not_a_crash(repo: Path) -> None:
+    head = git(repo, "rev-parse", "HEAD")
+    (repo / ".git/objects" / head[:2] / head[2:]).unlink()
+    history = history_of(repo)
+    assert not history.available
+    assert "git could not read the history" in history.notices[0]

@@ -251,7 +251,7 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
     moment = parse_as_of(as_of, vault)
     facts = {f.ticket_id: f for f in ticket_facts(vault, history_of(vault), moment)}
     clocks = [c for c in open_clocks(facts.values())
-              if show_all or c.at_risk or c.state == BREACHED]
+              if c.started <= moment and (show_all or c.at_risk or c.state == BREACHED)]
     if output_format == "json":
         click.echo(json.dumps({"as_of": moment.isoformat(),
                                "tickets": [_clock_dict(c, facts[c.ticket_id]) for c in clocks]},

@@ -19,6 +19,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+import git
+
 from .. import __version__
 from ..schema import SETTINGS_PATH, Settings
 from . import cache
@@ -73,6 +75,13 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
             "Log lines) only. Run `git init` and commit to record updates.",))
     try:
         return _load(repository, vault_root, settings, use_cache, progress)
+    except (git.GitError, OSError, ValueError) as exc:
+        # A repository git refuses to read (damaged, "dubious ownership", …): no history
+        # rather than no answer.
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        return History(False, notices=(
+            f"git could not read the history ({reason}); metrics use the times written in the "
+            "files only.",))
     finally:
         repository.close()
 

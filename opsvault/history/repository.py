@@ -92,7 +92,8 @@ class Repository:
     def head(self) -> str | None:
         """The commit HEAD points at; None before the first commit."""
         try:
-            return self.repo.head.commit.hexsha
+            # From the refs alone: a missing commit object is git log's to report.
+            return git.SymbolicReference.dereference_recursive(self.repo, "HEAD")
         except ValueError:  # an unborn branch
             return None
 
