@@ -392,3 +392,17 @@ def test_a_new_vault_from_init_builds_strictly(tmp_path: Path, monkeypatch: obje
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "desk/build/site/index.html").is_file()
     assert (tmp_path / "desk/build/site/metrics.json").is_file()
+
+
+def test_a_fresh_clone_of_the_demo_builds_with_its_git_history(tmp_path: Path) -> None:
+    import subprocess
+
+    import pytest
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / ".git").exists():
+        pytest.skip("the repository is not a git clone")
+    subprocess.run(["git", "clone", "-q", str(root), str(tmp_path / "clone")], check=True)
+    result = run_cli("build", "--vault", str(tmp_path / "clone"), "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "clone/build/site/reports/index.html").is_file()
