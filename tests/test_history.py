@@ -4,6 +4,7 @@ merges, broken versions, rebases, shallow clones and plain folders."""
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -359,3 +360,26 @@ def test_a_repository_git_cannot_read_gives_a_notice_not_a_crash(repo: Path) -> 
     history = history_of(repo)
     assert not history.available
     assert "git could not read the history" in history.notices[0]
+
+
+def test_stopping_early_does_not_wait_for_git(repo: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsvault.history import repository
+
+    # More output than a pipe holds, tiny pieces and no read-ahead: git and the reader
+    # thread both block once the first commit is taken.
+    (repo / "message.txt").write_text("Long\n\n" + "x" * (3 << 20) + "\n")
+    git(repo, "commit", "-q", "--allow-empty", "-F", "message.txt",
+        date="2026-11-15T09:00:00-06:00")
+    commit(repo, {}, f"{T}: resolved", "2026-11-17T09:00:00-06:00")
+    monkeypatch.setattr(repository, "_CHUNK_BYTES", 16)
+    monkeypatch.setattr(repository, "_READ_AHEAD_CHUNKS", 1)
+    opened = repository.Repository.open(repo)
+    assert opened is not None
+    commits = opened.log(opened.head() or "")
+    first = next(commits)
+    done = threading.Event()
+    closer = threading.Thread(target=lambda: (commits.close(), done.set()), daemon=True)
+    closer.start()
+    assert done.wait(10), "closing the log waited for git"
+    assert first.subject == f"{T}: resolved"

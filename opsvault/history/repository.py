@@ -21,6 +21,9 @@ from typing import Any
 
 import git
 
+# How far the reader thread may run ahead of the parser.
+_CHUNK_BYTES = 1 << 20
+_READ_AHEAD_CHUNKS = 64
 # Each commit starts with this byte, which git never writes into the fields around it.
 _RECORD = "\x1e"
 _FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%B"
@@ -143,11 +146,18 @@ class Repository:
         process = git_command.log(
             "--no-color", "--encoding=UTF-8", "--raw", "-z", "--no-abbrev", "-M", "--cc",
             f"--format={_FORMAT}", spec, *self._pathspec(), as_process=True)
+        stop = threading.Event()
+        finished = False
         try:
-            yield from _parse_log(_chunks(process.proc.stdout))
+            yield from _parse_log(_chunks(process.proc.stdout, stop))
+            finished = True
         finally:
-            # Waiting raises GitCommandError when git failed.
-            process.wait()
+            stop.set()
+            if finished:
+                process.wait()  # raises GitCommandError when git failed
+            else:  # the reader stopped early: git need not finish
+                process.proc.kill()
+                process.proc.wait()
 
     def blob_reader(self) -> BlobReader:
         return BlobReader(self.git)
@@ -165,20 +175,32 @@ def _widen_pipe(stream: Any) -> bool:
         return False
 
 
-def _chunks(stream: Any) -> Iterator[str]:
+def _chunks(stream: Any, stop: threading.Event) -> Iterator[str]:
     """Decoded pieces of git's output that end at a NUL, read ahead on a thread.
 
-    The thread keeps git writing while Python parses; reading releases the GIL.
+    The thread keeps git writing while Python parses; reading releases the GIL. Setting
+    `stop` lets the thread end although nobody takes its pieces any more.
     """
     _widen_pipe(stream)
-    pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+    pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=_READ_AHEAD_CHUNKS)
+
+    def put(piece: bytes | None) -> bool:
+        while not stop.is_set():
+            try:
+                pieces.put(piece, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def read() -> None:
         try:
-            while data := stream.read1(1 << 20):
-                pieces.put(data)
+            while (data := stream.read1(_CHUNK_BYTES)) and put(data):
+                pass
+        except (OSError, ValueError):
+            pass  # the stream was closed under us: we are stopping
         finally:
-            pieces.put(None)
+            put(None)
 
     reader = threading.Thread(target=read, name="opsvault-git-log", daemon=True)
     reader.start()
