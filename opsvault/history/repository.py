@@ -369,6 +369,12 @@ class BlobReader:
 
     def close(self) -> None:
         proc = self._process.proc
-        if proc is not None and proc.stdin is not None:
-            proc.stdin.close()
+        if proc is None or proc.stdin is None:
+            return
+        proc.stdin.close()
+        if self._outstanding:
+            # Answers nobody will read (the pass stopped early) would keep git writing.
+            proc.kill()
+            proc.wait()
+        else:
             self._process.wait()
