@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from gitkit import commit, init_repo, ticket, ticket_path
+from gitkit import commit, git, init_repo, ticket, ticket_path
 
 from opsvault.history import load_history
 from opsvault.metrics import (
@@ -400,3 +400,16 @@ def test_plain_folder_uses_explicit_times_only(repo: Path, tmp_path: Path) -> No
     assert [c.state for c in facts[WEEKEND].sla] == [UNKNOWN, UNKNOWN]
     metrics = build_metrics(vault, history, Window.iso_week("2026-W48"), AS_OF)
     assert metrics.history == "files" and metrics.kb.source == "last_updated"
+
+
+def test_shallow_clone_uses_the_files_times_for_what_came_before(repo: Path,
+                                                                 tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    vault = load_vault(clone)
+    history = load_history(clone, vault.settings)
+    facts = {f.ticket_id: f for f in ticket_facts(vault, history, AS_OF)}
+    assert (facts[DST].first_response_minutes, facts[DST].resolution_minutes) == (120, 480)
+    # Only commits knew when WEEKEND was answered and resolved: unknown, not zero.
+    assert facts[WEEKEND].resolution_minutes is None
+    assert [c.state for c in facts[WEEKEND].sla] == [UNKNOWN, UNKNOWN]

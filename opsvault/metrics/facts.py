@@ -249,6 +249,9 @@ def _open_periods(story: _StatusStory, opened: datetime, is_open: bool,
             periods[-1] = (start, max(resolved, start))  # an explicit time wins
         elif periods[-1][1] is None:
             periods.pop()  # done, but when is not known
+    elif resolved is not None:
+        # Done before history starts (a shallow clone): the file's times are all there is.
+        periods.append((opened, max(resolved, opened)))
     return periods
 
 
