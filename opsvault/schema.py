@@ -165,6 +165,9 @@ publish:
 
 workflow:
   commit_each_update: false
+  # Status changes committed before this day are not checked against the status table:
+  # for history imported from another tool, or old mistakes already on the main branch.
+  # history_checked_from: 2026-01-01
 
 # What `opsvault intake email|alert` assumes when a message does not say.
 intake:
@@ -416,6 +419,7 @@ class Settings:
     kb_stale_after_days: int
     publish: PublishPolicy
     commit_each_update: bool
+    history_checked_from: date | None = None
     intake_default_category: str = "request"
     intake_default_priority: str = "P3"
     max_attachment_bytes: int = 10 * 1024 * 1024
@@ -628,6 +632,7 @@ class _SettingsBuilder:
                 report_email=str(self.get("publish.report_email", str, "") or "").strip(),
             ),
             commit_each_update=bool(self.get("workflow.commit_each_update", bool, False)),
+            history_checked_from=self._optional_date("workflow.history_checked_from"),
             **self._intake(categories),
             source_path=self.path,
         )
@@ -682,6 +687,16 @@ class _SettingsBuilder:
         except ValueError:
             self.fail(key, f"'{value}' is not a time of day (example: \"08:30\")")
             return default
+
+    def _optional_date(self, key: str) -> date | None:
+        value = self.get(key, (date, str), None)
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, f"'{value}' is not a date (YYYY-MM-DD)")
+            return None
 
     def _holidays(self) -> frozenset[date]:
         days: set[date] = set()

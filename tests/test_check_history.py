@@ -92,3 +92,15 @@ def test_findings_are_the_same_from_the_cache(repo: Path) -> None:
     first = history_findings(repo)
     assert (repo / ".opsvault/history.sqlite").is_file()
     assert history_findings(repo) == first and len(first) == 1
+
+
+def test_changes_before_history_checked_from_are_not_checked(repo: Path) -> None:
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    commit(repo, {PATH: with_status("new")}, "Back to new", "2026-11-18T11:00:00-06:00")
+    settings = "time_zone: America/Chicago\nworkflow:\n  history_checked_from: {day}\n"
+    commit(repo, {"vault/opsvault.yml": settings.format(day="2026-11-19")}, "Acknowledge",
+           "2026-11-19T09:00:00-06:00")
+    assert history_findings(repo) == []
+    commit(repo, {"vault/opsvault.yml": settings.format(day="2026-11-18")}, "Check all",
+           "2026-11-19T10:00:00-06:00")
+    assert [f["code"] for f in history_findings(repo)] == ["illegal-transition"]

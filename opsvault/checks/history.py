@@ -34,12 +34,15 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         return
     settings = vault.settings
     reachable = _reachable(settings)
+    since = settings.history_checked_from
     for ticket in vault.tickets:
         pairs = history.status_pairs.get(ticket.id or "", frozenset())
         if not any(_problem(settings, reachable, old, new) for old, new in pairs):
             continue  # most tickets: no need to build the timeline
         timeline = history.timeline(ticket.id)
         for event in timeline.changes("status") if timeline else ():
+            if since is not None and event.commit_time.date() < since:
+                continue
             old, new = event.old or "", event.new or ""
             problem = _problem(settings, reachable, old, new)
             if problem == REOPEN_NOT_COUNTED:
