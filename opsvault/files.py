@@ -6,6 +6,7 @@ This is the only module that touches raw file bytes. Everything it cannot read b
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
@@ -27,34 +28,21 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader with a memo on tag resolution.
 
     libyaml parses in C but calls back into Python to resolve every scalar's tag. Front
-    matter repeats the same keys and values in every file, and without path resolvers a
-    scalar's tag depends only on its text, so the answers are memoised.
+    matter repeats the same keys and values in every file, and with no path resolvers (none
+    are registered) a node's tag depends only on its kind, text and implicitness, so answers
+    are memoised; `lru_cache` answers a repeat without running any Python code.
     """
 
-    _scalar_tags: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+    resolve = staticmethod(functools.lru_cache(maxsize=65_536)(_RESOLVER.resolve))
 
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._scalar_tags.get(key)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(self._scalar_tags) < 50_000 and len(value) < 200:
-                self._scalar_tags[key] = tag
-        return tag
 
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        if self.yaml_path_resolvers:
-            super().descend_resolver(current_node, current_index)
-
-    def ascend_resolver(self) -> None:
-        if self.yaml_path_resolvers:
-            super().ascend_resolver()
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _OPENING_FENCE = re.compile(r"---[ \t]*\r?\n")
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .diagnostics import Diagnostic, error, paused_gc
 from .files import SourceFile, load_mapping, read_source, read_text
@@ -41,6 +40,32 @@ LIST_ITEM_START = re.compile(r"^[-*] ", re.MULTILINE)
 LOG_SECTION_END = re.compile(r"^#{1,2}[ \t]", re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*\r?$")
 BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\r?$", re.MULTILINE)
+
+
+T = TypeVar("T")
+
+
+class computed_once(Generic[T]):
+    """`functools.cached_property` without the lock Python 3.11 takes on each first access.
+
+    Checks read a few of these for each of tens of thousands of documents. The value is
+    stored in the instance's `__dict__`, which then answers every later access.
+    """
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = self.function(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 def as_datetime(value: object) -> datetime | None:
@@ -157,12 +182,12 @@ class Document:
     def line_of(self, key: str) -> int:
         return self.source.line_of(key)
 
-    @cached_property
+    @computed_once
     def wikilinks(self) -> tuple[WikiLink, ...]:
         """Links in the body, with file line numbers."""
         return tuple(find_wikilinks(self.body, self.source.body_line))
 
-    @cached_property
+    @computed_once
     def headings(self) -> frozenset[str]:
         """Heading texts and `^block` ids, lower-cased, for `[[note#Heading]]` links."""
         found: set[str] = set()
@@ -210,26 +235,26 @@ class Ticket(Document):
 
     kind = "ticket"
 
-    @cached_property
+    @computed_once
     def status(self) -> str | None:
         status = as_text(self.meta.get("status"))
         return status if status in self.settings.transitions else None
 
-    @cached_property
+    @computed_once
     def priority(self) -> str | None:
         value = self.meta.get("priority")
         return self.settings.normalise_priority(value) if value is not None else None
 
-    @cached_property
+    @computed_once
     def category(self) -> str | None:
         value = self.meta.get("category")
         return self.settings.normalise_category(value) if value is not None else None
 
-    @cached_property
+    @computed_once
     def channel(self) -> str | None:
         return as_text(self.meta.get("channel"))
 
-    @cached_property
+    @computed_once
     def assignee(self) -> str | None:
         return as_text(self.meta.get("assignee"))
 
@@ -237,7 +262,7 @@ class Ticket(Document):
         """An explicit time field (`opened`, `first_response`, `resolved`, …)."""
         return as_datetime(self.meta.get(key))
 
-    @cached_property
+    @computed_once
     def opened(self) -> datetime | None:
         return self.time("opened")
 
@@ -245,7 +270,7 @@ class Ticket(Document):
     def is_active(self) -> bool:
         return self.status is not None and self.settings.is_active(self.status)
 
-    @cached_property
+    @computed_once
     def log_items(self) -> tuple[tuple[int, str, LogEntry | None], ...]:
         """Every list item of the `## Log` section: (file line, text, entry if well-formed)."""
         heading = LOG_HEADING.search(self.body)
@@ -358,14 +383,14 @@ class Team:
     present: bool = False
     key_lines: Mapping[str, int] = field(default_factory=dict)
 
-    @cached_property
+    @computed_once
     def by_handle(self) -> Mapping[str, Technician]:
         return {t.handle: t for t in reversed(self.technicians)}  # the first entry wins
 
     def get(self, handle: str | None) -> Technician | None:
         return self.by_handle.get(handle) if handle else None
 
-    @cached_property
+    @computed_once
     def handles(self) -> tuple[str, ...]:
         return tuple(t.handle for t in self.technicians)
 

@@ -77,7 +77,12 @@ def _values(document: Document, fields: Mapping[str, FieldSpec],
     settings = context.vault.settings
     for key, value in document.meta.items():
         spec = fields.get(key)
-        if spec is None or _is_blank(value) or (type(value) is str and spec.kind in _ANY_TEXT):
+        if spec is None or value is None:
+            continue
+        if type(value) is str:  # the common case, tested first for speed
+            if spec.kind in _ANY_TEXT or not value.strip():
+                continue
+        elif type(value) is list and not value:
             continue
         problem = VALIDATORS[spec.kind](value, settings, context)
         if problem is not None:
@@ -109,7 +114,12 @@ def _nested(document: Document, key: str, value: Mapping[str, Any],
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()  # type: ignore[attr-defined]
+    return kind is list and not value
 
 
 def _scalar(value: Any) -> bool:
