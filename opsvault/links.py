@@ -45,11 +45,19 @@ class LinkIndex:
                       tuple(sorted(set(paths), key=lambda p: (p.count("/"), len(p), p)))
                       for key, paths in keys.items()}
         # Targets with a folder ("kb/Access/x") match the end of a path, for which these serve.
+        self._resolved: dict[str, Resolution] = {}
         self._paths_by_slashed = {"/" + p.lower(): p for p in
                                [*self.documents, *(s.path for s in vault.scripts),
                                 *vault.attachments]}
 
     def resolve(self, target: str) -> Resolution:
+        # Vaults link the same few KB entries and tickets over and over.
+        resolution = self._resolved.get(target)
+        if resolution is None:
+            resolution = self._resolved[target] = self._resolve(target)
+        return resolution
+
+    def _resolve(self, target: str) -> Resolution:
         simple = self._keys.get(target.lower())  # the common case: a plain name or id
         if simple is not None and (len(simple) == 1
                                    or simple[0].count("/") != simple[1].count("/")):
