@@ -37,9 +37,20 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def settle() -> None:
+    """Let the file system finish deleting (a discard-mounted disk trims in the background,
+    which would slow whichever run comes next)."""
+    os.sync()
+    time.sleep(2)
+
+
 def opsvault_build(root: Path, engine: str) -> float:
-    """The whole command, from an empty staging folder: load, generate, run the engine."""
-    shutil.rmtree(root / "build", ignore_errors=True)
+    """The whole command, from an empty staging folder: load, generate, run the engine.
+
+    The built site of the previous run stays, as it does for the floor: both runs clean it.
+    """
+    shutil.rmtree(root / "build/docs", ignore_errors=True)
+    settle()
     command = [sys.executable, "-c", "from opsvault.cli import main; main()", "build",
                "--vault", str(root), "--engine", engine]
     return timed(command, root)
@@ -47,6 +58,7 @@ def opsvault_build(root: Path, engine: str) -> float:
 
 def engine_alone(root: Path, engine: str) -> float:
     """The floor: the engine building the staging folder that is already there."""
+    settle()
     return timed(engine_command(engine, "build", read_config(root)), root)
 
 
@@ -54,6 +66,7 @@ def generation_alone(root: Path) -> tuple[float, int]:
     """Loading the vault and writing a fresh staging folder, in this process."""
     out = root / "build/bench-docs"
     shutil.rmtree(out, ignore_errors=True)
+    settle()
     start = time.perf_counter()
     generation = generate(load_vault(root), out)
     elapsed = time.perf_counter() - start
