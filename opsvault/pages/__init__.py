@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
@@ -99,15 +100,17 @@ def _can_fork() -> bool:
 
 
 _FORKED_SITE: Site | None = None
+WorkerResult = tuple[list[StagedFile], list[tuple[str, str, str]], list[Diagnostic],
+                     dict[str, str]]
 
 
-def _metrics_pages_in_worker() -> tuple[list[StagedFile], list[tuple[str, str, str]],
-                                        list[Diagnostic]]:
+def _metrics_pages_in_worker() -> WorkerResult:
     site = _FORKED_SITE
     assert site is not None
-    tags, problems = len(site.tag_log), len(site.problems)
+    tags, problems, assets = len(site.tag_log), len(site.problems), set(site.assets)
     staged = _metrics_pages(site)
-    return staged, site.tag_log[tags:], site.problems[problems:]
+    return (staged, site.tag_log[tags:], site.problems[problems:],
+            {k: v for k, v in site.assets.items() if k not in assets})
 
 
 def _render_in_two_processes(site: Site) -> list[StagedFile]:
@@ -115,19 +118,34 @@ def _render_in_two_processes(site: Site) -> list[StagedFile]:
 
     Computing the metrics of a large vault takes about as long as converting its notes, and
     neither needs the other, so on a machine with two cores they run side by side. The child
-    is forked with the loaded vault in memory (nothing to send it) and returns only its pages.
+    is forked with the loaded vault in memory (nothing to send it) and returns its pages and
+    what they noted (tags, problems, files to publish). Where no process can be started, the
+    metrics pages are made here after all.
     """
     global _FORKED_SITE
     _FORKED_SITE = site
+    result: WorkerResult | None = None
+    documents: list[StagedFile] | None = None
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_metrics_pages_in_worker)
             documents = _document_pages(site)
-            metrics_pages, tags, problems = future.result()
+            try:
+                result = future.result()
+            except (BrokenProcessPool, OSError):
+                result = None
+    except OSError:  # no process could be started (no /dev/shm, a process limit)
+        result = None
     finally:
         _FORKED_SITE = None
+    if documents is None:
+        documents = _document_pages(site)
+    if result is None:
+        return [*_metrics_pages(site), *documents]
+    metrics_pages, tags, problems, assets = result
     site.tag_log.extend(tags)
     site.problems.extend(problems)
+    site.assets.update(assets)
     return [*metrics_pages, *documents]
 
 
