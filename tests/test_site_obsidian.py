@@ -251,3 +251,10 @@ def test_text_that_looks_like_markup_stays_text(tmp_path: Path) -> None:
     text, _ = note_page(tmp_path, "1\\. not a list, \\# not a heading, a_b_c, 2 * 3 * 4\n")
     rendered = html(text)
     assert "<ol>" not in rendered and rendered.count("<h1") == 1 and "<em>" not in rendered
+
+
+def test_callout_titles_are_text(tmp_path: Path) -> None:
+    text, _ = note_page(tmp_path, "> [!note]- <script>alert(1)</script> *x*\n> body\n")
+    rendered = html(text)
+    assert "<script" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered

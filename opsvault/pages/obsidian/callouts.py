@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .escape import escape_text
 from .headings import plain_text
 from .layout import indent
 from .tree import Node
@@ -39,7 +40,9 @@ def render(renderer: Renderer, node: Node) -> str | None:
     if match is None:
         return None
     kind, fold, title = match.group(1).lower(), match.group(2), match.group(3).strip()
-    title = renderer.title_text(title or kind.replace("-", " ").capitalize())
+    # The engines read an admonition's title as Markdown (pymdownx.details even keeps raw
+    # HTML in it), so it is escaped like any text.
+    title = escape_text(renderer.title_text(title or kind.replace("-", " ").capitalize()))
     marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
     parts: list[str] = []
     rest = inline.children[head_end + 1:]
