@@ -406,3 +406,33 @@ def test_a_fresh_clone_of_the_demo_builds_with_its_git_history(tmp_path: Path) -
     result = run_cli("build", "--vault", str(tmp_path / "clone"), "--strict")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "clone/build/site/reports/index.html").is_file()
+
+
+def test_the_demo_and_init_site_configs_agree_but_for_the_name() -> None:
+    from opsvault.scaffold import scaffold_contents
+
+    root = Path(__file__).resolve().parents[1]
+    demo = yaml.safe_load((root / "mkdocs.yml").read_text())
+    scaffold = yaml.safe_load(scaffold_contents()["mkdocs.yml"])
+    assert demo.pop("site_name") != scaffold.pop("site_name")
+    assert demo == scaffold
+    assert demo["theme"]["font"] is False  # no web fonts from a CDN
+    assert demo["plugins"] == ["search", "tags"]
+    assert "/tickets/" in demo["not_in_nav"]
+
+
+def test_engine_commands(tmp_path: Path) -> None:
+    import pytest
+
+    from opsvault.site import EngineConfig, SiteError, engine_command
+
+    config = EngineConfig(tmp_path / "mkdocs.yml", tmp_path / "build/docs",
+                          tmp_path / "build/site")
+    build = engine_command("mkdocs", "build", config, strict=True, site_dir=tmp_path / "out")
+    assert build[1:] == ["-m", "mkdocs", "build", "--config-file", str(config.path), "--strict",
+                         "--site-dir", str(tmp_path / "out")]
+    serve = engine_command("mkdocs", "serve", config, dev_addr="127.0.0.1:9000")
+    assert serve[3:] == ["serve", "--config-file", str(config.path), "--livereload", "--dirty",
+                         "--dev-addr", "127.0.0.1:9000"]
+    with pytest.raises(SiteError, match="unknown engine"):
+        engine_command("hugo", "build", config)
