@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic
 from ..history import History
 from ..links import LinkIndex
 from ..metrics import TicketFacts, ticket_facts
-from ..model import Document, KBEntry, Script, Ticket, Vault, as_text, link_target
+from ..model import Document, Script, Ticket, Vault, as_text, link_target
 from ..schema import PublishPolicy
 from .obsidian import Converted, NoteConverter
 from .obsidian.escape import escape_text
@@ -174,9 +174,6 @@ class Site:
 
     def published_tickets(self) -> tuple[Ticket, ...]:
         return self.vault.tickets if self.policy.tickets else ()
-
-    def kb_entries(self) -> tuple[KBEntry, ...]:
-        return self.vault.kb
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def ticket_page(site: Site, ticket: Ticket) -> StagedFile:
         front_matter=raw(front_matter(f"{ticket.id or ticket.name} {ticket.title}", tags=tags)),
         ticket={"id": ticket.id or ticket.name, "title": ticket.title},
         fields=fields(site, ticket, page), body=raw(body.strip("\n") or "*No description.*"),
-        closure=closure(site, ticket, page),
+        closure=closure(ticket),
         timeline=[event.as_row() for event in timeline(site, ticket, page)],
         index_url=raw(site.url(page, TICKETS_INDEX)), board_url=raw(site.url(page, BOARD)))
     return StagedFile(page, content)
@@ -128,7 +128,7 @@ def requester_text(site: Site, ticket: Ticket) -> str:
     return ", ".join(text for key in keys if (text := as_text(requester.get(key))))
 
 
-def closure(site: Site, ticket: Ticket, page: str) -> list[tuple[str, object]]:
+def closure(ticket: Ticket) -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = []
     for key, label in (("resolution", "Resolution"), ("root_cause", "Root cause"),
                        ("confirmation", "Confirmation")):
