@@ -28,8 +28,10 @@ from .paths import ASSETS
 from .staging import StagedFile, write_all
 
 STYLESHEET = f"{ASSETS}/opsvault.css"
-# From this many tickets the metrics pages are made in a second process (see below).
+# From this many tickets the metrics pages are made in a second process (see below), with
+# every fourth ticket page so that both processes take about as long.
 PARALLEL_FROM_TICKETS = 1000
+WORKER_SHARE = 4
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,21 @@ def render(vault: Vault, now: datetime | None = None, history: History | None = 
     return staged, site
 
 
-def _document_pages(site: Site) -> list[StagedFile]:
-    """The pages of the notes and scripts, and their indexes."""
+def _document_pages(site: Site, split: bool = False) -> list[StagedFile]:
+    """The pages of the notes and scripts, and their indexes (with `split`, without the ticket
+    pages the worker makes)."""
+    shown = [t for n, t in enumerate(site.vault.tickets) if n % WORKER_SHARE] if split \
+        else site.vault.tickets
     return [*home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
-            *tickets.pages(site)]
+            *tickets.ticket_pages(site, shown), *tickets.archive_pages(site)]
 
 
-def _metrics_pages(site: Site) -> list[StagedFile]:
-    """The pages that need the metrics: the home dashboard, the boards, the reports."""
-    return [home.home_page(site), *boards.pages(site), *reports.pages(site)]
+def _metrics_pages(site: Site, split: bool = False) -> list[StagedFile]:
+    """The pages that need the metrics: the home dashboard, the boards, the reports (with
+    `split`, and every WORKER_SHARE-th ticket page, so that both processes take as long)."""
+    shown = site.vault.tickets[::WORKER_SHARE] if split else ()
+    return [home.home_page(site), *boards.pages(site), *reports.pages(site),
+            *tickets.ticket_pages(site, shown)]
 
 
 def _can_fork() -> bool:
@@ -108,7 +116,7 @@ def _metrics_pages_in_worker() -> WorkerResult:
     site = _FORKED_SITE
     assert site is not None
     tags, problems, assets = len(site.tag_log), len(site.problems), set(site.assets)
-    staged = _metrics_pages(site)
+    staged = _metrics_pages(site, split=True)
     return (staged, site.tag_log[tags:], site.problems[problems:],
             {k: v for k, v in site.assets.items() if k not in assets})
 
@@ -129,7 +137,7 @@ def _render_in_two_processes(site: Site) -> list[StagedFile]:
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_metrics_pages_in_worker)
-            documents = _document_pages(site)
+            documents = _document_pages(site, split=True)
             try:
                 result = future.result()
             except (BrokenProcessPool, OSError):
@@ -139,9 +147,9 @@ def _render_in_two_processes(site: Site) -> list[StagedFile]:
     finally:
         _FORKED_SITE = None
     if documents is None:
-        documents = _document_pages(site)
+        documents = _document_pages(site, split=True)
     if result is None:
-        return [*_metrics_pages(site), *documents]
+        return [*_metrics_pages(site, split=True), *documents]
     metrics_pages, tags, problems, assets = result
     site.tag_log.extend(tags)
     site.problems.extend(problems)

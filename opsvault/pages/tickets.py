@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,11 +50,15 @@ def month_page(month: str) -> str:
 
 
 def pages(site: Site) -> Iterator[StagedFile]:
+    yield from ticket_pages(site, site.vault.tickets)
+    yield from archive_pages(site)
+
+
+def ticket_pages(site: Site, tickets: Sequence[Ticket]) -> Iterator[StagedFile]:
     if not site.policy.tickets:
         return
-    for ticket in site.vault.tickets:
+    for ticket in tickets:
         yield site.document_page(ticket, lambda t=ticket: ticket_page(site, t))
-    yield from archive_pages(site)
 
 
 def ticket_page(site: Site, ticket: Ticket) -> StagedFile:
@@ -194,6 +198,8 @@ def history_events(site: Site, ticket: Ticket) -> list[TimelineEvent]:
 
 
 def archive_pages(site: Site) -> Iterator[StagedFile]:
+    if not site.policy.tickets:
+        return
     zone = site.vault.settings.time_zone
     by_month: defaultdict[str, list[Ticket]] = defaultdict(list)
     for ticket in site.vault.tickets:
