@@ -69,11 +69,9 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
 
-def _view(report: Report) -> dict[str, Any]:
-    """Everything the template shows, already in words."""
-    now, before = report.current, report.previous
-    this, last = now.summary, before.summary
-    unit = "week" if report.kind == WEEKLY else "month"
+def comparison_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list[list[str]]:
+    """The headline numbers of a period against the one before, in words:
+    [label, this period, previous period, change]. Reports and the site both show these."""
 
     def count_row(label: str, value: int | None, previous: int | None) -> list[str]:
         shown = "–" if value is None else str(value)
@@ -92,7 +90,7 @@ def _view(report: Report) -> dict[str, Any]:
                 "–" if value is None or previous is None
                 else f"{(value - previous) * 100:+.0f} pts"]
 
-    rows = [
+    return [
         count_row("Tickets opened", this.opened, last.opened),
         count_row("Tickets resolved", this.resolved, last.resolved),
         count_row("Tickets closed", this.closed, last.closed),
@@ -113,6 +111,15 @@ def _view(report: Report) -> dict[str, Any]:
         count_row("Resolved by a script", this.automated, last.automated),
         count_row(f"Open at the end of the {unit}", this.backlog, last.backlog),
     ]
+
+
+def _view(report: Report) -> dict[str, Any]:
+    """Everything the template shows, already in words."""
+    now, before = report.current, report.previous
+    this, last = now.summary, before.summary
+    unit = "week" if report.kind == WEEKLY else "month"
+
+    rows = comparison_rows(this, last, unit)
     return {
         "title": report.title,
         "period": (f"{now.window.start:%A %d %B %Y} to {now.window.end:%A %d %B %Y} "

@@ -29,7 +29,8 @@ from ..metrics import (
     open_clocks,
     to_csv,
 )
-from ..metrics.export import change, duration, percent
+from ..metrics.export import duration, percent
+from ..reports import comparison_rows
 from .charts import Chart, Series, svg
 from .context import Site
 from .display import local_time, span
@@ -130,7 +131,7 @@ def report_page(site: Site, metrics: Metrics, previous: Metrics, unit: str,
         period=(f"{metrics.window.start:%A %d %B %Y} to {metrics.window.end:%A %d %B %Y} "
                 f"({metrics.time_zone}), as of {metrics.as_of:%Y-%m-%d %H:%M}"),
         unit=unit, previous_label=previous.window.label,
-        rows=summary_rows(metrics.summary, previous.summary, unit),
+        rows=comparison_rows(metrics.summary, previous.summary, unit),
         sla=[{"priority": row.priority, "first_response": sla_text(row.first_response),
               "resolution": sla_text(row.resolution)} for row in metrics.sla_by_priority],
         breaches=breach_rows(site, metrics, page),
@@ -146,41 +147,6 @@ def report_link(page: str, metrics: Metrics | None) -> Markup | None:
         return None
     target = report_page_path(metrics)
     return raw(f"[{escape_text(metrics.window.label)}]({relative_url(page, target)})")
-
-
-def summary_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list[list[str]]:
-    """The headline numbers against the period before, in words."""
-
-    def count(label: str, value: int | None, before: int | None) -> list[str]:
-        return [label, "–" if value is None else str(value), "–" if before is None
-                else str(before), change(None if value is None or not before
-                                         else (value - before) / before * 100)]
-
-    def minutes(label: str, value: float | None, before: float | None) -> list[str]:
-        return [label, duration(value), duration(before),
-                change(None if value is None or not before else (value - before) / before * 100)]
-
-    def share(label: str, value: float | None, before: float | None) -> list[str]:
-        return [label, percent(value), percent(before),
-                "–" if value is None or before is None else f"{(value - before) * 100:+.0f} pts"]
-
-    return [
-        count("Tickets opened", this.opened, last.opened),
-        count("Tickets resolved", this.resolved, last.resolved),
-        count("Tickets closed", this.closed, last.closed),
-        minutes("First response, median", this.first_response.median,
-                last.first_response.median),
-        minutes("Resolution, median", this.resolution.median, last.resolution.median),
-        share("SLA met: first response", this.sla_first_response.compliance,
-              last.sla_first_response.compliance),
-        share("SLA met: resolution", this.sla_resolution.compliance,
-              last.sla_resolution.compliance),
-        count("Reopened", this.reopens, last.reopens),
-        count("KB entries added", this.kb_added, last.kb_added),
-        count("KB entries updated", this.kb_updated, last.kb_updated),
-        share("Satisfied (rated 4–5)", this.satisfaction.share, last.satisfaction.share),
-        count(f"Open at the end of the {unit}", this.backlog, last.backlog),
-    ]
 
 
 def sla_text(counts: SlaCounts) -> str:
