@@ -3,6 +3,7 @@ Markdown by a Jinja2 template that only lays out what this module has already fo
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -137,7 +138,7 @@ def _view(report: Report) -> dict[str, Any]:
             f"({'24×7' if b.clock == '24x7' else 'business hours'}) missed by "
             f"{duration(b.over_minutes)}"
             + (", still open" if b.stopped is None else f", reached {b.stopped:%a %d %b %H:%M}")
-            + f": {b.title}"
+            + f": {_inert(b.title)}"
             for b in now.breaches],
         "repeats": _repeats(now),
         "kb": _kb(now),
@@ -149,6 +150,12 @@ def _view(report: Report) -> dict[str, Any]:
                           if now.automation.by_script else ".")),
         "notices": list(now.notices),
     }
+
+
+def _inert(text: str) -> str:
+    """Text from the vault, made safe to paste into a page that renders Markdown: HTML in a
+    ticket title shows as text instead of running."""
+    return html.escape(text, quote=False)
 
 
 def _sla_text(counts: SlaCounts) -> str:
@@ -166,7 +173,8 @@ def _repeats(metrics: Metrics) -> str:
         text += "; most often " + ", ".join(f"{name} ({count})"
                                             for name, count in repeats.top_categories)
     if repeats.top_tags:
-        text += "; tags " + ", ".join(f"#{name} ({count})" for name, count in repeats.top_tags)
+        text += "; tags " + ", ".join(f"#{_inert(name)} ({count})"
+                                      for name, count in repeats.top_tags)
     return text + "."
 
 

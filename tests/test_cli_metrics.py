@@ -189,3 +189,19 @@ def test_progress_bar_on_a_long_first_pass_in_a_terminal(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     metrics_cli.history_of(load_vault(copy))
     assert "Reading history" in capsys.readouterr().err
+
+
+def test_markdown_report_shows_html_in_titles_as_text(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[1]
+    vault = tmp_path / "demo"
+    for folder in ("vault", "tickets", "kb", "sops", "scripts"):
+        shutil.copytree(demo / folder, vault / folder)
+    ticket = next((vault / "tickets").glob("T-20261116-o2fj*.md"))
+    text = ticket.read_text()
+    ticket.write_text(text.replace("title: ", "title: <img src=x onerror=alert(1)> ", 1))
+    result = run_cli("report", "weekly", "--vault", str(vault), "--week", "2026-W47",
+                     "--as-of", "2026-11-25T12:00:00-06:00")
+    assert result.exit_code == 0
+    assert "T-20261116-o2fj" in result.stdout
+    assert "&lt;img src=x onerror=alert(1)&gt;" in result.stdout
+    assert "<img" not in result.stdout
