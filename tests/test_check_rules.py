@@ -124,6 +124,8 @@ CASES = [
     ("SOP without steps", {S: edit(SOP, "1. Verify identity.\n2. Reset with the tool.\n",
                                    "Verify, reset.\n")},
      "sop-no-steps", S, 9, "error"),
+    ("SOP owner not in team", {S: edit(SOP, "owner: alice", "owner: alise")},
+     "unknown-owner", S, 4, "error"),
     ("SOP bad period", {S: edit(SOP, "review_every: 180d", "review_every: sometimes")},
      "invalid-value", S, 5, "error"),
     ("script header incomplete", {P: edit(SCRIPT, "# Usage: check_vpn.py HOST\n", "")},

@@ -1,4 +1,4 @@
-"""SOP rules: an ordered list of steps."""
+"""SOP rules: an ordered list of steps, and an owner from the team."""
 
 from __future__ import annotations
 
@@ -6,14 +6,23 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
+from ..model import as_text
+from ..schema import suggest
 from .context import CheckContext
 
 ORDERED_ITEM = re.compile(r"^\s{0,3}\d{1,9}[.)]\s+\S", re.MULTILINE)
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    team = context.vault.team
     for sop in context.vault.sops:
-        if sop.source.has_front_matter and not ORDERED_ITEM.search(sop.body):
+        if not sop.source.has_front_matter:
+            continue
+        if not ORDERED_ITEM.search(sop.body):
             steps = sop.sections().get("Steps")
             yield error(sop.path, steps[0] if steps else sop.source.body_line, "sop-no-steps",
                         "SOP has no ordered list of steps ('1. …')")
+        owner = as_text(sop.meta.get("owner"))
+        if owner and team.present and team.get(owner) is None:
+            yield error(sop.path, sop.line_of("owner"), "unknown-owner",
+                        f"owner '{owner}' is not in vault/team.yml{suggest(owner, team.handles)}")
