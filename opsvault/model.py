@@ -297,9 +297,9 @@ class Ticket(Document):
             if not text.startswith(("- ", "* ")):
                 continue
             text = text.rstrip("\r")
-            match = LOG_LINE.match(text)
             line = first_line + index
-            items.append((line, text, _log_entry(match, zone, line) if match else None))
+            found = LOG_LINE.match(text)
+            items.append((line, text, _log_entry(found, zone, line) if found else None))
         return tuple(items)
 
     @property

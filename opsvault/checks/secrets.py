@@ -33,10 +33,11 @@ SECRET_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         r"auth[_-]?token|token|client[_-]?secret)\b[\"']?\s*(?:[:=]|\bis\b)\s*"
         r"(?P<value>\"[^\"\n]{4,}\"|'[^'\n]{4,}'|[^\s\"'`,;)]{6,})")),
 )
-_PATTERNS_BY_HINT: dict[str, tuple[int, ...]] = {}
-for _index, (_, _hints, _) in enumerate(SECRET_PATTERNS):
-    for _hint in _hints:
-        _PATTERNS_BY_HINT[_hint] = (*_PATTERNS_BY_HINT.get(_hint, ()), _index)
+# hint → indexes of the patterns that need it
+_PATTERNS_BY_HINT: dict[str, tuple[int, ...]] = {
+    hint: tuple(index for index, (_, hints, _) in enumerate(SECRET_PATTERNS) if hint in hints)
+    for _, hints, _ in SECRET_PATTERNS for hint in hints
+}
 # A candidate for the generic pattern is only a secret if it does not look like prose or a
 # placeholder: it must mix letters with digits or symbols.
 PLACEHOLDER = re.compile(

@@ -97,7 +97,8 @@ def _workflow(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
 def _log(ticket: Ticket, context: CheckContext,
          allowed_authors: frozenset[str]) -> Iterator[Diagnostic]:
     # Log times have minutes only: an entry in the minute the ticket was opened is not early.
-    opened = ticket.opened.replace(second=0, microsecond=0) if ticket.opened else None
+    opened_at = ticket.opened
+    opened = opened_at.replace(second=0, microsecond=0) if opened_at else None
     for line, text, entry in ticket.log_items:
         if entry is None:
             if text[2:3].isdigit():
@@ -108,7 +109,7 @@ def _log(ticket: Ticket, context: CheckContext,
             yield warning(ticket.path, line, "unknown-log-author",
                           f"Log author '{entry.author}' is not a team handle, 'requester' or "
                           f"'system'{suggest(entry.author, sorted(allowed_authors))}")
-        if opened is not None and entry.time < opened:
+        if opened_at is not None and opened is not None and entry.time < opened:
             yield warning(ticket.path, line, "log-before-opened",
                           f"Log entry at {entry.time:%Y-%m-%d %H:%M} is before the ticket was "
-                          f"opened ({ticket.opened.isoformat()})")
+                          f"opened ({opened_at.isoformat()})")
