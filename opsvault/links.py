@@ -38,17 +38,15 @@ class LinkIndex:
                 keys[document.id.lower()].append(path)
             for alias in document.aliases:
                 keys[alias.lower()].append(path)
-        for path in [*(s.path for s in vault.scripts), *vault.attachments]:
+        files = [*(script.path for script in vault.scripts), *vault.attachments]
+        for path in files:
             keys[path.rpartition("/")[2].lower()].append(path)
-        # Nearest the vault root first, as Obsidian prefers; a path appears once per key.
         self._keys = {key: tuple(paths) if len(paths) == 1 else
-                      tuple(sorted(set(paths), key=lambda p: (p.count("/"), len(p), p)))
+                      tuple(sorted(set(paths), key=_nearest_root_first))
                       for key, paths in keys.items()}
         # Targets with a folder ("kb/Access/x") match the end of a path, for which these serve.
+        self._paths_by_slashed = {"/" + p.lower(): p for p in [*self.documents, *files]}
         self._resolved: dict[str, Resolution] = {}
-        self._paths_by_slashed = {"/" + p.lower(): p for p in
-                               [*self.documents, *(s.path for s in vault.scripts),
-                                *vault.attachments]}
 
     def resolve(self, target: str) -> Resolution:
         # Vaults link the same few KB entries and tickets over and over.
@@ -59,9 +57,8 @@ class LinkIndex:
 
     def _resolve(self, target: str) -> Resolution:
         simple = self._keys.get(target.lower())  # the common case: a plain name or id
-        if simple is not None and (len(simple) == 1
-                                   or simple[0].count("/") != simple[1].count("/")):
-            return Resolution(simple[0])
+        if simple is not None:
+            return _pick(simple)
         text = target.strip().replace("\\", "/")
         if not text:
             return Resolution(None, "missing")
@@ -78,13 +75,8 @@ class LinkIndex:
             candidates = tuple(sorted(
                 (path for slashed, path in self._paths_by_slashed.items()
                  if slashed.endswith((suffix, suffix + ".md"))),
-                key=lambda p: (p.count("/"), len(p), p)))
-        if not candidates:
-            return Resolution(None, "missing")
-        # Obsidian picks the file nearest the vault root; at equal depth the link is ambiguous.
-        if len(candidates) > 1 and candidates[0].count("/") == candidates[1].count("/"):
-            return Resolution(None, "ambiguous", candidates)
-        return Resolution(candidates[0])
+                key=_nearest_root_first))
+        return _pick(candidates) if candidates else Resolution(None, "missing")
 
     def document(self, target: str) -> Document | None:
         resolution = self.resolve(target)
@@ -100,3 +92,16 @@ class LinkIndex:
                     found[resolved].append(document.path)
         return dict(found)
 
+
+def _nearest_root_first(path: str) -> tuple[int, int, str]:
+    return path.count("/"), len(path), path
+
+
+def _pick(candidates: tuple[str, ...]) -> Resolution:
+    """Obsidian picks the file nearest the vault root; at equal depth the link is ambiguous.
+
+    `candidates` is sorted with `_nearest_root_first`.
+    """
+    if len(candidates) > 1 and candidates[0].count("/") == candidates[1].count("/"):
+        return Resolution(None, "ambiguous", candidates)
+    return Resolution(candidates[0])

@@ -13,12 +13,12 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     team = context.vault.team
     if not team.present:
         return
-    settings = context.vault.settings
-    seen: dict[str, int] = {}
     if "technicians" not in team.key_lines:
         yield error(TEAM_PATH, 1, "invalid-team",
                     "team.yml needs a 'technicians:' list of handle/name/level entries")
         return
+    settings = context.vault.settings
+    seen: dict[str, int] = {}
     for index, technician in enumerate(team.technicians):
         prefix = f"technicians.{index}"
 
