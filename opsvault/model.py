@@ -420,12 +420,43 @@ class Vault:
         return next((t for t in self.tickets if t.id == ticket_id), None)
 
 
+# Folders whose files are the vault's content; a symbolic link may only lead into these.
+CONTENT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR)
+
+
+def _link_problem(root_text: str, entry: os.DirEntry[str], rel_path: str) -> Diagnostic | None:
+    """Why a symbolic link is not read, or None when it leads to a file of the vault's own.
+
+    A link out of the vault, or into `.git`/`.opsvault` or another hidden folder, would have
+    its target checked and published as if it were a note (git's config, say); a loop or a
+    dangling link has no content to read.
+    """
+    try:
+        target = os.path.realpath(entry.path, strict=True)
+    except OSError as exc:
+        return error(rel_path, 0, "broken-link",
+                     f"symbolic link that leads nowhere ({exc.strerror or exc}); not read")
+    if not target.startswith(root_text + os.sep):
+        return error(rel_path, 0, "link-outside-vault",
+                     "symbolic link to a file outside the vault; not read")
+    inside = os.path.relpath(target, root_text).split(os.sep)
+    if inside[0] not in CONTENT_DIRS or any(part.startswith(".") for part in inside):
+        return error(rel_path, 0, "link-outside-vault",
+                     f"symbolic link to {'/'.join(inside)}, which is not a note folder of the "
+                     "vault; not read")
+    if os.path.isdir(target):
+        return error(rel_path, 0, "linked-folder",
+                     "symbolic link to a folder; linked folders are not followed (move the "
+                     "files here instead)")
+    return None
+
+
 def _walk(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[str]:
     """Relative POSIX paths of files under `folder`, in name order, skipping hidden ones.
 
-    A symbolic link to a file outside the vault is reported and not read: its content would
-    otherwise be checked and published as if it were part of the vault. Linked folders are
-    not followed.
+    A symbolic link is read only when it leads to a file in the vault's own note folders;
+    any other (outside the vault, into `.git`, a loop, a folder) is reported and not read.
+    A folder that cannot be read is reported too: nothing is skipped without a word.
     """
     root_text = str(root)
     pending = [folder]
@@ -433,21 +464,32 @@ def _walk(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[str]:
         rel_dir = pending.pop()
         try:
             entries = sorted(os.scandir(os.path.join(root_text, rel_dir)), key=lambda e: e.name)
-        except OSError:
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            if rel_dir != folder or os.path.lexists(os.path.join(root_text, rel_dir)):
+                problems.append(error(rel_dir, 0, "unreadable",
+                                      f"folder cannot be read ({exc.strerror or exc}); "
+                                      "its files were not checked"))
             continue
         subdirs: list[str] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             rel_path = f"{rel_dir}/{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                subdirs.append(rel_path)
-            elif entry.is_symlink() and not os.path.realpath(entry.path).startswith(
-                    root_text + os.sep):
-                problems.append(error(rel_path, 0, "link-outside-vault",
-                                      "symbolic link to a file outside the vault; not read"))
-            elif entry.is_file():
-                yield rel_path
+            try:
+                if entry.is_symlink():
+                    problem = _link_problem(root_text, entry, rel_path)
+                    if problem is not None:
+                        problems.append(problem)
+                        continue
+                if entry.is_dir(follow_symlinks=False):
+                    subdirs.append(rel_path)
+                elif entry.is_file():
+                    yield rel_path
+            except OSError as exc:
+                problems.append(error(rel_path, 0, "unreadable",
+                                      f"cannot be read ({exc.strerror or exc})"))
         pending.extend(reversed(subdirs))
 
 

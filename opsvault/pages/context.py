@@ -20,7 +20,7 @@ from ..schema import PublishPolicy
 from .obsidian import Converted, NoteConverter
 from .obsidian.escape import escape_text
 from .obsidian.links import link, relative_url
-from .paths import TAGS_PAGE, TICKETS, is_reserved, staging_path
+from .paths import TAGS_PAGE, TICKETS, asset_path, is_reserved, staging_path
 from .staging import StagedFile
 
 
@@ -63,7 +63,7 @@ class Site:
     def asset(self, vault_path: str) -> str | None:
         if vault_path.startswith(f"{TICKETS}/") and not self.policy.tickets:
             return None
-        target = staging_path(vault_path)
+        target = asset_path(vault_path)
         self.assets[vault_path] = target
         return target
 

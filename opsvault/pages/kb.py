@@ -18,7 +18,7 @@ from .display import local_date
 from .obsidian.escape import escape_text
 from .obsidian.links import link
 from .obsidian.tags import tag_anchor
-from .paths import KB, TAGS_PAGE
+from .paths import KB, TAGS_PAGE, staging_path
 from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown
 
@@ -115,8 +115,13 @@ def entry_page(site: Site, entry: KBEntry, related: RelatedEntries) -> StagedFil
     return StagedFile(page, content)
 
 
+def category_index(folder: str) -> str:
+    """The staging path of a category's index page (the folder name made safe)."""
+    return staging_path(f"kb/{folder}/index.md")
+
+
 def category_page(site: Site, folder: str, entries: list[KBEntry]) -> StagedFile:
-    page = f"{KB}/{folder}/index.md"
+    page = category_index(folder)
     zone = site.vault.settings.time_zone
     rows = [Row(site.link_to(page, e), e.title, local_date(e.last_updated, zone),
                 clean_tags(e.tags)) for e in entries]
@@ -129,7 +134,8 @@ def category_page(site: Site, folder: str, entries: list[KBEntry]) -> StagedFile
 def index_page(site: Site, entries: list[KBEntry], order: list[str],
                by_folder: dict[str, list[KBEntry]]) -> StagedFile:
     zone = site.vault.settings.time_zone
-    categories = [{"link": raw(link(escape_text(folder), f"{folder}/index.md")),
+    categories = [{"link": raw(link(escape_text(folder),
+                                    site.url(KB_INDEX, category_index(folder)))),
                    "count": len(by_folder[folder])} for folder in order]
     recent = sorted((e for e in entries if e.last_updated), key=lambda e: e.last_updated,
                     reverse=True)[:10]

@@ -10,6 +10,7 @@ grow with the square of the page count.
 from __future__ import annotations
 
 import posixpath
+import re
 
 HOME = "index.md"
 BOARDS = "boards"
@@ -28,11 +29,22 @@ RESERVED = {BOARDS, KB, PROCEDURES, REPORTS, SCRIPTS, TICKETS, ASSETS, "search",
             METRICS_JSON, METRICS_CSV, "404.md", "sitemap.xml"}
 
 
+# The engine names navigation sections after folders and the theme writes those names into
+# every page unescaped, so a folder name keeps only characters that cannot form markup.
+_UNSAFE_IN_NAME = re.compile(r"[^\w .,+=@~-]")
+
+
+def _safe_name(segment: str) -> str:
+    return _UNSAFE_IN_NAME.sub("-", segment)
+
+
 def staging_path(vault_path: str) -> str:
     """`kb/Network/x.md` → `knowledge-base/Network/x.md`; `vault/about.md` → `about.md`;
     `scripts/python/x.py` → `scripts/python/x.md` (the script's page; the script itself is
     published beside it for download)."""
     folder, _, rest = vault_path.partition("/")
+    if _UNSAFE_IN_NAME.search(rest):
+        rest = "/".join(_safe_name(segment) for segment in rest.split("/"))
     if folder == "scripts":
         return f"{SCRIPTS}/{posixpath.splitext(rest)[0]}.md"
     mapped = FOLDERS.get(folder, folder)
@@ -45,3 +57,19 @@ def is_reserved(vault_path: str) -> bool:
         return False
     name = vault_path.removeprefix("vault/")
     return name.partition("/")[0] in RESERVED or name.removesuffix(".md") in RESERVED
+
+
+# Files a browser may run when opened (markup that can carry script). An attachment of such a
+# type is published as plain text: `page.html` → `page.html.txt`, a download that never runs.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml",
+                   ".xsl", ".xslt", ".mht", ".mhtml", ".js", ".mjs", ".swf", ".hta")
+
+
+def is_active(vault_path: str) -> bool:
+    return vault_path.lower().endswith(ACTIVE_SUFFIXES)
+
+
+def asset_path(vault_path: str) -> str:
+    """Where an attachment is published: its staging path, as plain text when it is active."""
+    target = staging_path(vault_path)
+    return f"{target}.txt" if is_active(vault_path) else target

@@ -21,7 +21,8 @@ from .tree import Node, parents
 if TYPE_CHECKING:
     from .render import Renderer
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
+# SVG is not among them: it can carry script, so it is published as text (paths.ACTIVE_SUFFIXES).
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif")
 SIZE = re.compile(r"^(\d{1,4})(?:x(\d{1,4}))?$")
 
 

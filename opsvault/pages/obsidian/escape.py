@@ -48,6 +48,16 @@ def escape_title(text: str) -> str:
     return " ".join(text.replace('"', "”").split())
 
 
+# Characters that could end a link title or its link early, or start markup in a table or the
+# title attribute: as numeric entities, which Python-Markdown keeps and the browser decodes.
+_LINK_TITLE = re.compile(r"[\\\"'()<>\[\]|&`*_{}#!]")
+
+
+def escape_link_title(text: str) -> str:
+    """A link title (`[x](url "title")`): whatever it holds, it stays inside the quotes."""
+    return _LINK_TITLE.sub(lambda m: f"&#{ord(m.group())};", " ".join(text.split()))
+
+
 def escape_url(url: str) -> str:
     """A URL safe inside `(…)` of a Markdown link: no spaces, brackets or quotes."""
     return (url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")

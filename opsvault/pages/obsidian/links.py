@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from ...model import Document
 from ...wikilinks import WikiLink
 from .block_refs import block_anchor
-from .escape import escape_text, escape_title, escape_url
+from .escape import escape_link_title, escape_text, escape_url
 from .headings import plain_text, slugify
 from .tree import Node
 
@@ -49,7 +49,7 @@ def unresolved(text: str, reason: str) -> str:
 
 
 def link(text: str, href: str, title: str = "") -> str:
-    title_part = f' "{escape_title(title)}"' if title else ""
+    title_part = f' "{escape_link_title(title)}"' if title else ""
     return f"[{text}]({escape_url(href)}{title_part})"
 
 
