@@ -96,6 +96,8 @@ class ActiveContent(HTMLParser):
     DANGEROUS_TAGS = frozenset({"iframe", "object", "embed", "base", "frame", "frameset",
                                 "applet", "math", "portal"})
     SCHEMES = ("javascript:", "vbscript:", "data:text", "data:image/svg", "data:application")
+    URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data",
+                                "srcdoc"})
     # The theme's inline scripts start so; its bundles live under assets/javascripts/.
     THEME_INLINE = ("__md_scope=", "var palette=", "var target=")
 
@@ -120,8 +122,8 @@ class ActiveContent(HTMLParser):
             self.found.append("meta refresh")
         for name, value in attrs:
             text = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
-            if name.startswith("on") or (name in {"href", "src", "action", "formaction", "xlink:href", "data",
-                          "srcdoc"} and text.startswith(self.SCHEMES)):
+            if name.startswith("on") or (name in self.URL_ATTRIBUTES
+                                         and text.startswith(self.SCHEMES)):
                 self.found.append(f"{tag} {name}={value}")
 
     def handle_data(self, data: str) -> None:
