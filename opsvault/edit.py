@@ -8,6 +8,8 @@ same front-matter fences as `files.parse_source`), so a value is never found by 
 Writes go to a temporary file in the same folder and replace the original with `os.replace`;
 just before the replace the original is read again, and when it no longer holds the bytes the
 edit started from, the write is refused (`FileChangedError`) instead of losing the other change.
+opsvault's own updating commands also hold the vault's write lock (`vault_lock`) from reading
+the vault to committing, so two of them never interleave: the second waits for the first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from filelock import FileLock, Timeout
 
 from .files import parse_source
 from .model import LOG_HEADING, LOG_SECTION_END
@@ -36,6 +39,47 @@ class EditError(Exception):
 
 class FileChangedError(EditError):
     """The file changed on disk between reading it and writing the edit."""
+
+
+class LockedError(EditError):
+    """Another opsvault command held the vault's write lock for too long."""
+
+
+LOCK_PATH = ".opsvault/write.lock"
+LOCK_WAIT_SECONDS = 60.0
+TEMPORARY_PREFIX = ".opsvault-"
+# Folders a command writes into: where a killed command can have left a temporary file.
+_WRITTEN_FOLDERS = ("tickets", "sops", "vault")
+
+
+def vault_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> FileLock:
+    """Take the vault's write lock (waiting up to `wait` seconds); release it when done.
+
+    Under the lock no other opsvault command writes, so temporary files that a killed command
+    left behind are removed here.
+    """
+    lock_path = root / LOCK_PATH
+    try:
+        lock_path.parent.mkdir(exist_ok=True)
+        lock = FileLock(lock_path, timeout=wait)
+        lock.acquire(poll_interval=0.005)
+    except Timeout:
+        raise LockedError(f"another opsvault command has been updating {root} for over "
+                          f"{wait:g} s; try again when it has finished (lock: {lock_path})"
+                          ) from None
+    except OSError as exc:
+        raise EditError(f"cannot take the write lock {lock_path}: {exc.strerror or exc}") from None
+    folders = [root / name for name in _WRITTEN_FOLDERS]
+    folders += [p for p in (root / "kb").glob("*/") if p.is_dir()]
+    for folder in folders:
+        for leftover in folder.glob(TEMPORARY_PREFIX + "*"):
+            leftover.unlink(missing_ok=True)
+    return lock
+
+
+def _os_error(path: Path, exc: OSError) -> EditError:
+    """A failed write as one line: which file and why (read-only folder, full disk, …)."""
+    return EditError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed")
 
 
 # --- serialising one value ------------------------------------------------------------------
@@ -294,7 +338,11 @@ def current_bytes(path: Path) -> bytes:
 def write_text(snapshot: Snapshot, text: str) -> None:
     """Replace the file atomically with `text`, unless it changed since `snapshot` was read."""
     path = snapshot.path
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".opsvault-", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY_PREFIX,
+                                             suffix=".tmp")
+    except OSError as exc:
+        raise _os_error(path, exc) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(snapshot.encode(text))
@@ -305,21 +353,30 @@ def write_text(snapshot: Snapshot, text: str) -> None:
             raise FileChangedError(f"{path} changed on disk while this command ran; nothing was "
                                    "written. Run the command again on the new version.")
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(temporary):
             os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise _os_error(path, exc) from None
         raise
 
 
 def create_file(destination: Path, data: bytes | str) -> None:
     """Write a new file atomically; fail (FileExistsError) rather than replace an existing one."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".opsvault-")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=TEMPORARY_PREFIX)
+    except OSError as exc:
+        raise _os_error(destination, exc) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temporary, 0o666 & ~_umask())
         os.link(temporary, destination)  # link() refuses to replace an existing file
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise _os_error(destination, exc) from None
     finally:
         os.unlink(temporary)
 

@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from .. import gitops
-from ..edit import EditError, create_file
+from ..edit import EditError, create_file, vault_lock
 from ..intake import IntakeError
 from ..model import Ticket, Vault
 from ..schema import Settings
@@ -191,7 +191,13 @@ def in_vault_zone(value: datetime | None, settings: Settings) -> datetime | None
 
 def start(vault_dir: Path, actor_handle: str | None, commit: bool | None, at: datetime | None,
           needs_actor: bool = True) -> Session:
-    """Open the vault and work out who acts, when, and whether to commit."""
+    """Take the vault's write lock (held until the command ends), open the vault and work out
+    who acts, when, and whether to commit."""
+    if not vault_dir.is_dir():
+        open_vault(vault_dir)  # exits with the reason
+    with refusals():
+        lock = vault_lock(vault_dir.resolve())
+    click.get_current_context().call_on_close(lock.release)
     vault = open_vault(vault_dir)
     now = in_vault_zone(at, vault.settings) or datetime.now(vault.settings.time_zone)
     if needs_actor:
