@@ -28,7 +28,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from .files import parse_source
-from .model import LOG_HEADING, LOG_SECTION_END
+from .model import find_log_heading, log_section_end
 
 BOM = b"\xef\xbb\xbf"
 
@@ -243,7 +243,7 @@ def append_log(text: str, line: str) -> str:
     """Add a line at the end of the `## Log` section, creating the section when missing."""
     newline = newline_of(text)
     body_start = _body_start(text)
-    heading = LOG_HEADING.search(text, body_start)
+    heading = find_log_heading(text, body_start)
     if heading is None:
         if not text.endswith("\n"):  # keep the missing final newline missing
             return text + newline + newline + "## Log" + newline + line
@@ -253,11 +253,10 @@ def append_log(text: str, line: str) -> str:
         return text + newline + line
     insert_at = heading.end() + 1
     position = insert_at
-    while position < len(text):
+    section_end = log_section_end(text, insert_at)
+    while position < section_end:
         end = _line_end(text, position)
         current = text[position:end]
-        if current.startswith("#"):
-            break
         if current.strip():
             insert_at = end
         position = end
@@ -268,7 +267,7 @@ def set_description(text: str, description: str) -> str:
     """Replace the body before `## Log` (the ticket's description), keeping the Log."""
     newline = newline_of(text)
     body_start = _body_start(text)
-    heading = LOG_HEADING.search(text, body_start)
+    heading = find_log_heading(text, body_start)
     described = newline.join(description.strip().splitlines()) + newline
     if heading is None:
         return text[:body_start] + described + newline + "## Log" + newline
@@ -285,10 +284,10 @@ def set_section(text: str, heading: str, content: str) -> str:
         ending = "" if text.endswith("\n") else newline
         return text + ending + newline + f"## {heading}" + newline + lines
     start = _line_end(text, found.end())
-    following = LOG_SECTION_END.search(text, start)
-    if following is None:
+    following = log_section_end(text, start)
+    if following == len(text):
         return text[:start] + lines
-    return text[:start] + lines + newline + text[following.start():]
+    return text[:start] + lines + newline + text[following:]
 
 
 def _body_start(text: str) -> int:

@@ -29,7 +29,10 @@ TEMPLATES_DIR = "vault/templates"
 ATTACHMENTS_DIR = "tickets/attachments"
 VAULT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, SCRIPTS_DIR, PAGES_DIR)
 
-LOG_HEADING = re.compile(r"^##[ \t]+Log[ \t]*\r?$", re.MULTILINE)
+# A level-2 ATX heading "Log" as CommonMark reads it: up to three spaces before, any spacing,
+# an optional closing run of #s (`##   Log  ##`). Use `find_log_heading`, which also skips
+# the ones inside fenced code.
+LOG_HEADING = re.compile(r"^ {0,3}##[ \t]+Log(?:[ \t]+#+)?[ \t]*\r?$", re.MULTILINE)
 LOG_LINE = re.compile(
     r"^[-*][ \t]+(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2})[ \t]+·[ \t]+"
     r"(?P<author>[^\s·]+)[ \t]+·[ \t]+(?P<text>[^\r\n]*)\r?$"
@@ -37,7 +40,50 @@ LOG_LINE = re.compile(
 LOG_LINES = re.compile(LOG_LINE.pattern, re.MULTILINE)
 LIST_ITEM_START = re.compile(r"^[-*] ", re.MULTILINE)
 # The Log section ends at the next level 1–2 heading (a `### Detail` or `#tag` line does not).
-LOG_SECTION_END = re.compile(r"^#{1,2}[ \t]", re.MULTILINE)
+LOG_SECTION_END = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|\r?$)", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
+
+
+def fenced_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each fenced code block in `text`, by CommonMark's rule: a fence closes
+    with the same character, at least as long, and nothing after it; an unclosed fence runs
+    to the end. Empty when the text has no fence (the usual case, found without a scan)."""
+    if "```" not in text and "~~~" not in text:
+        return []
+    spans: list[tuple[int, int]] = []
+    opening: re.Match[str] | None = None
+    for match in _FENCE_LINE.finditer(text):
+        fence, rest = match.group(1), match.group(2)
+        if opening is None:
+            if not (fence[0] == "`" and "`" in rest):
+                opening = match
+        elif fence[0] == opening.group(1)[0] and len(fence) >= len(opening.group(1)) and \
+                not rest.strip():
+            spans.append((opening.start(), match.end()))
+            opening = None
+    if opening is not None:
+        spans.append((opening.start(), len(text)))
+    return spans
+
+
+def _search_outside_fences(pattern: re.Pattern[str], text: str, start: int,
+                           spans: list[tuple[int, int]]) -> re.Match[str] | None:
+    match = pattern.search(text, start)
+    while match is not None and any(a <= match.start() < b for a, b in spans):
+        match = pattern.search(text, match.end())
+    return match
+
+
+def find_log_heading(text: str, start: int = 0) -> re.Match[str] | None:
+    """The `## Log` heading of a ticket's text, never a line inside fenced code."""
+    return _search_outside_fences(LOG_HEADING, text, start, fenced_spans(text))
+
+
+def log_section_end(text: str, start: int) -> int:
+    """Where the section that starts at `start` ends: the next level 1–2 heading outside
+    fenced code, or the end of the text."""
+    match = _search_outside_fences(LOG_SECTION_END, text, start, fenced_spans(text))
+    return match.start() if match else len(text)
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*\r?$")
 BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\r?$", re.MULTILINE)
 
@@ -273,14 +319,13 @@ class Ticket(Document):
     @computed_once
     def log_items(self) -> tuple[tuple[int, str, LogEntry | None], ...]:
         """Every list item of the `## Log` section: (file line, text, entry if well-formed)."""
-        heading = LOG_HEADING.search(self.body)
+        heading = find_log_heading(self.body)
         if heading is None:
             return ()
         start = self.body.find("\n", heading.end()) + 1
         if start == 0:
             return ()
-        end_match = LOG_SECTION_END.search(self.body, start)
-        section = self.body[start:end_match.start() if end_match else len(self.body)]
+        section = self.body[start:log_section_end(self.body, start)]
         first_line = self.source.body_line + self.body.count("\n", 0, start)
         zone = self.settings.time_zone
         items: list[tuple[int, str, LogEntry | None]] = []

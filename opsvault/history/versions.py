@@ -18,7 +18,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, error
 from ..files import parse_source
-from ..model import LOG_HEADING, LOG_LINE, as_datetime, as_text
+from ..model import LOG_LINE, as_datetime, as_text, find_log_heading, log_section_end
 from ..schema import TICKET_TIME_ORDER, Settings
 
 # The fields whose changes make up a ticket's timeline, in display order.
@@ -182,13 +182,14 @@ def _fields(values: Mapping[str, Any], settings: Settings) -> dict[str, str | No
 
 
 def _log_lines(body: str) -> tuple[str, ...]:
-    heading = LOG_HEADING.search(body)
+    heading = find_log_heading(body)
     if heading is None:
         return ()
     lines: list[str] = []
-    for line in body[heading.end():].split("\n")[1:]:
-        if line.startswith("#"):
-            break
+    start = body.find("\n", heading.end()) + 1
+    if start == 0:
+        return ()
+    for line in body[start:log_section_end(body, start)].split("\n"):
         if line.startswith(("-", "*")):
             line = line.rstrip("\r")
             if LOG_LINE.match(line):
