@@ -122,10 +122,31 @@ def read_source(root: Path, rel_path: str) -> tuple[SourceFile | None, list[Diag
     return parse_source(rel_path, text)
 
 
+# The lines git writes into a file whose merge stopped on a conflict.
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}(?: .*)?|>{7}(?: .*)?|\|{7}(?: .*)?)\r?$", re.MULTILINE)
+
+
+def conflict_line(text: str) -> int | None:
+    """The line of the first merge-conflict marker (`<<<<<<<`, `|||||||`, `>>>>>>>`), if any."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return None
+    match = _CONFLICT_MARKER.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
 def parse_source(rel_path: str, text: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """Split already-decoded text into front matter and body."""
+    """Split already-decoded text into front matter and body.
+
+    A file that still holds merge-conflict markers is not read at all: half of it is someone
+    else's version, and publishing or editing it would spread the damage.
+    """
     if not text.strip():
         return None, [error(rel_path, 1, "empty-file", "file is empty")]
+    marker = conflict_line(text)
+    if marker is not None:
+        return None, [error(rel_path, marker, "merge-conflict",
+                            "unresolved merge conflict (a <<<<<<< / >>>>>>> marker); resolve "
+                            "it and commit")]
     opening = _OPENING_FENCE.match(text)
     if opening is None:
         source = SourceFile(rel_path, text, EMPTY, text, 1, has_front_matter=False)

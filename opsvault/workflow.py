@@ -18,6 +18,7 @@ from typing import Any
 
 from . import edit
 from .files import parse_source
+from .files import conflict_line
 from .model import TICKETS_DIR, Ticket, Vault, as_text
 from .note_templates import fill_template, slug
 from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, suggest
@@ -96,6 +97,12 @@ def find_ticket(vault: Vault, reference: str) -> Ticket:
     if len(by_id) > 1:
         raise WorkflowError(f"'{reference}' matches several tickets: "
                             + ", ".join(sorted(t.id or t.path for t in by_id)))
+    unreadable = [p for p in vault.problems if p.severity == "error"
+                  and p.path.startswith(f"{TICKETS_DIR}/") and wanted in Path(p.path).name]
+    if unreadable:
+        problem = unreadable[0]
+        raise WorkflowError(f"{problem.path}:{problem.line}: {problem.message}; the ticket "
+                            "cannot be read until that is fixed")
     ids = [t.id for t in vault.tickets if t.id]
     raise WorkflowError(f"no ticket '{reference}' in the vault{suggest(wanted, ids)}")
 
@@ -367,6 +374,10 @@ def new_ticket(vault: Vault, template: str, *, title: str, priority: str, catego
 def apply_change(vault: Vault, ticket: Ticket, change: Change) -> None:
     """Write `change` into the ticket's file, unless the file changed since the vault was read."""
     snapshot = edit.read_snapshot(vault.root / ticket.path)
+    marker = conflict_line(snapshot.text)
+    if marker is not None:
+        raise edit.EditError(f"{ticket.path}:{marker}: unresolved merge conflict; resolve it "
+                             "and commit before updating the ticket")
     if snapshot.text != ticket.source.text:
         raise edit.FileChangedError(f"{ticket.path} changed on disk while this command ran; "
                                     "nothing was written. Run the command again.")
