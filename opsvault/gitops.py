@@ -8,6 +8,7 @@ index as it was. The author is the acting technician from vault/team.yml.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,11 @@ class Actor:
     email: str | None = None
 
 
+def git_installed() -> bool:
+    """Whether a git executable is on PATH (or named by GIT_PYTHON_GIT_EXECUTABLE)."""
+    return shutil.which(os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")) is not None
+
+
 def find_repo(root: Path) -> git.Repo | None:
     """The git repository holding the vault, or None for a plain folder."""
     try:
@@ -50,7 +56,7 @@ def _git_config(root: Path, key: str) -> str | None:
     runner = repo.git if repo is not None else git.Git(str(root))
     try:
         value = runner.config("--get", key)
-    except git.GitCommandError:
+    except (git.GitCommandError, git.GitCommandNotFound):
         return None
     return value.strip() or None
 
@@ -114,6 +120,8 @@ def commit_files(root: Path, paths: Sequence[str], message: str,
         # New files must be known to git before `commit --only` may take them.
         repo.git.add("--", *relative)
         repo.git.commit("--only", "--quiet", "-m", message, "--", *relative, env=environment)
+    except git.GitCommandNotFound:
+        raise GitError("git is not installed (not on PATH); nothing was committed") from None
     except git.GitCommandError as exc:
         detail = (exc.stderr or str(exc)).strip().replace("stderr: ", "")
         raise GitError(f"git commit failed: {detail}") from None

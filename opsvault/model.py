@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -114,16 +114,31 @@ class computed_once(Generic[T]):
         return value
 
 
+# The date-times a vault may hold. Beyond them the clocks' arithmetic (time zones, business
+# hours, a year's worth of days) would leave what Python's datetime can represent, and no help
+# desk has tickets there: `check` reports such a value and everything else treats it as unset.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, tzinfo=UTC)
+
+
+def in_supported_range(moment: datetime) -> bool:
+    """Whether an aware date-time lies in the years 1900–2999 (UTC)."""
+    try:
+        return EARLIEST <= moment <= LATEST
+    except OverflowError:  # an offset that takes it past year 1 or 9999
+        return False
+
+
 def as_datetime(value: object) -> datetime | None:
-    """An aware date-time from YAML (already a datetime) or ISO text; None otherwise."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else None
+    """An aware date-time from YAML (already a datetime) or ISO text in the supported range;
+    None otherwise."""
     if isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.strip())
+            value = datetime.fromisoformat(value.strip())
         except ValueError:
             return None
-        return parsed if parsed.tzinfo is not None else None
+    if isinstance(value, datetime) and value.tzinfo is not None and in_supported_range(value):
+        return value
     return None
 
 
@@ -181,7 +196,10 @@ def _log_entry(match: re.Match[str], zone: tzinfo, line: int) -> LogEntry | None
         when = datetime.fromisoformat(f"{match['date']}T{match['time']}")
     except ValueError:  # 2026-02-30 and the like
         return None
-    return LogEntry(when.replace(tzinfo=zone), match["author"], match["text"], line)
+    when = when.replace(tzinfo=zone)
+    if not in_supported_range(when):
+        return None
+    return LogEntry(when, match["author"], match["text"], line)
 
 
 @dataclass(frozen=True)

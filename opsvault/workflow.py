@@ -17,8 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import edit
-from .files import parse_source
-from .files import conflict_line
+from .files import conflict_line, parse_source
 from .model import TICKETS_DIR, Ticket, Vault, as_text
 from .note_templates import fill_template, slug
 from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, suggest

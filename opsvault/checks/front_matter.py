@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..diagnostics import Diagnostic, error, warning
-from ..model import SOP, Document, KBEntry, Page, Ticket
+from ..model import SOP, Document, KBEntry, Page, Ticket, in_supported_range
 from ..schema import (
     CONFIRMATION_EXCEPTIONS,
     DEVICE_FIELDS,
@@ -177,17 +177,21 @@ def _confirmation(value: Any, settings: Settings, context: CheckContext) -> str 
 
 def _datetime(value: Any, settings: Settings, context: CheckContext) -> str | None:
     example = "e.g. 2026-11-24T09:30:00+01:00"
-    if isinstance(value, datetime):
-        return None if value.tzinfo else f"'{value}' has no UTC offset ({example})"
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return f"'{value}' is a date without a time and UTC offset ({example})"
+    parsed = value
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             return f"'{value}' is not an ISO 8601 date-time ({example})"
-        return None if parsed.tzinfo else f"'{value}' has no UTC offset ({example})"
-    return f"expected an ISO 8601 date-time ({example}), got {value!r}"
+    if not isinstance(parsed, datetime):
+        return f"expected an ISO 8601 date-time ({example}), got {value!r}"
+    if parsed.tzinfo is None:
+        return f"'{value}' has no UTC offset ({example})"
+    if not in_supported_range(parsed):
+        return f"'{value}' is out of range (years 1900 to 2999)"
+    return None
 
 
 def _date(value: Any, settings: Settings, context: CheckContext) -> str | None:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
-from ..history import TicketEvent, is_repository
+from ..diagnostics import Diagnostic, error, warning
+from ..history import UNREADABLE_PREFIX, TicketEvent, is_repository
 from ..schema import Settings
 from .context import CheckContext
 
@@ -31,6 +31,12 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         return
     history = context.history
     if not history.available:
+        # A repository git cannot read (damaged objects, another owner, git missing): the
+        # rules did not run, and a finding says so rather than a clean bill.
+        for notice in history.notices:
+            if notice.startswith(UNREADABLE_PREFIX):
+                yield warning(".git", 0, "history-unreadable",
+                              f"the history rules did not run: {notice}")
         return
     settings = vault.settings
     reachable = _reachable(settings)

@@ -208,6 +208,12 @@ def start(vault_dir: Path, actor_handle: str | None, commit: bool | None, at: da
     else:
         actor = gitops.Actor("system")
     wanted = vault.settings.commit_each_update if commit is None else commit
+    if wanted and not gitops.git_installed():
+        if commit:
+            usage_error("--commit: git is not installed (not on PATH)")
+        click.echo("warning: workflow.commit_each_update is on but git is not installed "
+                   "(not on PATH); not committing", err=True)
+        wanted = False
     if wanted and gitops.find_repo(vault.root) is None:
         if commit:
             usage_error(f"--commit: {vault.root} is not in a git repository")

@@ -64,6 +64,9 @@ def is_repository(vault_root: Path) -> bool:
     return False
 
 
+UNREADABLE_PREFIX = "git could not read the history"
+
+
 def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True,
                  progress: Progress | None = None) -> History:
     """The history of the vault at `vault_root`, from its cache plus any newer commits."""
@@ -78,12 +81,23 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
     except (git.GitError, OSError, ValueError) as exc:
         # A repository git refuses to read (damaged, "dubious ownership", …): no history
         # rather than no answer.
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        reason = _failure_reason(exc)
         return History(False, notices=(
-            f"git could not read the history ({reason}); metrics use the times written in the "
-            "files only.",))
+            f"{UNREADABLE_PREFIX} ({reason}); metrics use the times written in the files "
+            "only.",))
     finally:
         repository.close()
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """What git said, in one line: its last line of error output, else the exception's."""
+    if isinstance(exc, git.GitCommandNotFound):
+        return "git is not installed (not on PATH)"
+    stderr = exc.stderr if isinstance(exc, git.GitCommandError) else None
+    text = stderr if isinstance(stderr, str) and stderr.strip() else str(exc)
+    lines = [line.strip().removeprefix("stderr: ").strip("'\" ") for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    return lines[-1] if lines else type(exc).__name__
 
 
 def _load(repository: Repository, vault_root: Path, settings: Settings, use_cache: bool,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..diagnostics import Diagnostic, warning
-from ..model import LOG_LINE, TICKETS_DIR
+from ..model import LOG_LINE, TICKETS_DIR, in_supported_range
 from ..schema import Settings
 from .events import (
     BASELINE,
@@ -360,6 +360,8 @@ class HistoryScan:
                     tzinfo=self._zone)
             except ValueError:
                 continue
+            if not in_supported_range(time):
+                continue  # as the model reads Log lines: such a time is no time
             events.append(TicketEvent(time, LOG, ticket_id, sha, when, match["author"], "",
                                       None, None, match["text"], path, True, len(events)))
 

@@ -119,7 +119,8 @@ def _scalar(key: str, raw: str) -> Any:
         if first in "\"'":
             return as_datetime(raw[1:-1])
         if _ISO_TIME.fullmatch(raw):
-            return datetime.fromisoformat(raw)  # validated with every other date above
+            # Validated with every other date above; the range as `as_datetime` has it.
+            return as_datetime(datetime.fromisoformat(raw))
         # Numbers, booleans, dates and other words are no date-time, as text or as values.
         return as_datetime(raw)
     if first in "\"'":

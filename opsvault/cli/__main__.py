@@ -1,0 +1,5 @@
+"""`python -m opsvault.cli`: the same as the `opsvault` command."""
+
+from . import main
+
+main()
