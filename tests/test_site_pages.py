@@ -242,7 +242,7 @@ def test_build_fails_on_a_secret_naming_file_and_line(tmp_path: Path) -> None:
     write_vault(tmp_path, {"tickets/T-20261110-ab12.md": ticket, "mkdocs.yml": _config()})
     result = run_cli("build", "--vault", str(tmp_path))
     assert result.exit_code == 1
-    assert "tickets/T-20261110-ab12.md:18: error: likely API key" in result.stderr
+    assert "tickets/T-20261110-ab12.md:18: error: likely Stripe key" in result.stderr
 
 
 def test_strict_build_fails_on_unresolved_links(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
-from ..checks.secrets import find_secrets
+from ..checks.secrets import find_secrets, scanned_sources
 from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
@@ -48,10 +48,8 @@ class Generation:
 def published_sources(vault: Vault) -> list[tuple[str, str]]:
     """(path, text) of every vault file whose content the site shows."""
     publish = vault.settings.publish
-    sources = [(d.path, d.source.text) for d in vault.documents()
-               if publish.tickets or d.kind != "ticket"]
-    sources += [(s.path, s.text) for s in vault.scripts]
-    return sources
+    return [(path, text) for path, text in scanned_sources(vault)
+            if publish.tickets or not path.startswith("tickets/")]
 
 
 def find_published_secrets(vault: Vault) -> list[Diagnostic]:
