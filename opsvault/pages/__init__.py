@@ -25,6 +25,7 @@ from . import boards, home, kb, procedures, reports, scripts, tickets
 from .context import PageMemo, Site
 from .outline import vault_outline
 from .paths import ASSETS
+from .privacy import published_vault
 from .staging import StagedFile, write_all
 
 STYLESHEET = f"{ASSETS}/opsvault.css"
@@ -64,6 +65,7 @@ def render(vault: Vault, now: datetime | None = None, history: History | None = 
     """Every staging file, in memory. With a `memo` of the previous run, the pages of
     documents that did not change are taken from it."""
     now = now or datetime.now(vault.settings.time_zone)
+    vault = published_vault(vault)
     if memo is not None:
         memo.outline = vault_outline(vault, history, now)
     site = Site(vault, now, history=history, memo=memo)

@@ -1,0 +1,60 @@
+"""Requester contact data never reaches the site, wherever and however a ticket writes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitekit import site_pages
+from vaultkit import CLOSED_TICKET, TICKET
+
+from opsvault.pages.privacy import redact
+
+LEAKY = TICKET.replace(
+    "title: VPN drops every 10 minutes",
+    "title: VPN drops for priya@example.org").replace(
+    "  email: priya@example.org",
+    "  email: priya@example.org\n  phone: +1 555 0177\nlocation: Desk 4, call 555-0177").replace(
+    "The VPN disconnects every ten minutes since the ISP change.",
+    "The VPN disconnects. Mail PRIYA@EXAMPLE.ORG or her manager sam.lee@example.org, "
+    "or ring (555) 010-0199.")
+PLAIN_REQUESTER = CLOSED_TICKET.replace(
+    "assignee: bob", 'assignee: bob\nrequester: "Omar Diaz <omar.diaz@example.org>"').replace(
+    "Tray 2 jams on every second page.",
+    "Tray 2 jams. Omar wrote from omar.diaz@example.org. See ![[T-20261118-q7mz]]")
+SECRETS = ["priya@example.org", "PRIYA@EXAMPLE.ORG", "555 0177", "555-0177", "sam.lee",
+           "(555) 010-0199", "omar.diaz", "5550177"]
+
+
+def _published_text(tmp_path: Path, settings: str = "") -> str:
+    pages = site_pages(tmp_path, {
+        "tickets/T-20261118-q7mz-vpn-drops.md": LEAKY,
+        "tickets/T-20261110-ab12.md": PLAIN_REQUESTER,
+        **({"vault/opsvault.yml": "time_zone: America/Chicago\n" + settings} if settings
+           else {})})
+    return "\n".join(c for c in pages.values() if isinstance(c, str))
+
+
+def test_no_contact_data_is_published_by_default(tmp_path: Path) -> None:
+    text = _published_text(tmp_path)
+    leaked = [s for s in SECRETS if s.lower() in text.lower()]
+    assert leaked == []
+    assert "[hidden]" in text
+    assert "Priya Shah" in text  # the name stays: it is how the desk knows the requester
+
+
+def test_contact_data_is_published_when_the_policy_says_so(tmp_path: Path) -> None:
+    text = _published_text(tmp_path, "publish:\n  requester_contact: true\n")
+    assert "priya@example.org" in text
+
+
+@pytest.mark.parametrize("kept", ["2026-11-24 10:32", "10.0.0.1", "v10.2.1", "KB-OPS-007",
+                                  "T-20261118-q7mz", "port 8443", "1400 bytes"])
+def test_dates_addresses_and_ids_are_not_taken_for_phone_numbers(kept: str) -> None:
+    assert redact(f"see {kept} now") == f"see {kept} now"
+
+
+@pytest.mark.parametrize("phone", ["+44 20 7946 0958", "(555) 010-0177", "555-010-0177",
+                                   "555.010.0177", "555-0177", "+1-555-010-0177"])
+def test_common_phone_formats_are_hidden(phone: str) -> None:
+    assert redact(f"call {phone} today") == "call [hidden] today"
