@@ -123,12 +123,49 @@ def generate_site(vault_root: Path, now: datetime | None = None,
 
 def run_engine(engine: str, config: EngineConfig, strict: bool = False,
                site_dir: Path | None = None) -> int:
-    """Build the site from the staging folder; the engine's exit code."""
-    if engine == "zensical" and site_dir is not None:
-        raise SiteError("zensical takes the site folder from site_dir in mkdocs.yml only")
-    command = engine_command(engine, "build", config, strict=strict, site_dir=site_dir)
-    return subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
+    """Build the site from the staging folder; the engine's exit code.
+
+    MkDocs and ProperDocs build into a folder beside the site's, which replaces the site only
+    when the build succeeded: a failed build (or a full disk) leaves the last good site as it
+    was. Zensical takes its folder from mkdocs.yml alone and builds in place.
+    """
+    if engine == "zensical":
+        if site_dir is not None:
+            raise SiteError("zensical takes the site folder from site_dir in mkdocs.yml only")
+        command = engine_command(engine, "build", config, strict=strict)
+        return subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
+                              check=False).returncode
+    final = (site_dir or config.site_dir).resolve()
+    building = final.with_name(f".{final.name}.building")
+    shutil.rmtree(building, ignore_errors=True)
+    command = engine_command(engine, "build", config, strict=strict, site_dir=building)
+    code = subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
                           check=False).returncode
+    if code != 0:
+        shutil.rmtree(building, ignore_errors=True)
+        return code
+    try:
+        _swap_in(building, final)
+    except OSError as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        raise SiteError(f"cannot put the new site in place at {final}: "
+                        f"{exc.strerror or exc}; the last site is unchanged") from None
+    return 0
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace the folder `final` with `new` by renames (the old one is removed after)."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    try:
+        new.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 # --- serve ---------------------------------------------------------------------------------

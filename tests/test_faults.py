@@ -112,3 +112,18 @@ def test_a_damaged_repository_is_a_finding_not_silence(tmp_path: Path) -> None:
     assert [f["code"] for f in findings if f["code"] == "history-unreadable"] == [
         "history-unreadable"]
     assert code == 0  # a warning: the file rules still ran and found nothing
+
+
+def test_a_failed_build_leaves_the_last_good_site(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk")
+    shutil.copy(ROOT / "opsvault/scaffold/mkdocs.yml", root / "mkdocs.yml")
+    assert _opsvault(root, "build").returncode == 0
+    index = root / "build/site/index.html"
+    before = index.read_bytes()
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nplugins:\n  - no-such-plugin\n")
+    result = _opsvault(root, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert index.read_bytes() == before
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["docs", "site"]
