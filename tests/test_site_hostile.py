@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sitekit import ActiveContent
 from vaultkit import run_cli, write_vault
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,56 +88,6 @@ def _hostile_files() -> dict[str, str | bytes]:
         "## Log", "[[page.html]] ![[image.svg]] [[doc.xhtml]] [[data.xml]] [[notes.txt]]\n\n"
                   "## Log")
     return files
-
-
-class ActiveContent(HTMLParser):
-    """Elements and attributes that can run script; the theme's own scripts are allowed."""
-
-    DANGEROUS_TAGS = frozenset({"iframe", "object", "embed", "base", "frame", "frameset",
-                                "applet", "math", "portal"})
-    SCHEMES = ("javascript:", "vbscript:", "data:text", "data:image/svg", "data:application")
-    URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data",
-                                "srcdoc"})
-    # The theme's inline scripts start so; its bundles live under assets/javascripts/.
-    THEME_INLINE = ("__md_scope=", "var palette=", "var target=")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-        self._inline: dict[str, str | None] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "script":
-            src = values.get("src")
-            if src is None:
-                self._inline = values
-            elif not re.match(r"^/?(\.\./)*assets/javascripts/[\w.]+\.js$", src):
-                self.found.append(f"script src={src!r}")
-        elif tag in self.DANGEROUS_TAGS:
-            self.found.append(tag)
-        elif tag == "form" and not (values.get("class") or "").startswith("md-"):
-            self.found.append("form")
-        elif tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
-            self.found.append("meta refresh")
-        for name, value in attrs:
-            text = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
-            if name.startswith("on") or (name in self.URL_ATTRIBUTES
-                                         and text.startswith(self.SCHEMES)):
-                self.found.append(f"{tag} {name}={value}")
-
-    def handle_data(self, data: str) -> None:
-        if self._inline is None:
-            return
-        theme_config = self._inline.get("id") == "__config" and \
-            self._inline.get("type") == "application/json"
-        if not theme_config and not data.lstrip().startswith(self.THEME_INLINE):
-            self.found.append(f"inline script {data[:60]!r}")
-        self._inline = None
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._inline is not None:
-            self._inline = None  # an empty inline script runs nothing
 
 
 @pytest.fixture(scope="module")
