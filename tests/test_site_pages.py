@@ -436,3 +436,27 @@ def test_engine_commands(tmp_path: Path) -> None:
                          "--dev-addr", "127.0.0.1:9000"]
     with pytest.raises(SiteError, match="unknown engine"):
         engine_command("hugo", "build", config)
+
+
+def test_a_commit_subject_with_a_secret_or_contact_data_is_not_shown(tmp_path: Path) -> None:
+    from gitkit import commit, init_repo
+
+    from opsvault.history import load_history
+    from opsvault.pages import render
+
+    init_repo(tmp_path)
+    commit(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": TICKET}, "T-20261118-q7mz: opened",
+           "2026-11-18T09:30:00-06:00")
+    commit(tmp_path, {"scripts/python/fix.py": "# Purpose: x\n"},
+           "Reset VPN password: Summer2024!\n\nTicket: T-20261118-q7mz",
+           "2026-11-18T10:30:00-06:00")
+    commit(tmp_path, {"scripts/python/fix.py": "# Purpose: y\n"},
+           "Mailed priya.shah@example.org\n\nTicket: T-20261118-q7mz",
+           "2026-11-18T10:40:00-06:00")
+    vault = load_vault(tmp_path)
+    staged, site = render(vault, NOW, load_history(tmp_path, vault.settings))
+    text = next(str(f.content) for f in staged if f.path == OPEN_TICKET_PAGE)
+    assert "Summer2024" not in text
+    assert "Commit: (subject withheld: likely secret)" in text
+    assert "Commit: Mailed \\[hidden\\]" in text  # brackets escaped as text
+    assert [p.code for p in site.problems if p.code.startswith("secret")] == ["secret-in-commit"]

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from ..checks.secrets import find_secrets
+from ..diagnostics import warning
 from ..history import CHANGE, DELETED, MENTION, RENAMED, RESTORED
 from ..model import Ticket, as_strings, as_text
 from .context import Site
@@ -21,6 +23,7 @@ from .display import local_time
 from .kb import clean_tags, split_title
 from .obsidian.escape import escape_text
 from .paths import BOARDS, TICKETS
+from .privacy import redact
 from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown
 
@@ -184,7 +187,7 @@ def history_events(site: Site, ticket: Ticket) -> list[TimelineEvent]:
         if event.kind == CHANGE and event.old is not None:
             what = f"{event.field.replace('_', ' ')}: {event.old} → {event.new or '(none)'}"
         elif event.kind == MENTION:
-            what = f"Commit: {event.text}"
+            what = f"Commit: {_shown_subject(site, ticket, event.text)}"
         elif event.kind in (DELETED, RESTORED):
             what = f"File {event.kind}"
         elif event.kind == RENAMED:
@@ -195,6 +198,20 @@ def history_events(site: Site, ticket: Ticket) -> list[TimelineEvent]:
         events.append(TimelineEvent(event.time, local_time(event.time, zone), who,
                                     Markup(escape_text(site.hidden_free(ticket, what)))))
     return events
+
+
+def _shown_subject(site: Site, ticket: Ticket, subject: str) -> str:
+    """A commit subject as the timeline may show it: without contact data, and withheld (with
+    a warning naming the ticket) when it holds a likely secret — history cannot be edited, so
+    the build is not blocked for it."""
+    secrets = find_secrets(subject)
+    if secrets:
+        site.problems.append(warning(
+            ticket.path, 0, "secret-in-commit",
+            f"a commit subject naming this ticket holds a likely {secrets[0][1]}; it is not "
+            "shown on the ticket's page (rotate the secret: it is in git history)"))
+        return "(subject withheld: likely secret)"
+    return subject if site.policy.requester_contact else redact(subject)
 
 
 def archive_pages(site: Site) -> Iterator[StagedFile]:
