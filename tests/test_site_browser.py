@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -49,7 +50,8 @@ The printer shows <script>window.__xss='body'; alert('body')</script> on its dis
 - 2026-11-25 10:05 · carol · Asked for a photo <img src=x onerror=alert('log')>.
 """
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+# Under CI (CI=true) a missing Chromium fails these tests instead of skipping them.
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
                                 reason="needs Debian's chromium at /usr/bin/chromium "
                                        "(apt-get install chromium; .ci/run installs it)")
 
