@@ -40,7 +40,7 @@ def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, 
     \b
     Examples:
       opsvault check
-      opsvault check tickets/T-20261124-k3f9.md --format json
+      opsvault check tickets/T-20260903-m2c8-front-desk-printer-jams.md --format json
       opsvault check --strict --format github      # in CI
     """
     vault = open_vault(vault_dir)
@@ -68,11 +68,17 @@ def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, 
 
 
 def _relative(path: Path, root: Path) -> str:
+    """A PATHS argument as a vault path: relative to the current folder, else to the vault."""
     absolute = path.resolve()
+    if not absolute.exists() and not path.is_absolute() and (root / path).exists():
+        absolute = (root / path).resolve()
+    if not absolute.exists():
+        raise click.BadParameter(f"{path}: no such file or folder", param_hint="PATHS")
     try:
         return absolute.relative_to(root).as_posix().removeprefix(".")
     except ValueError:
-        raise click.BadParameter(f"{path} is not inside the vault {root}") from None
+        raise click.BadParameter(f"{path} is not inside the vault {root}",
+                                 param_hint="PATHS") from None
 
 
 def _text(finding: Diagnostic) -> str:

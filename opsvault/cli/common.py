@@ -10,6 +10,7 @@ import click
 
 from ..diagnostics import VaultError
 from ..model import Vault, load_vault
+from ..schema import SETTINGS_PATH
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -18,11 +19,34 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
+def find_vault_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding the vault's settings file, as git finds
+    a repository from any of its folders."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / SETTINGS_PATH).is_file():
+            return candidate
+    return None
+
+
+def _vault_root(context: click.Context, parameter: click.Parameter, value: Path) -> Path:
+    if not value.is_dir():
+        click.echo(f"error: {value}: no such folder (give the vault with --vault)", err=True)
+        raise SystemExit(EXIT_USAGE)
+    root = find_vault_root(value)
+    if root is None:
+        click.echo(f"error: not an opsvault vault ({value.resolve()} and the folders above it "
+                   f"have no {SETTINGS_PATH}); run `opsvault init` to make one", err=True)
+        raise SystemExit(EXIT_USAGE)
+    return root
+
+
 def vault_option(function: F) -> F:
     return click.option(
         "--vault", "vault_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=".", show_default=True, envvar="OPSVAULT_VAULT",
-        help="The vault's root folder (also $OPSVAULT_VAULT).",
+        default=".", show_default=True, envvar="OPSVAULT_VAULT", callback=_vault_root,
+        help="The vault: this folder or the nearest one above it with vault/opsvault.yml "
+             "(also $OPSVAULT_VAULT).",
     )(function)
 
 
