@@ -483,6 +483,11 @@ def closing_gaps(meta: Mapping[str, Any]) -> list[str]:
     return missing
 
 
+def resolving_gaps(meta: Mapping[str, Any]) -> list[str]:
+    """What a ticket needs before it may be resolved or await confirmation: what fixed it."""
+    return [] if _has_text(meta.get("resolution")) else ["resolution"]
+
+
 def _has_text(value: object) -> bool:
     return value is not None and not isinstance(value, Mapping | list | bool) and \
         bool(str(value).strip())

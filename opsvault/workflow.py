@@ -20,7 +20,7 @@ from . import edit
 from .files import conflict_line, parse_source
 from .model import TICKETS_DIR, Ticket, Vault, as_text
 from .note_templates import fill_template, slug
-from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, suggest
+from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, resolving_gaps, suggest
 
 # Statuses the rules name; the check module names them the same way.
 ESCALATED = "escalated"
@@ -142,6 +142,11 @@ def _transition(settings: Settings, ticket: Ticket, target: str, when: datetime,
     if target == ESCALATED and not as_text(after.get("escalated_to")):
         raise WorkflowError(f"{ticket.id} needs someone to escalate to: use `opsvault ticket "
                             f"escalate {ticket.id} --to WHO --reason WHY`")
+    if target in (settings.resolved_status, AWAITING_CONFIRMATION) and resolving_gaps(after):
+        raise WorkflowError(f"{ticket.id} cannot be '{target}' without a resolution (what "
+                            f"fixed it): use `opsvault ticket resolve {ticket.id} --resolution "
+                            "TEXT`" + (" --awaiting-confirmation" if target != settings.
+                                       resolved_status else ""))
     if target == settings.closed_status:
         missing = closing_gaps(after)
         if missing:

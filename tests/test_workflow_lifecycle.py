@@ -355,3 +355,21 @@ def test_every_command_documents_exit_codes_with_an_example(command: list[str]) 
 
 def test_the_base_ticket_is_the_one_these_tests_edit() -> None:
     assert f"id: {VPN}\n" in TICKET and "status: in-progress\n" in TICKET
+
+
+def test_status_resolved_without_a_resolution_is_refused_like_resolve(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk")
+    before = read(root, VPN_PATH)
+    result = ov(root, "ticket", "status", VPN, "resolved", "--as", "alice",
+                "--at", "2026-11-24T10:00")
+    assert result.exit_code == 1
+    assert "without a resolution" in result.stderr
+    assert f"opsvault ticket resolve {VPN} --resolution TEXT" in result.stderr
+    assert read(root, VPN_PATH) == before
+
+
+def test_check_rejects_a_resolved_ticket_without_a_resolution(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk", {VPN_PATH: TICKET.replace(
+        "status: in-progress", "status: resolved")})
+    assert [(f["code"], f["line"]) for f in strict_findings(root)
+            if f["code"] == "resolution-missing"] == [("resolution-missing", 4)]

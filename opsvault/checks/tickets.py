@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Ticket, as_text
-from ..schema import LOG_AUTHORS, TICKET_TIME_ORDER, closing_gaps, suggest
+from ..schema import LOG_AUTHORS, TICKET_TIME_ORDER, closing_gaps, resolving_gaps, suggest
 from .context import CheckContext
 
 LOG_FORMAT_EXAMPLE = "- 2026-11-24 10:32 · alice · Reset MFA token"
@@ -87,6 +87,10 @@ def _workflow(ticket: Ticket, context: CheckContext) -> Iterator[Diagnostic]:
                 yield warning(ticket.path, ticket.line_of(key), "closure-time-on-active",
                               f"ticket is '{status}' but has a '{key}' time; remove it when "
                               "reopening")
+    if status in (settings.resolved_status, "awaiting-confirmation") and \
+            resolving_gaps(ticket.meta):
+        yield error(ticket.path, ticket.line_of("status"), "resolution-missing",
+                    f"a '{status}' ticket needs a resolution (what fixed it)")
     if status == settings.closed_status:
         missing = closing_gaps(ticket.meta)
         if missing:
