@@ -68,7 +68,10 @@ def new_sop(vault: Vault, template: str, *, title: str, when: datetime,
     settings = vault.settings
     if not title.strip():
         raise WorkflowError("an SOP needs a title")
-    if owner and vault.team.present and vault.team.get(owner) is None:
+    if not owner or not owner.strip():
+        raise WorkflowError("an SOP needs an owner: --owner HANDLE (the technician who keeps "
+                            "it up to date)")
+    if vault.team.present and vault.team.get(owner) is None:
         raise WorkflowError(f"owner '{owner}' is not in vault/team.yml"
                             f"{suggest(owner, vault.team.handles)}")
     local = when.astimezone(settings.time_zone)

@@ -89,8 +89,10 @@ def find_ticket(vault: Vault, reference: str) -> Ticket:
         by_id = [t for t in vault.tickets
                  if wanted in (t.name, t.path.removesuffix(".md"))
                  or (Path(wanted).name == t.name and "/" in wanted)]
-    if not by_id and len(wanted) >= 3:
+    if not by_id and len(wanted) >= 2:
         by_id = [t for t in vault.tickets if t.id and t.id.endswith(wanted)]
+        if len(by_id) == 1 and len(wanted) < 3:
+            by_id = []  # two characters are too few to name one ticket, but can name several
     if len(by_id) == 1:
         return by_id[0]
     if len(by_id) > 1:
@@ -204,6 +206,11 @@ def assign(vault: Vault, ticket: Ticket, handle: str, actor: str, when: datetime
 def escalate(settings: Settings, ticket: Ticket, to: str, reason: str, actor: str,
              when: datetime) -> Change:
     """Hand the ticket to `to` (a senior, another team, a vendor) with the reason."""
+    if not reason.strip():
+        raise WorkflowError("an escalation needs a reason: --reason WHY, with the context "
+                            "the next person needs")
+    if not to.strip():
+        raise WorkflowError("an escalation needs someone to escalate to: --to WHO")
     current = _status_of(ticket)
     fields: dict[str, Any] = {"escalated_to": to}
     if current != ESCALATED:

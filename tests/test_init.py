@@ -88,5 +88,13 @@ def test_templates_filled_by_obsidian_give_valid_documents(tmp_path: Path) -> No
                             now).replace("KB-OPS-000", "KB-OPS-001")
     (tmp_path / "kb/FAQ/KB-OPS-001-printer-offline.md").write_text(kb)
     sop = fill_like_obsidian((tmp_path / "vault/templates/sop.md").read_text(), "Printing", now)
-    (tmp_path / "sops/SOP-001-printing.md").write_text(sop.replace("SOP-000", "SOP-001"))
+    sop_path = tmp_path / "sops/SOP-001-printing.md"
+    sop_path.write_text(sop.replace("SOP-000", "SOP-001"))
+    # The template leaves the owner for the technician to fill in; check asks for it.
+    code, findings = check_json(tmp_path, "--strict")
+    assert (code, [(f["path"], f["line"], f["code"]) for f in findings]) == (
+        1, [("sops/SOP-001-printing.md", 4, "sop-no-owner")])
+    team = (tmp_path / "vault/team.yml").read_text()
+    handle = re.search(r"^\s*- handle: (\S+)", team, re.MULTILINE).group(1)
+    sop_path.write_text(sop_path.read_text().replace("owner:\n", f"owner: {handle}\n"))
     assert check_json(tmp_path, "--strict") == (0, [])

@@ -373,3 +373,43 @@ def test_check_rejects_a_resolved_ticket_without_a_resolution(tmp_path: Path) ->
         "status: in-progress", "status: resolved")})
     assert [(f["code"], f["line"]) for f in strict_findings(root)
             if f["code"] == "resolution-missing"] == [("resolution-missing", 4)]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ticket", "escalate", VPN, "--to", "alice", "--reason", "  "], "needs a reason"),
+    (["ticket", "new", "Printer jams", "-p", "P3", "-c", "printing", "-d", "It jams.",
+      "--opened", "2030-01-01T09:00"], "is in the future"),
+    (["ticket", "list", "--assignee", "zed"], "'zed' is not in vault/team.yml"),
+    (["ticket", "board", "--assignee", "alicee"], "did you mean 'alice'"),
+])
+def test_quiet_mistakes_are_refused(tmp_path: Path, args: list[str], message: str) -> None:
+    root = desk(tmp_path / "desk")
+    result = ov(root, *args, "--as", "alice") if args[1] in ("escalate", "new") else \
+        ov(root, *args)
+    assert result.exit_code in (1, 2), result.output
+    assert message in result.stderr
+    assert read(root, VPN_PATH) == TICKET
+
+
+def test_a_short_id_end_naming_several_tickets_lists_them(tmp_path: Path) -> None:
+    other = TICKET.replace("T-20261118-q7mz", "T-20261119-x7mz")
+    root = desk(tmp_path / "desk", {"tickets/T-20261119-x7mz.md": other})
+    result = ov(root, "ticket", "show", "mz")
+    assert result.exit_code == 1
+    assert "matches several tickets: T-20261118-q7mz, T-20261119-x7mz" in result.stderr
+
+
+def test_sop_new_takes_the_acting_technician_as_owner(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk")
+    result = ov(root, "sop", "new", "Printer Toner Swap", "--as", "bob")
+    assert result.exit_code == 0, result.output
+    assert "owner: bob" in read(root, printed_path(result.stdout))
+    assert strict_findings(root) == []
+
+
+def test_check_requires_an_sop_owner(tmp_path: Path) -> None:
+    from vaultkit import SOP
+    root = desk(tmp_path / "desk", {"sops/SOP-001-password-reset.md":
+                                    SOP.replace("owner: alice\n", "")})
+    assert [f["code"] for f in strict_findings(root) if f["code"] == "sop-no-owner"] == [
+        "sop-no-owner"]

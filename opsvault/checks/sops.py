@@ -23,6 +23,10 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             yield error(sop.path, steps[0] if steps else sop.source.body_line, "sop-no-steps",
                         "SOP has no ordered list of steps ('1. …')")
         owner = as_text(sop.meta.get("owner"))
-        if owner and team.present and team.get(owner) is None:
+        if not owner:
+            yield error(sop.path, sop.line_of("owner") if "owner" in sop.meta else 1,
+                        "sop-no-owner", "SOP has no owner: name the technician who keeps it "
+                        "up to date (owner: HANDLE)")
+        elif team.present and team.get(owner) is None:
             yield error(sop.path, sop.line_of("owner"), "unknown-owner",
                         f"owner '{owner}' is not in vault/team.yml{suggest(owner, team.handles)}")

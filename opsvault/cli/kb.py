@@ -67,7 +67,8 @@ def sop_group() -> None:
 
 @sop_group.command("new")
 @click.argument("title")
-@click.option("--owner", help="The technician who keeps it up to date (a team handle).")
+@click.option("--owner", help="The technician who keeps it up to date (a team handle; "
+                              "default: who is acting, --as).")
 @update_options
 @with_exit_codes
 def sop_new_command(title: str, owner: str | None, vault_dir: Path, actor_handle: str | None,
@@ -81,5 +82,6 @@ def sop_new_command(title: str, owner: str | None, vault_dir: Path, actor_handle
     session = start(vault_dir, actor_handle, commit, at)
     with refusals():
         document = new_sop(session.vault, load_template(session.vault.root, "sop"),
-                           title=title, when=session.now, owner=owner)
+                           title=title, when=session.now,
+                           owner=owner or session.actor.handle)
         session.save_new(document, message=f"{document.id}: {document.summary}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,8 +22,9 @@ from ..listing import (
     select_tickets,
     ticket_row,
 )
+from ..model import Team
 from ..note_templates import load_template
-from ..schema import CONFIRMATION_EXCEPTIONS, Settings
+from ..schema import CONFIRMATION_EXCEPTIONS, Settings, suggest
 from .common import open_vault, vault_option
 from .updates import (
     DATETIME,
@@ -114,6 +115,11 @@ def new_command(title: str | None, priority: str | None, category: str | None,
     """
     session = start(vault_dir, actor_handle, commit, at)
     settings = session.vault.settings
+    reported = in_vault_zone(opened, settings)
+    # A few minutes of clock skew are allowed; a ticket reported in the future is a typo.
+    if reported is not None and reported > session.now + timedelta(minutes=5):
+        usage_error(f"--opened {reported.isoformat()} is in the future (now is "
+                    f"{session.now.replace(microsecond=0).isoformat()})")
     interactive = stdin_is_terminal()
     if interactive:
         title = title or click.prompt("Title")
@@ -371,12 +377,17 @@ def reopen_command(ticket_ref: str, reason: str, vault_dir: Path, actor_handle: 
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _selection(settings: Settings, statuses: tuple[str, ...], priorities: tuple[str, ...],
-               categories: tuple[str, ...], assignees: tuple[str, ...], older_than: str | None,
+def _selection(settings: Settings, team: Team, statuses: tuple[str, ...],
+               priorities: tuple[str, ...], categories: tuple[str, ...],
+               assignees: tuple[str, ...], older_than: str | None,
                include_done: bool) -> TicketFilter:
     for status in statuses:
         if status not in settings.transitions:
             usage_error(f"'{status}' is not a status; use one of: {', '.join(settings.statuses)}")
+    for assignee in assignees:
+        if assignee != "none" and team.present and team.get(assignee) is None:
+            usage_error(f"'{assignee}' is not in vault/team.yml"
+                        f"{suggest(assignee, team.handles)}; use a handle or 'none'")
     age = None
     if older_than:
         try:
@@ -429,7 +440,7 @@ def list_command(statuses: tuple[str, ...], include_done: bool, priorities: tupl
     Exit codes: 0 done, 2 usage error.
     """
     vault = open_vault(vault_dir)
-    selection = _selection(vault.settings, statuses, priorities, categories, assignees,
+    selection = _selection(vault.settings, vault.team, statuses, priorities, categories, assignees,
                            older_than, include_done)
     now = _now(vault.settings, as_of)
     rows = [ticket_row(t, now) for t in select_tickets(vault, selection, now)]
@@ -457,8 +468,8 @@ def board_command(priorities: tuple[str, ...], categories: tuple[str, ...],
     Exit codes: 0 done, 2 usage error.
     """
     vault = open_vault(vault_dir)
-    selection = _selection(vault.settings, (), priorities, categories, assignees, older_than,
-                           False)
+    selection = _selection(vault.settings, vault.team, (), priorities, categories, assignees,
+                           older_than, False)
     now = _now(vault.settings, as_of)
     tickets = select_tickets(vault, selection, now)
     click.echo(render_board(board_columns(vault, tickets),
