@@ -301,8 +301,10 @@ class Ticket(Document):
 
     @computed_once
     def status(self) -> str | None:
+        # Best effort: a hand-typed `In Progress` is still in progress on every list, board and
+        # metric; `check` reports the spelling.
         status = as_text(self.meta.get("status"))
-        return status if status in self.settings.transitions else None
+        return self.settings.normalise_status(status) if status is not None else None
 
     @computed_once
     def priority(self) -> str | None:

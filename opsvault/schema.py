@@ -464,6 +464,15 @@ class Settings:
                 return priority.name
         return None
 
+    def normalise_status(self, value: object) -> str | None:
+        """`in-progress`, or as people type it (`In Progress`, `in_progress`) → `in-progress`;
+        None when unknown. `check` still reports a value that is not written as the status."""
+        text = str(value).strip()
+        if text in self.transitions:
+            return text
+        loose = re.sub(r"[\s_]+", "-", text.lower())
+        return loose if loose in self.transitions else None
+
     def normalise_category(self, value: object) -> str | None:
         text = str(value).strip().lower()
         if text in self.categories:

@@ -413,3 +413,15 @@ def test_check_requires_an_sop_owner(tmp_path: Path) -> None:
                                     SOP.replace("owner: alice\n", "")})
     assert [f["code"] for f in strict_findings(root) if f["code"] == "sop-no-owner"] == [
         "sop-no-owner"]
+
+
+def test_a_hand_typed_status_is_listed_and_reported(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk", {VPN_PATH: TICKET.replace("status: in-progress",
+                                                             "status: In Progress")})
+    listed = ov(root, "ticket", "list", "--format", "json")
+    assert [(row["id"], row["status"]) for row in json.loads(listed.stdout)] == [
+        (VPN, "in-progress")]
+    board = ov(root, "ticket", "board", "--width", "200")
+    assert VPN in board.stdout
+    assert [(f["code"], f["line"]) for f in strict_findings(root)
+            if f["path"] == VPN_PATH] == [("invalid-value", 4)]

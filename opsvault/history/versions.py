@@ -175,6 +175,8 @@ def _read_fast(text: str) -> tuple[dict[str, Any] | None, str]:
 def _fields(values: Mapping[str, Any], settings: Settings) -> dict[str, str | None]:
     fields = {key: values.get(key) for key in TRACKED_FIELDS}
     # Aliases (`high`, `Networking`) are the same priority or category as their canonical name.
+    if fields["status"] is not None:
+        fields["status"] = settings.normalise_status(fields["status"]) or fields["status"]
     if fields["priority"] is not None:
         fields["priority"] = settings.normalise_priority(fields["priority"]) or fields["priority"]
     if fields["category"] is not None:
