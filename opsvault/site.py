@@ -7,6 +7,7 @@ and Zensical (Material's successor, which ignores Python MkDocs plugins; opsvaul
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import shutil
@@ -23,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .checks import run_checks
 from .diagnostics import Diagnostic, VaultError
 from .history import load_history
 from .model import VAULT_DIRS, load_vault
@@ -118,7 +120,14 @@ def generate_site(vault_root: Path, now: datetime | None = None,
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=vault.settings.time_zone)
     history = load_history(vault_root, vault.settings)
-    return generate(vault, config.docs_dir, now=now, history=history, memo=memo), config
+    generation = generate(vault, config.docs_dir, now=now, history=history, memo=memo)
+    if generation.secrets or memo is not None:  # `serve` re-renders on every save: no check
+        return generation, config
+    today = (now or datetime.now(vault.settings.time_zone)).date()
+    # Secrets are reported by the generation already; every other `check` error is listed by
+    # the build too, so that a document the site can only show in part is never a surprise.
+    invalid = tuple(d for d in run_checks(vault, today) if d.is_error and d.code != "secret")
+    return dataclasses.replace(generation, invalid=invalid), config
 
 
 def run_engine(engine: str, config: EngineConfig, strict: bool = False,

@@ -39,3 +39,15 @@ def test_the_site_does_not_publish_the_markers(tmp_path: Path) -> None:
     for page in site.rglob("*.html"):
         assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" not in page.read_text(encoding="utf-8")
         assert "<<<<<<<" not in page.read_text(encoding="utf-8")
+
+
+def test_build_lists_documents_check_rejects_and_strict_fails_on_them(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk", {VPN_PATH: TICKET.replace("priority: P2", "priority: urgent")})
+    (root / "mkdocs.yml").write_text(
+        (Path(__file__).parents[1] / "opsvault/scaffold/mkdocs.yml").read_text())
+    built = run_cli("build", "--vault", str(root))
+    assert built.exit_code == 0
+    assert f"{VPN_PATH}:5: error:" in built.stderr and "urgent" in built.stderr
+    strict = run_cli("build", "--vault", str(root), "--strict")
+    assert strict.exit_code == 1
+    assert "error: --strict: the site was not built" in strict.stderr

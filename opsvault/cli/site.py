@@ -38,7 +38,8 @@ def _fail_on_secrets(generation: Generation) -> None:
 @vault_option
 @engine_option
 @click.option("--strict", is_flag=True,
-              help="Unresolved links and engine warnings fail the build.")
+              help="Unresolved links, documents `check` rejects and engine warnings fail "
+                   "the build.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the built site (default: site_dir in mkdocs.yml).")
 @click.option("--as-of", "as_of", default=None, metavar="DATETIME",
@@ -55,7 +56,8 @@ def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | N
     \b
     Exit codes:
       0  built
-      1  a likely secret, the engine failed, or (with --strict) unresolved links
+      1  a likely secret, the engine failed, or (with --strict) unresolved links or
+         documents `check` rejects
       2  usage error, or the vault, its settings or mkdocs.yml cannot be read
 
     \b
@@ -77,6 +79,15 @@ def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | N
         raise SystemExit(EXIT_USAGE) from None
     _fail_on_secrets(generation)
     _report(generation)
+    if generation.invalid:
+        for line in describe(generation.invalid):
+            click.echo(line, err=True)
+        click.echo(f"{len(generation.invalid)} document error(s) (see above; `opsvault check` "
+                   "lists them too): those documents are shown as far as they can be read",
+                   err=True)
+        if strict:
+            click.echo("error: --strict: the site was not built", err=True)
+            raise SystemExit(EXIT_FINDINGS)
     if strict and generation.problems:
         click.echo("error: unresolved links (see above); the site was not built", err=True)
         raise SystemExit(EXIT_FINDINGS)

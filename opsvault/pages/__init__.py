@@ -44,6 +44,8 @@ class Generation:
     removed: tuple[str, ...]  # files removed because nothing generates them any more
     problems: tuple[Diagnostic, ...]  # unresolved and ambiguous links, embed loops (warnings)
     secrets: tuple[Diagnostic, ...]  # likely secrets in published files: nothing was written
+    # `check` errors: the site still shows those documents as best it can, and says so
+    invalid: tuple[Diagnostic, ...] = ()
 
 
 def published_sources(vault: Vault) -> list[tuple[str, str]]:
