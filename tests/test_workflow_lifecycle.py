@@ -425,3 +425,14 @@ def test_a_hand_typed_status_is_listed_and_reported(tmp_path: Path) -> None:
     assert VPN in board.stdout
     assert [(f["code"], f["line"]) for f in strict_findings(root)
             if f["path"] == VPN_PATH] == [("invalid-value", 4)]
+
+
+def test_the_board_as_json_gives_each_active_status_with_its_tickets(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk")
+    result = ov(root, "ticket", "board", "--format", "json", "--as-of", "2026-11-25T14:00")
+    assert result.exit_code == 0, result.output
+    columns = json.loads(result.stdout)
+    assert [c["status"] for c in columns][:3] == ["new", "open", "in-progress"]
+    assert {c["status"]: [t["id"] for t in c["tickets"]] for c in columns}["in-progress"] == [
+        VPN]
+    assert all(c["status"] not in ("resolved", "closed") for c in columns)

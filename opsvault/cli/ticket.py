@@ -453,16 +453,20 @@ def list_command(statuses: tuple[str, ...], include_done: bool, priorities: tupl
 @ticket_group.command("board")
 @filter_options
 @click.option("--width", type=click.IntRange(20), help="Columns to fit (default: terminal).")
+@click.option("--format", "output_format", type=click.Choice(["board", "json"]),
+              default="board", show_default=True,
+              help="board for people; json: each active status with its tickets.")
 @vault_option
 def board_command(priorities: tuple[str, ...], categories: tuple[str, ...],
                   assignees: tuple[str, ...], older_than: str | None, as_of: datetime | None,
-                  width: int | None, vault_dir: Path) -> None:
+                  width: int | None, output_format: str, vault_dir: Path) -> None:
     """Show open tickets as a kanban board: one column per active status.
 
     \b
     Examples:
       opsvault ticket board
       opsvault ticket board --assignee alice --width 100
+      opsvault ticket board --format json
 
     \b
     Exit codes: 0 done, 2 usage error.
@@ -472,5 +476,10 @@ def board_command(priorities: tuple[str, ...], categories: tuple[str, ...],
                            older_than, False)
     now = _now(vault.settings, as_of)
     tickets = select_tickets(vault, selection, now)
+    if output_format == "json":
+        click.echo(json.dumps([{"status": status, "tickets": [ticket_row(t, now) for t in cards]}
+                               for status, cards in board_columns(vault, tickets)],
+                              indent=2, ensure_ascii=False))
+        return
     click.echo(render_board(board_columns(vault, tickets),
                             width or shutil.get_terminal_size((100, 24)).columns, now))
