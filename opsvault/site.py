@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -251,6 +252,7 @@ def serve(vault_root: Path, engine: str, dev_addr: str,
     """Generate, start the engine's live-reloading server on the staging folder, and keep the
     staging folder in step with the vault until the server stops (Ctrl+C)."""
     config = read_config(vault_root)
+    _ensure_free(dev_addr)
     command = engine_command(engine, "serve", config, dev_addr=dev_addr)
     watcher = VaultWatcher(vault_root, config, report)
     generation, _ = generate_site(vault_root, memo=watcher.memo)
@@ -271,6 +273,21 @@ def serve(vault_root: Path, engine: str, dev_addr: str,
     finally:
         signal.signal(signal.SIGTERM, previous)
         watcher.stop()
+
+
+def _ensure_free(dev_addr: str) -> None:
+    """SiteError unless `HOST:PORT` can be listened on (the engine would print a traceback)."""
+    host, _, port_text = dev_addr.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SiteError(f"--dev-addr {dev_addr}: give HOST:PORT, e.g. 127.0.0.1:8000")
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            # As the engine's server does: a port in TIME_WAIT is free, a listening one is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), int(port_text)))
+    except OSError as exc:
+        raise SiteError(f"cannot listen on {dev_addr}: {exc.strerror or exc} (another server? "
+                        "choose another with --dev-addr HOST:PORT)") from None
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -141,3 +141,21 @@ def _poll(url: str, text: str, seconds: float = 40) -> str:
             return content
         time.sleep(0.3)
     return content
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    from vaultkit import run_cli, write_vault
+
+    write_vault(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        (Path(__file__).parents[1] / "opsvault/scaffold/mkdocs.yml").read_text())
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("serve", "--vault", str(tmp_path), "--dev-addr", f"127.0.0.1:{port}")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: cannot listen on 127.0.0.1:{port}: Address already in "
+                             "use (another server? choose another with --dev-addr HOST:PORT)\n")
