@@ -62,8 +62,11 @@ def test_a_firing_group_opens_one_alert_ticket(root: Path) -> None:
     assert ticket.opened.isoformat() == "2026-11-24T09:00:00-06:00"  # startsAt
     assert ticket.meta["guessed"] == ["category"]
     assert "Less than 5% free on /srv/shares." in ticket.body
-    assert "- firing: alertname=DiskSpaceLow, instance=fs01:9100, severity=critical" \
-        in ticket.body
+    # Machine text is a code span: nothing in a label or annotation acts as markup.
+    assert "- firing: `alertname=DiskSpaceLow, instance=fs01:9100, severity=critical`" \
+        " — `Disk almost full on fs01`" in ticket.body
+    assert "source: <http://prometheus:9090/graph>" in ticket.body
+    assert "Alertmanager: <http://alertmanager:9093>" in ticket.body
     assert ticket.log[0].text.startswith("Opened from an Alertmanager alert; severity critical "
                                          "→ P1")
     assert strict_findings(root) == []
@@ -166,3 +169,42 @@ def test_intake_settings_are_checked(tmp_path: Path, setting: str, message: str)
     result = ov(root, "intake", "alert", "-", stdin=payload())
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def _alert(name: str, instance: str, summary: str, url: str = "http://prom:9090/g") -> dict:
+    return {"status": "firing", "labels": {"alertname": name, "instance": instance},
+            "annotations": {"summary": summary}, "startsAt": "2026-11-24T15:00:00Z",
+            "generatorURL": url}
+
+
+def test_truncated_alerts_are_counted(root: Path) -> None:
+    output = take(root, payload(truncatedAlerts=3))
+    ticket = load_vault(root).ticket(Path(printed_path(output)).name[:15])
+    assert ticket is not None
+    assert "1 of 1 alert(s) firing (fs01:9100), and 3 more alert(s) Alertmanager left out" \
+        in ticket.body
+
+
+def test_a_group_is_titled_after_what_it_shares_not_its_first_alert(root: Path) -> None:
+    alerts = [_alert("DiskSpaceLow", "fs01", "fs01 is full"),
+              _alert("HostDown", "fs02", "fs02 is down")]
+    output = take(root, payload(alerts=alerts, commonLabels={"severity": "critical"},
+                                commonAnnotations={}))
+    ticket = load_vault(root).ticket(Path(printed_path(output)).name[:15])
+    assert ticket is not None
+    assert ticket.title == "2 alerts: DiskSpaceLow, HostDown"
+
+
+def test_obsidian_and_html_syntax_in_alert_text_does_not_act(root: Path) -> None:
+    alerts = [_alert("DiskSpaceLow", "fs01", "%% hidden %% #urgent <b>x</b>",
+                     url="javascript:alert(1)")]
+    output = take(root, payload(alerts=alerts, commonAnnotations={
+        "description": "line one %% gone %%\n#tag <script>x</script>"}))
+    path = printed_path(output)
+    text = read(root, path)
+    assert "`%% hidden %% #urgent <b>x</b>`" in text
+    assert "```text\nline one %% gone %%\n#tag <script>x</script>\n```" in text
+    assert "javascript:" not in text
+    ticket = load_vault(root).ticket(Path(path).name[:15])
+    assert ticket is not None and "urgent" not in ticket.tags
+    assert strict_findings(root) == []

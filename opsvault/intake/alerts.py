@@ -39,6 +39,22 @@ class AlertGroup:
     alerts: tuple[Mapping[str, Any], ...]
     common_labels: Mapping[str, str]
     common_annotations: Mapping[str, str]
+    truncated: int = 0  # alerts Alertmanager left out of the notification (max_alerts)
+    external_url: str = ""
+
+    def shared(self, kind: str, name: str) -> str | None:
+        """A label or annotation the whole group has: common to it, or equal in every alert
+        (never one alert's value standing for the group)."""
+        common = self.common_labels if kind == "labels" else self.common_annotations
+        if name in common:
+            return common[name]
+        values = {str(alert.get(kind, {}).get(name)) for alert in self.alerts}
+        return values.pop() if len(values) == 1 and "None" not in values else None
+
+    def names(self) -> list[str]:
+        """The distinct alert names of the group, in order."""
+        return list(dict.fromkeys(str(a.get("labels", {}).get("alertname") or "Alert")
+                                  for a in self.alerts))
 
     def label(self, name: str) -> str | None:
         """A label common to the group, else the first alert's."""
@@ -108,12 +124,15 @@ def parse_payload(data: bytes) -> AlertGroup:
             problems.append(f"'{key}' must be an object")
     if problems:
         raise IntakeError("not a usable Alertmanager payload: " + "; ".join(problems))
+    truncated = payload.get("truncatedAlerts")
     return AlertGroup(
         group_key=str(group_key), status=str(status), receiver=str(payload.get("receiver", "")),
         alerts=tuple(alerts),
         common_labels={str(k): str(v) for k, v in (payload.get("commonLabels") or {}).items()},
         common_annotations={str(k): str(v)
                             for k, v in (payload.get("commonAnnotations") or {}).items()},
+        truncated=truncated if isinstance(truncated, int) and truncated > 0 else 0,
+        external_url=str(payload.get("externalURL") or ""),
     )
 
 
@@ -123,6 +142,33 @@ def _tickets_of_group(vault: Vault, group_key: str) -> list[Ticket]:
     return sorted(found, key=lambda t: t.opened.timestamp() if t.opened else 0, reverse=True)
 
 
+_WEB_URL = re.compile(r"https?://[^\s<>`\\]+")
+
+
+def web_link(url: object) -> str:
+    """An http(s) URL as a Markdown autolink; anything else (javascript:, text) as nothing."""
+    text = str(url or "").strip()
+    return f"<{text}>" if _WEB_URL.fullmatch(text) else ""
+
+
+def machine_text(text: str) -> str:
+    """Text a machine wrote (labels, annotations) as an inline code span: no Markdown, HTML or
+    Obsidian syntax in it acts (`%% … %%` hides nothing, `#word` makes no tag)."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{padded}{fence}" if text else ""
+
+
+def machine_block(text: str) -> str:
+    """Multi-line machine text as a fenced block, shown verbatim and inert."""
+    text = "".join(c for c in text if c.isprintable() or c == "\n").strip("\n")
+    longest = max((len(run) for run in re.findall(r"^`{3,}|^~{3,}", text, re.M)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}" if text.strip() else ""
+
+
 def _alert_lines(alerts: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = []
     for alert in alerts:
@@ -130,10 +176,13 @@ def _alert_lines(alerts: Sequence[Mapping[str, Any]]) -> list[str]:
         described = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
         summary = alert.get("annotations", {}).get("summary")
         since = parse_time(alert.get("startsAt"))
-        line = f"- {alert.get('status', '?')}: {described}"
-        line += f" — {summary}" if summary else ""
+        status = "firing" if alert.get("status") == "firing" else "resolved"
+        line = f"- {status}: {machine_text(described)}"
+        line += f" — {machine_text(str(summary))}" if summary else ""
         line += f" (since {since.isoformat()})" if since else ""
-        lines.append(markdown_safe(line))
+        source = web_link(alert.get("generatorURL"))
+        line += f" · source: {source}" if source else ""
+        lines.append(line)
     return lines
 
 
@@ -141,7 +190,20 @@ def _summary_of(group: AlertGroup) -> str:
     firing = [a for a in group.alerts if a.get("status") == "firing"]
     names = sorted({str(a.get("labels", {}).get("instance") or a.get("labels", {})
                         .get("alertname") or "?") for a in group.alerts})
-    return f"{len(firing)} of {len(group.alerts)} alert(s) firing ({', '.join(names)})"
+    text = f"{len(firing)} of {len(group.alerts)} alert(s) firing ({', '.join(names)})"
+    if group.truncated:
+        text += (f", and {group.truncated} more alert(s) Alertmanager left out of the "
+                 "notification (truncatedAlerts; see Alertmanager)")
+    return text
+
+
+def _title_of(group: AlertGroup) -> str:
+    """From what the whole group shares: its alert name (or names) and common summary."""
+    names = group.names()
+    name = group.shared("labels", "alertname") or (
+        names[0] if len(names) == 1 else f"{len(names)} alerts: {', '.join(names)}")
+    summary = group.shared("annotations", "summary")
+    return title_safe(f"{name}: {summary}" if summary else name)
 
 
 def take_alert(vault: Vault, template: str, data: bytes, now: datetime) -> AlertIntake:
@@ -171,17 +233,18 @@ def take_alert(vault: Vault, template: str, data: bytes, now: datetime) -> Alert
     guessed = []
     if priority is None:
         priority, guessed = settings.intake_default_priority, ["priority"]
-    summary = group.annotation("summary") or ""
-    description_text = group.annotation("description") or ""
+    summary = group.shared("annotations", "summary") or ""
+    description_text = group.shared("annotations", "description") or ""
     category, category_reason = guess_category(settings, f"{name} {summary}", description_text)
     guessed.insert(0, "category")
-    title = title_safe(f"{name}: {summary}" if summary else name)
+    title = _title_of(group)
     started = group.started()
     opened = started if started and started <= now else now
+    console = web_link(group.external_url)
     description = "\n\n".join(part for part in (
-        f"Alertmanager ({markdown_safe(group.receiver) or 'webhook'}) reports "
-        f"{_summary_of(group)}.",
-        markdown_safe(description_text),
+        f"Alertmanager ({machine_text(group.receiver) or 'webhook'}) reports "
+        f"{markdown_safe(_summary_of(group))}." + (f" Alertmanager: {console}" if console else ""),
+        machine_block(description_text),
         "\n".join(_alert_lines(group.alerts)),
     ) if part)
     how = f"severity {severity or 'missing'} → {priority}" + \
