@@ -492,6 +492,15 @@ def closing_gaps(meta: Mapping[str, Any]) -> list[str]:
     return missing
 
 
+# An email address as `check` accepts it in requester.email and team.yml: one rule for the
+# validator and for intake, so that intake never writes an address check rejects.
+EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_email_address(value: object) -> bool:
+    return isinstance(value, str) and EMAIL_ADDRESS.match(value) is not None
+
+
 def resolving_gaps(meta: Mapping[str, Any]) -> list[str]:
     """What a ticket needs before it may be resolved or await confirmation: what fixed it."""
     return [] if _has_text(meta.get("resolution")) else ["resolution"]

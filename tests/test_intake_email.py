@@ -187,3 +187,12 @@ def test_a_reply_to_a_closed_ticket_is_logged_with_a_hint_to_reopen(root: Path) 
     assert "T-20261110-ab12 is closed; if the problem is back, run `opsvault ticket reopen" in err
     assert load_vault(root).ticket("T-20261110-ab12").log[-1].text == \
         "Email reply from Priya Shah: It jams again."
+
+
+def test_a_sender_address_check_would_reject_is_kept_as_text(root: Path) -> None:
+    output, _ = take(root, message(sender="Guest <guest@localhost>"))
+    path = printed_path(output)
+    text = read(root, path)
+    assert "guest@localhost" in text and "not a deliverable email address" in text
+    assert "email: guest@localhost" not in text
+    assert strict_findings(root) == []

@@ -6,7 +6,6 @@ The fields and their kinds come from the schema; this module only knows how to v
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import PurePosixPath
@@ -25,11 +24,10 @@ from ..schema import (
     TICKET_FIELDS,
     FieldSpec,
     Settings,
+    is_email_address,
     suggest,
 )
 from .context import CheckContext
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 FIELDS_BY_KIND: Mapping[type[Document], Mapping[str, FieldSpec]] = {
     Ticket: TICKET_FIELDS, KBEntry: KB_FIELDS, SOP: SOP_FIELDS, Page: PAGE_FIELDS,
@@ -97,7 +95,7 @@ def _values(document: Document, fields: Mapping[str, FieldSpec],
         if spec.kind == "requester" and isinstance(value, Mapping):
             yield from _nested(document, key, value, REQUESTER_FIELDS)
             email = value.get("email")
-            if email is not None and not EMAIL.match(str(email)):
+            if email is not None and not is_email_address(str(email)):
                 yield error(document.path, document.line_of(f"{key}.email"), "invalid-value",
                             f"'{key}.email': '{email}' is not an email address")
         if spec.kind == "device" and isinstance(value, Mapping):

@@ -19,6 +19,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
 from ..model import ATTACHMENTS_DIR, Ticket, Vault, as_text
+from ..schema import is_email_address
 from ..workflow import Change, NewDocument, allocate_ticket_id, new_ticket, outside_message
 from . import IntakeError, guess, markdown_safe, one_line, title_safe
 
@@ -275,6 +276,11 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
     if links:
         description += f"\n\nAttachments: {links}"
     requester = {"name": message.sender_name, "email": message.sender_email}
+    if not is_email_address(message.sender_email):
+        # `guest@localhost` and the like: kept in the text, never as an address check rejects.
+        requester = {"name": message.sender_name or message.sender_email}
+        description += (f"\n\nSent from {markdown_safe(message.sender_email or '')}, which is "
+                        "not a deliverable email address: replies cannot reach it.")
     document = new_ticket(
         vault, template, title=title, priority=guessed.priority, category=guessed.category,
         opened=sent, description=description,
