@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..markdown_code import code_fence, code_span
 from ..model import Ticket, Vault, as_text
 from ..schema import Settings
 from ..workflow import Change, NewDocument, new_ticket, outside_message
@@ -155,18 +156,13 @@ def machine_text(text: str) -> str:
     """Text a machine wrote (labels, annotations) as an inline code span: no Markdown, HTML or
     Obsidian syntax in it acts (`%% … %%` hides nothing, `#word` makes no tag)."""
     text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
-    return f"{fence}{padded}{fence}" if text else ""
+    return code_span(text) if text else ""
 
 
 def machine_block(text: str) -> str:
     """Multi-line machine text as a fenced block, shown verbatim and inert."""
     text = "".join(c for c in text if c.isprintable() or c == "\n").strip("\n")
-    longest = max((len(run) for run in re.findall(r"^`{3,}|^~{3,}", text, re.M)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}" if text.strip() else ""
+    return code_fence(text, "text") if text.strip() else ""
 
 
 def _alert_lines(alerts: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..markdown_code import code_fence, code_span
 from ..model import KBEntry, Script, as_text
 from .context import Site
 from .kb import Row
-from .obsidian.escape import code_fence, code_span, escape_url
+from .obsidian.escape import escape_url
 from .paths import SCRIPTS
 from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown

@@ -62,23 +62,3 @@ def escape_url(url: str) -> str:
     """A URL safe inside `(…)` of a Markdown link: no spaces, brackets or quotes."""
     return (url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
             .replace("<", "%3C").replace(">", "%3E").replace('"', "%22"))
-
-
-def code_span(text: str) -> str:
-    """An inline code span holding `text` verbatim, with enough backticks around it."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    if text.startswith("`") or text.endswith("`") or not text.strip():
-        text = f" {text} "
-    return f"{fence}{text}{fence}"
-
-
-def code_fence(text: str, language: str = "") -> str:
-    """A fenced code block holding `text` verbatim; `language` keeps only a safe name."""
-    longest = max((len(run) for run in re.findall(r"^[ \t]*(`{3,})", text, re.MULTILINE)),
-                  default=0)
-    fence = "`" * max(3, longest + 1)
-    match = re.match(r"[\w+#.-]+", language.strip())
-    info = match.group() if match else ""
-    body = text if text.endswith("\n") or not text else text + "\n"
-    return f"{fence}{info}\n{body}{fence}"

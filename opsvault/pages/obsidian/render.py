@@ -14,10 +14,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostic, warning
+from ...markdown_code import code_fence, code_span
 from ...model import Document
 from . import callouts, embeds, links
 from .block_refs import block_anchor
-from .escape import code_fence, code_span, escape_lines, escape_text, escape_title
+from .escape import escape_lines, escape_text, escape_title
 from .headings import heading_key
 from .layout import indent, quote
 from .tags import tag_anchor
