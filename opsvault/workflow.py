@@ -145,10 +145,10 @@ def _transition(settings: Settings, ticket: Ticket, target: str, when: datetime,
         raise WorkflowError(f"{ticket.id} needs someone to escalate to: use `opsvault ticket "
                             f"escalate {ticket.id} --to WHO --reason WHY`")
     if target in (settings.resolved_status, AWAITING_CONFIRMATION) and resolving_gaps(after):
+        flag = " --awaiting-confirmation" if target == AWAITING_CONFIRMATION else ""
         raise WorkflowError(f"{ticket.id} cannot be '{target}' without a resolution (what "
                             f"fixed it): use `opsvault ticket resolve {ticket.id} --resolution "
-                            "TEXT`" + (" --awaiting-confirmation" if target != settings.
-                                       resolved_status else ""))
+                            f"TEXT{flag}`")
     if target == settings.closed_status:
         missing = closing_gaps(after)
         if missing:
