@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from deskkit import VPN, VPN_PATH, desk, ov, printed_path, read, strict_findings
 from email_samples import message, reply_to
 from vaultkit import SETTINGS
 
-from opsvault.intake.email import html_to_text, sanitise_filename
+from opsvault.intake.message import html_to_text, sanitise_filename
 from opsvault.model import load_vault
 
 AT = "2026-11-24T12:00"
@@ -68,7 +69,7 @@ def test_an_html_only_email_with_a_script_becomes_text_without_markup(root: Path
                                 text=None, html=html))
     text = read(root, printed_path(out))
     assert "> The printer jams & creases pages." in text
-    assert "> - tray 2" in text and "> - since Monday" in text
+    assert re.search(r"^> +- tray 2$", text, re.M) and re.search(r"^> +- since Monday$", text, re.M)
     for unsafe in ("<script", "<img", "<b>", "alert('head')", "evil.example", "color: red"):
         assert unsafe not in text
     assert "title: Printer ‹script›alert(1)‹/script› jams\n" in text
@@ -140,7 +141,7 @@ def test_a_subject_naming_an_unknown_ticket_opens_a_new_one(root: Path) -> None:
     (b"just some words\nwithout any headers\n", "it has no headers"),
     (message(sender=None), "no sender address"),
     (message(sender="not an address"), "no sender address"),
-    (message(subject="", text=None), "neither a subject nor a text body"),
+    (message(subject="", text=None), "neither a subject, a text body nor an attachment"),
 ])
 def test_a_malformed_email_is_refused_and_writes_nothing(root: Path, data: bytes,
                                                          reason: str) -> None:

@@ -64,9 +64,16 @@ def guess(settings: Settings, subject: str, body: str) -> Guess:
     return Guess(category, priority, category_reason, priority_reason)
 
 
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\r": "\n"})
+
+
 def markdown_safe(text: str) -> str:
-    """Outside text made inert in a Markdown note: no HTML tags, no wikilinks, no controls."""
-    text = "".join(c for c in text if c.isprintable() or c in "\n\t")
+    """Outside text made inert in a Markdown note: no HTML tags, no wikilinks, no controls.
+
+    Unicode line breaks become newlines (editors and YAML count them as lines), other spaces
+    such as no-break space become plain spaces, and other invisible characters go."""
+    text = "".join(c if c.isprintable() or c in "\n\t" else " " if c.isspace() else ""
+                   for c in text.translate(_LINE_BREAKS))
     # An escaped "<" can start no tag; Markdown shows "&lt;" as "<".
     return text.replace("<", "&lt;").replace("[[", "\\[\\[")
 

@@ -1,52 +1,26 @@
-"""Tickets from email (`opsvault intake email FILE.eml`), with the standard library only.
+"""Tickets from email (`opsvault intake email FILE.eml`); `intake.message` reads the message.
 
 Subject → title, sender → requester, Date → opened, the text body (HTML parts turned into text,
-scripts and styles dropped, never executed or copied as HTML) → description, attachments saved
-under tickets/attachments/<id>/ with sanitised names. A reply whose subject names an existing
-ticket id is appended to that ticket's Log instead of opening a new ticket.
+scripts and styles dropped, never executed or copied as HTML) → description, forwarded messages
+quoted below it, attachments (forwards as `.eml`) saved under tickets/attachments/<id>/ with
+sanitised names. A reply whose subject names an existing ticket id is appended to that ticket's
+Log instead of opening a new ticket.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import getaddresses, parsedate_to_datetime
-from html.parser import HTMLParser
+from datetime import datetime
 
 from ..model import ATTACHMENTS_DIR, Ticket, Vault, as_text
 from ..schema import is_email_address
 from ..workflow import Change, NewDocument, allocate_ticket_id, new_ticket, outside_message
-from . import IntakeError, guess, markdown_safe, one_line, title_safe
+from . import guess, markdown_safe, one_line, title_safe
+from .message import Forwarded, IncomingEmail, parse_email, unique_name
 
-MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
-_SAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
-_WINDOWS_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$)", re.I)
 _QUOTE_HEADER = re.compile(r"^On .+ wrote:\s*$")
-
-
-@dataclass(frozen=True)
-class Attachment:
-    name: str  # sanitised file name
-    data: bytes
-
-
-@dataclass(frozen=True)
-class IncomingEmail:
-    """What opsvault takes from one email message."""
-
-    subject: str
-    sender_name: str | None
-    sender_email: str
-    date: datetime | None
-    text: str  # the body as plain text
-    attachments: tuple[Attachment, ...]
-    skipped: tuple[str, ...]  # attachments left out, each with the reason
 
 
 @dataclass(frozen=True)
@@ -59,146 +33,6 @@ class EmailIntake:
     change: Change | None
     attachments: tuple[tuple[str, bytes], ...]  # vault-relative path → bytes
     notes: tuple[str, ...]
-
-
-# --- reading the message --------------------------------------------------------------------
-
-class _TextExtractor(HTMLParser):
-    """HTML → plain text: keeps the words, drops script/style and every tag and attribute."""
-
-    SKIP = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe",
-                      "object", "svg"})
-    BLOCKS = frozenset({"p", "div", "br", "tr", "table", "ul", "ol", "h1", "h2", "h3", "h4",
-                        "h5", "h6", "blockquote", "pre", "hr", "section", "article"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """The readable text of an HTML part; nothing in it is run or kept as markup."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def sanitise_filename(name: str | None, fallback: str = "attachment") -> str:
-    """A safe file name: the last path part, ASCII letters/digits/._- only, no leading dots."""
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
-    text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(c for c in text if c.isprintable())
-    text = _SAFE_NAME_CHARACTERS.sub("-", text.strip())
-    text = re.sub(r"\.{2,}", ".", text).strip(".-_")
-    if _WINDOWS_RESERVED.match(text):
-        text = "file-" + text
-    if not text:
-        return fallback
-    stem, dot, extension = text.rpartition(".")
-    if dot and stem and len(extension) <= 10:
-        return f"{stem[:80]}.{extension}"
-    return text[:90]
-
-
-def _unique_name(name: str, taken: set[str]) -> str:
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:
-        stem, extension = name, ""
-    candidate, number = name, 1
-    while candidate.lower() in taken:
-        number += 1
-        candidate = f"{stem}-{number}" + (f".{extension}" if extension else "")
-    taken.add(candidate.lower())
-    return candidate
-
-
-def _part_text(part: EmailMessage) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, ValueError, AssertionError):  # unknown charset, broken encoding
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else ""
-
-
-def _body_text(message: EmailMessage) -> str:
-    plain = message.get_body(preferencelist=("plain",))
-    if plain is not None:
-        return _part_text(plain).strip()
-    html = message.get_body(preferencelist=("html",))
-    if html is not None:
-        return html_to_text(_part_text(html))
-    return ""
-
-
-def parse_email(data: bytes, max_attachment_bytes: int) -> IncomingEmail:
-    """Read an RFC 5322 message; IntakeError when it is not a usable email."""
-    if not data.strip():
-        raise IntakeError("the input is empty; expected an email message (.eml)")
-    if len(data) > MAX_MESSAGE_BYTES:
-        raise IntakeError(f"the message is larger than {MAX_MESSAGE_BYTES // 1024 // 1024} MB")
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    if not message.keys():
-        raise IntakeError("not an email message: it has no headers (From:, Subject:, …)")
-    try:
-        senders = getaddresses([str(value) for value in message.get_all("From", [])])
-        subject = " ".join(str(message.get("Subject", "")).split())
-        date_header = message.get("Date")
-    except (ValueError, TypeError, IndexError) as exc:
-        raise IntakeError(f"malformed email headers: {exc}") from None
-    sender_name, sender_email = next(((n, a) for n, a in senders if "@" in a), ("", ""))
-    if not sender_email:
-        raise IntakeError("the email has no sender address (From:)")
-    text = _body_text(message)
-    if not subject and not text:
-        raise IntakeError("the email has neither a subject nor a text body")
-    attachments: list[Attachment] = []
-    skipped: list[str] = []
-    taken: set[str] = set()
-    for index, part in enumerate(message.iter_attachments(), start=1):
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        name = _unique_name(sanitise_filename(part.get_filename(), f"attachment-{index}"), taken)
-        if len(payload) > max_attachment_bytes:
-            skipped.append(f"{name} ({len(payload) // 1024} KB; the limit is "
-                           f"{max_attachment_bytes // 1024} KB)")
-            continue
-        attachments.append(Attachment(name, payload))
-    return IncomingEmail(subject, sender_name.strip() or None, sender_email.strip().lower(),
-                         _date(date_header), text, tuple(attachments), tuple(skipped))
-
-
-def _date(header: object) -> datetime | None:
-    if not header:
-        return None
-    try:
-        parsed = parsedate_to_datetime(str(header))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- turning it into a ticket ---------------------------------------------------------------
@@ -240,24 +74,51 @@ def _attachment_links(paths: list[str]) -> str:
     return ", ".join(f"[[{path}]]" for path in paths)
 
 
+def _forwarded_section(forward: Forwarded, saved: dict[str, str]) -> str:
+    when = f", {forward.date:%Y-%m-%d %H:%M %z}" if forward.date else ""
+    about = f", subject “{title_safe(forward.subject)}”" if forward.subject else ""
+    head = f"Forwarded email from {one_line(markdown_safe(forward.sender))}{when}{about}"
+    if forward.saved_as in saved:
+        head += f" (saved as [[{saved[forward.saved_as]}]])"
+    return f"{head}:\n\n{_blockquote(forward.text or '(no text)')}"
+
+
+def _description(message: IncomingEmail, saved: dict[str, str]) -> str:
+    """The new ticket's description: the text, each forwarded message, the attachment links."""
+    if message.text:
+        body = message.text
+    elif message.attachments or message.forwarded:
+        body = "(no text: see the attachments)"
+    else:
+        body = "(no text)"
+    sections = [f"Email from {message.sender_name or message.sender_email}:\n\n"
+                + _blockquote(body)]
+    sections += [_forwarded_section(forward, saved) for forward in message.forwarded]
+    if saved:
+        sections.append(f"Attachments: {_attachment_links(list(saved.values()))}")
+    return "\n\n".join(sections)
+
+
 def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> EmailIntake:
     """Open a ticket from an email, or add a reply to the ticket its subject names."""
     settings = vault.settings
     message = parse_email(data, settings.max_attachment_bytes)
     sent = message.date if message.date and message.date <= now else now
     existing = referenced_ticket(vault, message.subject)
-    notes = [f"attachment skipped: {reason}" for reason in message.skipped]
+    notes = [f"attachment skipped: {reason}" for reason in message.skipped] + list(message.notes)
     ticket_id = existing.id if existing is not None and existing.id else \
         allocate_ticket_id(vault, sent)
     folder = f"{ATTACHMENTS_DIR}/{ticket_id}"
     taken = {path.rpartition("/")[2].lower() for path in vault.attachments
              if path.startswith(folder + "/")}
-    saved = [(f"{folder}/{_unique_name(a.name, taken)}", a.data) for a in message.attachments]
+    paths = {a.name: f"{folder}/{unique_name(a.name, taken)}" for a in message.attachments}
+    saved = [(paths[a.name], a.data) for a in message.attachments]
     links = _attachment_links([path for path, _ in saved])
     author = _author(vault, message.sender_email)
 
     if existing is not None:
-        reply = _new_text(message.text) or "(no new text)"
+        reply = _new_text(message.text) or (
+            "(no new text: see the attachments)" if saved else "(no new text)")
         text = f"Email reply from {message.sender_name or message.sender_email}: " \
             + one_line(markdown_safe(reply))
         if links:
@@ -269,12 +130,12 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
                          f"`opsvault ticket reopen {ticket_id} --reason …`")
         return EmailIntake(ticket_id, None, existing, change, tuple(saved), tuple(notes))
 
-    title = title_safe(clean_subject(message.subject)) or "(no subject)"
-    guessed = guess(settings, message.subject, message.text)
-    description = f"Email from {message.sender_name or message.sender_email}:\n\n" \
-        + _blockquote(message.text or "(no text)")
-    if links:
-        description += f"\n\nAttachments: {links}"
+    subject = clean_subject(message.subject) or next(
+        (clean_subject(forward.subject) for forward in message.forwarded if forward.subject), "")
+    title = title_safe(subject) or f"Email from {title_safe(message.sender_email)}"
+    guessed = guess(settings, subject, "\n\n".join(
+        [message.text] + [forward.text for forward in message.forwarded]))
+    description = _description(message, paths)
     requester = {"name": message.sender_name, "email": message.sender_email}
     if not is_email_address(message.sender_email):
         # `guest@localhost` and the like: kept in the text, never as an address check rejects.

@@ -1,0 +1,59 @@
+"""`opsvault intake email` over real-world message shapes: the ticket written, file by file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from deskkit import desk, ov, printed_path, read, strict_findings
+from email_corpus import CASES, Case
+
+from opsvault.model import load_vault
+
+BINARY_SUFFIXES = (".pdf", ".png", ".log")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_intake_keeps_what_a_person_would_want(tmp_path: Path, case: Case) -> None:
+    root = desk(tmp_path / "desk")
+    result = ov(root, "intake", "email", "-", "--at", "2026-11-24T18:00", stdin=case.raw)
+    assert result.exit_code == 0, result.output
+    path = printed_path(result.stdout)
+    written = read(root, path)
+    assert "\ufffd" not in written
+    ticket = load_vault(root).ticket(Path(path).name[:15])
+    assert ticket is not None
+    assert ticket.title == case.title
+    assert ticket.meta["requester"] == case.requester
+    shown = ticket.body.replace("&lt;", "<")  # intake escapes "<" so no tag can start
+    for text in case.says:
+        assert text in shown, f"{text!r} missing from\n{ticket.body}"
+    for text in case.never:
+        assert text not in written
+    folder = root / "tickets" / "attachments" / ticket.id
+    saved = {file.name: file.read_bytes() for file in folder.iterdir()} if folder.exists() else {}
+    assert set(saved) == set(case.files)
+    for name, expected in case.files.items():
+        if name.endswith(BINARY_SUFFIXES):
+            assert saved[name] == expected, name
+        else:
+            assert expected in saved[name], name
+        assert f"[[tickets/attachments/{ticket.id}/{name}]]" in ticket.body
+    for warning in case.warns:
+        assert warning in result.stderr
+    assert strict_findings(root) == []
+
+
+def test_a_saved_forward_is_an_email_that_intake_reads_again(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk")
+    forward = next(case for case in CASES if case.name == "forwarded-message-rfc822")
+    first = ov(root, "intake", "email", "-", "--at", "2026-11-24T18:00", stdin=forward.raw)
+    ticket_id = Path(printed_path(first.stdout)).name[:15]
+    eml = root / "tickets" / "attachments" / ticket_id / "Your-mailbox-is-almost-full.eml"
+    again = ov(root, "intake", "email", str(eml), "--at", "2026-11-24T18:00")
+    assert again.exit_code == 0, again.output
+    ticket = load_vault(root).ticket(Path(printed_path(again.stdout)).name[:15])
+    assert ticket is not None
+    assert ticket.meta["requester"] == {"name": "Mail Admin",
+                                        "email": "admin@mailbox-quota.example"}
+    assert "Click here within 24 hours" in ticket.body
