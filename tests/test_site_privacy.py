@@ -58,3 +58,23 @@ def test_dates_addresses_and_ids_are_not_taken_for_phone_numbers(kept: str) -> N
                                    "555.010.0177", "555-0177", "+1-555-010-0177"])
 def test_common_phone_formats_are_hidden(phone: str) -> None:
     assert redact(f"call {phone} today") == "call [hidden] today"
+
+
+def test_a_saved_email_message_is_not_published_unless_contacts_are(tmp_path: Path) -> None:
+    folder = "tickets/attachments/T-20261118-q7mz"
+    ticket = TICKET.replace(
+        "The VPN disconnects every ten minutes since the ISP change.",
+        f"Forwarded: [[{folder}/fwd.eml]], log: [[{folder}/client.txt]]")
+    files = {"tickets/T-20261118-q7mz-vpn-drops.md": ticket,
+             f"{folder}/fwd.eml": b"From: boss@example.org\nSubject: x\n\nhello\n",
+             f"{folder}/client.txt": b"tunnel down\n"}
+    hidden = site_pages(tmp_path / "hidden", files)
+    assert "tickets/attachments/T-20261118-q7mz/client.txt" in hidden
+    assert not [path for path in hidden if path.endswith(".eml")]
+    ticket_page = next(content for path, content in hidden.items()
+                       if path.startswith("tickets/T-20261118-q7mz") and path.endswith(".md"))
+    assert isinstance(ticket_page, str) and "fwd.eml" in ticket_page
+    shown = site_pages(tmp_path / "shown", {
+        **files, "vault/opsvault.yml": "time_zone: America/Chicago\n"
+                                      "publish:\n  requester_contact: true\n"})
+    assert "tickets/attachments/T-20261118-q7mz/fwd.eml" in shown

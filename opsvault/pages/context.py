@@ -20,7 +20,7 @@ from ..schema import PublishPolicy
 from .obsidian import Converted, NoteConverter
 from .obsidian.escape import escape_text
 from .obsidian.links import link, relative_url
-from .paths import TAGS_PAGE, TICKETS, asset_path, is_reserved, staging_path
+from .paths import TAGS_PAGE, TICKETS, asset_path, is_mail, is_reserved, staging_path
 from .staging import StagedFile
 
 
@@ -62,6 +62,8 @@ class Site:
 
     def asset(self, vault_path: str) -> str | None:
         if vault_path.startswith(f"{TICKETS}/") and not self.policy.tickets:
+            return None
+        if is_mail(vault_path) and not self.policy.requester_contact:
             return None
         target = asset_path(vault_path)
         self.assets[vault_path] = target

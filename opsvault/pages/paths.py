@@ -73,3 +73,12 @@ def asset_path(vault_path: str) -> str:
     """Where an attachment is published: its staging path, as plain text when it is active."""
     target = staging_path(vault_path)
     return f"{target}.txt" if is_active(vault_path) else target
+
+
+# Whole email messages (forwards kept by intake) carry every address and header of a thread:
+# unless the policy publishes requester contact data they stay in the vault, off the site.
+MAIL_SUFFIXES = (".eml", ".msg", ".mbox")
+
+
+def is_mail(vault_path: str) -> bool:
+    return vault_path.lower().endswith(MAIL_SUFFIXES)
