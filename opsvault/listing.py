@@ -84,6 +84,7 @@ def ticket_row(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "age": format_age(now - opened) if opened else None,
         "age_hours": round((now - opened).total_seconds() / 3600, 1) if opened else None,
         "path": ticket.path,
+        "needs_fixing": list(ticket.flaws),
     }
 
 
@@ -103,17 +104,27 @@ def render_table(rows: Sequence[dict[str, Any]], width: int) -> str:
     for cell, row in zip(cells, rows, strict=True):
         line = "  ".join(cell[key].ljust(widths[key]) for key in columns)
         lines.append(line + "  " + _fit(str(row.get("title") or ""), title_width))
+    lines += [f"! {row['id'] or row['path']} needs fixing: {'; '.join(row['needs_fixing'])}"
+              for row in rows if row.get("needs_fixing")]
     return "\n".join(lines)
 
 
+NEEDS_FIXING = "needs fixing"  # the board column of tickets whose status cannot be read
+
+
 def board_columns(vault: Vault, tickets: Iterable[Ticket]) -> list[tuple[str, list[Ticket]]]:
-    """(status, tickets) for every active status in workflow order."""
+    """(status, tickets) for every active status in workflow order; first a "needs fixing"
+    column when a ticket's status cannot be read, so that it is seen rather than lost."""
     active = [s for s in vault.settings.statuses if vault.settings.is_active(s)]
     grouped: dict[str, list[Ticket]] = {status: [] for status in active}
+    unreadable: list[Ticket] = []
     for ticket in tickets:
         if ticket.status in grouped:
             grouped[ticket.status].append(ticket)
-    return list(grouped.items())
+        elif ticket.status is None:
+            unreadable.append(ticket)
+    columns = list(grouped.items())
+    return [(NEEDS_FIXING, unreadable), *columns] if unreadable else columns
 
 
 def _card(ticket: Ticket, width: int, now: datetime) -> list[str]:
@@ -124,6 +135,8 @@ def _card(ticket: Ticket, width: int, now: datetime) -> list[str]:
     if opened is not None:
         details += f" · {format_age(now - opened)}"
     lines.append(_fit(details, width))
+    lines += textwrap.wrap(f"! needs fixing: {'; '.join(ticket.flaws)}", width, max_lines=3,
+                           placeholder="…") if ticket.flaws else []
     return lines
 
 

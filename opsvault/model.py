@@ -334,7 +334,30 @@ class Ticket(Document):
 
     @property
     def is_active(self) -> bool:
-        return self.status is not None and self.settings.is_active(self.status)
+        # A status nobody can read is no sign of being done: such a ticket stays on every
+        # list and board (marked "needs fixing") rather than vanish from them.
+        return self.status is None or self.settings.is_active(self.status)
+
+    @computed_once
+    def flaws(self) -> tuple[str, ...]:
+        """What lists, boards, clocks and the site could not read in this ticket, each as
+        "<key> …" for a "needs fixing" mark (`check` gives the full findings with lines)."""
+        settings = self.settings
+        found: list[str] = []
+        if self.id is None:
+            found.append("id missing")
+        for key, value, known, choices in (
+                ("status", self.meta.get("status"), self.status, settings.statuses),
+                ("priority", self.meta.get("priority"), self.priority, settings.priorities),
+                ("category", self.meta.get("category"), self.category, settings.categories)):
+            if value is None or as_text(value) is None:
+                found.append(f"{key} missing")
+            elif known is None:
+                found.append(f"{key} {as_text(value)!r} is not one of {', '.join(choices)}")
+        if self.opened is None:
+            found.append("opened missing" if self.meta.get("opened") is None
+                         else f"opened {as_text(self.meta.get('opened'))!r} is not a date")
+        return tuple(found)
 
     @computed_once
     def log_items(self) -> tuple[tuple[int, str, LogEntry | None], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,11 +15,13 @@ from ..history import History, load_history
 from ..metrics import (
     BREACHED,
     GROUPINGS,
+    Excluded,
     SlaClock,
     TicketFacts,
     Window,
     as_dict,
     build_metrics,
+    excluded_tickets,
     open_clocks,
     ticket_facts,
     to_csv,
@@ -27,6 +29,7 @@ from ..metrics import (
     to_table,
 )
 from ..metrics.export import duration
+from ..metrics.facts import COUNTED_AS_OPEN
 from ..model import Vault
 from ..reports import (
     MONTHLY,
@@ -144,6 +147,7 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     window = _window(since, until, week, month, moment)
     history = history_of(vault)
     metrics = build_metrics(vault, history, window, moment, group_by)
+    report_excluded(metrics.excluded)
     if output_format == "json":
         click.echo(json.dumps(as_dict(metrics), indent=2, ensure_ascii=False))
     elif output_format == "csv":
@@ -153,6 +157,13 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     else:
         click.echo(to_table(metrics), nl=False)
     raise SystemExit(EXIT_OK)
+
+
+def report_excluded(excluded: Iterable[Excluded]) -> None:
+    """One stderr line per ticket the figures leave out, in whole or in part."""
+    for item in excluded:
+        click.echo(f"{item.path}: warning: {item.ticket} needs fixing ({item.reason}); "
+                   f"left out of the figures: {item.left_out}", err=True)
 
 
 def _window(since: datetime | None, until: datetime | None, week: str | None,
@@ -252,9 +263,14 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
     facts = {f.ticket_id: f for f in ticket_facts(vault, history_of(vault), moment)}
     clocks = [c for c in open_clocks(facts.values())
               if c.started <= moment and (show_all or c.at_risk or c.state == BREACHED)]
+    # An open ticket without a readable priority or opening time has no clock: say so.
+    unclocked = [item for item in excluded_tickets(vault)
+                 if item.is_open and item.left_out != COUNTED_AS_OPEN]
+    report_excluded(unclocked)
     if output_format == "json":
         click.echo(json.dumps({"as_of": moment.isoformat(),
-                               "tickets": [_clock_dict(c, facts[c.ticket_id]) for c in clocks]},
+                               "tickets": [_clock_dict(c, facts[c.ticket_id]) for c in clocks],
+                               "excluded": as_dict(unclocked)},
                               indent=2, ensure_ascii=False))
     else:
         _print_clocks(clocks, facts, moment, vault)

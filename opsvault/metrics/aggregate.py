@@ -22,7 +22,16 @@ from zoneinfo import ZoneInfo
 
 from ..history import History
 from ..model import Vault
-from .facts import BREACHED, FIRST_RESPONSE, MET, RESOLUTION, RUNNING, TicketFacts
+from .facts import (
+    BREACHED,
+    FIRST_RESPONSE,
+    MET,
+    RESOLUTION,
+    RUNNING,
+    Excluded,
+    TicketFacts,
+    excluded_tickets,
+)
 from .windows import Window, quarter_label
 
 # Seed 000, "Success Criteria": 90 % of closed tickets rated 4 or 5.
@@ -239,6 +248,7 @@ class Metrics:
     kb: KBGrowth
     automation: Automation
     trend: Trend
+    excluded: tuple[Excluded, ...] = ()  # tickets measured in part or not at all, and why
 
 
 def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts],
@@ -289,6 +299,7 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
                     _first_response_times(facts, previous, zone).median,
                     summary.resolved,
                     sum(previous.contains(f.resolved, zone) for f in facts)),
+        excluded=excluded_tickets(vault),
     )
 
 

@@ -64,7 +64,7 @@ class TicketFacts:
     ticket_id: str
     path: str
     title: str
-    status: str
+    status: str | None  # None: the ticket's status cannot be read (counted as open)
     priority: str | None
     category: str | None
     assignee: str | None
@@ -107,6 +107,40 @@ def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[Ticke
         if fact is not None:
             facts.append(fact)
     return tuple(facts)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A ticket the metrics leave out in part or whole, and why (its "needs fixing" flaws)."""
+
+    ticket: str  # the id, or the path when the id is missing
+    path: str
+    left_out: str  # "everything", "SLA and times" or COUNTED_AS_OPEN
+    reason: str
+    is_open: bool  # still to be worked on (an unreadable status counts as open)
+
+
+COUNTED_AS_OPEN = "nothing: counted as open"
+
+
+def excluded_tickets(vault: Vault) -> tuple[Excluded, ...]:
+    """What the metrics could not measure, ticket by ticket, for stderr and JSON."""
+    found = []
+    for ticket in vault.tickets:
+        if not ticket.flaws:
+            continue
+        reason = "; ".join(ticket.flaws)
+        if ticket.id is None or ticket.opened is None:
+            left_out = "everything"
+        elif ticket.priority is None:
+            left_out = "SLA and times"
+        elif ticket.status is None:
+            left_out = COUNTED_AS_OPEN
+        else:
+            continue  # only the category is unreadable: counted under "(none)"
+        found.append(Excluded(ticket.id or ticket.path, ticket.path, left_out, reason,
+                              ticket.is_active))
+    return tuple(found)
 
 
 def facts_of(vault: Vault, history: History, ticket: Ticket,
@@ -180,10 +214,10 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
            calendar: BusinessCalendar, technicians: frozenset[str] | None,
            as_of: datetime) -> TicketFacts | None:
     opened = ticket.opened
-    if opened is None or ticket.id is None or ticket.status is None:
+    if opened is None or ticket.id is None:
         return None  # `check` reports it; nothing can be measured from it
     status = ticket.status
-    is_open = settings.is_active(status)
+    is_open = ticket.is_active
     closing_status = settings.done_statuses[-1] if settings.done_statuses else None
     story = _replay(timeline, opened, settings, closing_status)
 

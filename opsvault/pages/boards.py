@@ -29,6 +29,7 @@ BY_PRIORITY = f"{BOARDS}/by-priority.md"
 BY_ASSIGNEE = f"{BOARDS}/by-assignee.md"
 VIEWS = ((BY_STATUS, "By status"), (BY_PRIORITY, "By priority"), (BY_ASSIGNEE, "By assignee"))
 UNASSIGNED = "unassigned"
+NEEDS_FIXING = ("needs-fixing", "Needs fixing")  # the column of a status or priority unread
 EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
 SLA_ORDER = {"breached": 0, "at-risk": 1, "ok": 2, "": 3}
 
@@ -45,6 +46,7 @@ class Card:
     sla_text: str
     sla_title: Markup
     meta: str
+    flaws: str  # what `check` would reject in the ticket, for its "needs fixing" line
     sort_key: tuple[object, ...]
 
 
@@ -68,17 +70,25 @@ def pages(site: Site) -> Iterator[StagedFile]:
              for page, _ in VIEWS}
     statuses = [s for s in settings.statuses if settings.is_active(s)]
     yield board(site, BY_STATUS, "Open tickets by status", cards[BY_STATUS],
-                [(s, s.replace("-", " ").capitalize()) for s in statuses],
-                lambda c: c.ticket.status or "")
+                _with_needs_fixing([(s, s.replace("-", " ").capitalize()) for s in statuses],
+                                   any(t.status is None for t in active)),
+                lambda c: c.ticket.status or NEEDS_FIXING[0])
     yield board(site, BY_PRIORITY, "Open tickets by priority", cards[BY_PRIORITY],
-                [(p.name, f"{p.name} {p.label}") for p in settings.priorities.values()],
-                lambda c: c.ticket.priority or "")
+                _with_needs_fixing([(p.name, f"{p.name} {p.label}")
+                                    for p in settings.priorities.values()],
+                                   any(t.priority is None for t in active)),
+                lambda c: c.ticket.priority or NEEDS_FIXING[0])
     handles = [t.handle for t in site.vault.team.technicians if t.active]
     handles += sorted({t.assignee for t in active if t.assignee} - set(handles))
     names = {t.handle: t.name for t in site.vault.team.technicians}
     yield board(site, BY_ASSIGNEE, "Open tickets by assignee", cards[BY_ASSIGNEE],
                 [(UNASSIGNED, "Unassigned")] + [(h, names.get(h) or h) for h in handles],
                 lambda c: c.ticket.assignee or UNASSIGNED)
+
+
+def _with_needs_fixing(columns: list[tuple[str, str]], wanted: bool) -> list[tuple[str, str]]:
+    """A first column for tickets whose value cannot be read, so that they are seen."""
+    return [NEEDS_FIXING, *columns] if wanted else columns
 
 
 def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
@@ -88,6 +98,7 @@ def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
     who = ticket.assignee or "unassigned"
     state = badge.state if badge else ""
     priority_rank = list(settings.priorities).index(priority.name) if priority else 99
+    status = ticket.status or "status unreadable"
     return Card(
         ticket=ticket, id=css_name(ticket.id or ticket.name),
         link=site.link_to(page, ticket),
@@ -96,7 +107,8 @@ def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
         priority_class=css_name((priority.name if priority else "none").lower()),
         sla_state=css_name(state), sla_text=badge.text if badge else "",
         sla_title=attribute(badge.title if badge else ""),
-        meta=f"{who} · {ticket.status} · open {age}" if age else f"{who} · {ticket.status}",
+        meta=f"{who} · {status} · open {age}" if age else f"{who} · {status}",
+        flaws="; ".join(ticket.flaws),
         sort_key=(SLA_ORDER.get(state, 3), badge.minutes_left if badge else 0, priority_rank,
                   ticket.opened.isoformat() if ticket.opened else ""))
 

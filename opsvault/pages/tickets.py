@@ -74,7 +74,8 @@ def ticket_page(site: Site, ticket: Ticket) -> StagedFile:
         "ticket.md.j2",
         front_matter=raw(front_matter(f"{ticket.id or ticket.name} {ticket.title}", tags=tags)),
         ticket={"id": ticket.id or ticket.name, "title": ticket.title},
-        fields=fields(site, ticket, page), body=raw(body.strip("\n") or "*No description.*"),
+        flaws=ticket.flaws, fields=fields(site, ticket, page),
+        body=raw(body.strip("\n") or "*No description.*"),
         closure=closure(ticket),
         timeline=[event.as_row() for event in timeline(site, ticket, page)],
         index_url=raw(site.url(page, TICKETS_INDEX)), board_url=raw(site.url(page, BOARD)))
@@ -85,7 +86,8 @@ def fields(site: Site, ticket: Ticket, page: str) -> list[tuple[str, object]]:
     """The ticket's front matter as (label, value) rows; values are text or Markdown."""
     settings = site.vault.settings
     zone = settings.time_zone
-    rows: list[tuple[str, object]] = [("Status", ticket.status or "")]
+    rows: list[tuple[str, object]] = [("Status", ticket.status or
+                                       as_text(ticket.meta.get("status")) or "")]
     priority = settings.priorities.get(ticket.priority or "")
     rows.append(("Priority", f"{priority.name} ({priority.label})" if priority else
                  as_text(ticket.meta.get("priority")) or ""))
