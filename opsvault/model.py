@@ -633,8 +633,8 @@ def classify(rel_path: str) -> str:
     top_level_in_pages = folder == PAGES_DIR and rel_path.count("/") == 1
     if not rel_path.endswith(".md"):
         return "" if top_level_in_pages else "attachment"
-    if folder == PAGES_DIR:
-        return "page" if top_level_in_pages else ""
+    if folder == PAGES_DIR:  # hand-written pages, in subfolders too (an Obsidian vault's)
+        return "page"
     return {TICKETS_DIR: "ticket", KB_DIR: "kb", SOPS_DIR: "sop"}.get(folder, "")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import markdown
 import yaml
 from sitekit import note_page, site_pages
+from vaultkit import check_json, write_vault
 
 # The base vault (tests/vaultkit.py) has kb/Network/KB-OPS-001-vpn-drops.md, alias "VPN guide",
 # published as knowledge-base/Network/KB-OPS-001-vpn-drops.md.
@@ -258,3 +259,26 @@ def test_callout_titles_are_text(tmp_path: Path) -> None:
     rendered = html(text)
     assert "<script" not in rendered
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+
+
+def test_pages_in_subfolders_of_vault_are_published_and_linked(tmp_path: Path) -> None:
+    pages = site_pages(tmp_path, {
+        "vault/Guides/Onboarding.md": "# Onboarding\n\nSee [[Laptop setup]] and [[about]].\n",
+        "vault/Guides/Hardware/Laptop setup.md": "---\ntags: [laptop]\n---\n# Laptop setup\n\n"
+                                                 "Plug it in.\n",
+        "vault/Guides/Hardware/dock.png": b"\x89PNG\r\n\x1a\n",
+        "vault/boards/mine.md": "# Mine\n",  # takes a generated page's place: reported
+    })
+    assert "Guides/Onboarding.md" in pages
+    assert "Guides/Hardware/Laptop setup.md" in pages
+    onboarding = pages["Guides/Onboarding.md"]
+    assert isinstance(onboarding, str)
+    assert "](Hardware/Laptop%20setup.md" in onboarding
+    assert "boards/mine.md" not in pages
+
+
+def test_a_page_in_a_subfolder_is_checked_like_any_other(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"vault/Guides/Onboarding.md": "# Onboarding\n\nSee [[Nowhere]].\n"})
+    _, findings = check_json(tmp_path)
+    assert [(f["path"], f["code"]) for f in findings] == [("vault/Guides/Onboarding.md",
+                                                           "unresolved-link")]

@@ -23,7 +23,7 @@ ASSETS = "assets"
 TAGS_PAGE = f"{KB}/tags.md"
 METRICS_JSON = "metrics.json"
 METRICS_CSV = "metrics.csv"
-# Vault folder → staging folder. Hand-written pages (vault/*.md) go to the top.
+# Vault folder → staging folder. Hand-written pages (vault/**/*.md) go to the top.
 FOLDERS = {"kb": KB, "sops": PROCEDURES, "tickets": TICKETS, "vault": ""}
 RESERVED = {BOARDS, KB, PROCEDURES, REPORTS, SCRIPTS, TICKETS, ASSETS, "search",
             METRICS_JSON, METRICS_CSV, "404.md", "sitemap.xml"}
