@@ -40,6 +40,11 @@ class WorkflowError(Exception):
     """A step the rules refuse (illegal transition, missing closing fields, unknown ticket)."""
 
 
+class UnknownName(WorkflowError):
+    """The command line names a status, priority, category, handle or confirmation exception
+    the vault's settings do not define: a usage error (exit 2), not a refusal."""
+
+
 @dataclass(frozen=True)
 class Change:
     """What one command does to one ticket. A field set to None is removed."""
@@ -130,7 +135,7 @@ def _transition(settings: Settings, ticket: Ticket, target: str, when: datetime,
     """Fields for moving `ticket` to `target` after `fields` are set, or WorkflowError."""
     current = _status_of(ticket)
     if target not in settings.transitions:
-        raise WorkflowError(f"'{target}' is not a status{suggest(target, settings.statuses)}; "
+        raise UnknownName(f"'{target}' is not a status{suggest(target, settings.statuses)}; "
                             f"statuses: {', '.join(settings.statuses)}")
     allowed = settings.allowed_next(current)
     if target == current:
@@ -191,7 +196,7 @@ def assign(vault: Vault, ticket: Ticket, handle: str, actor: str, when: datetime
     if team.present:
         technician = team.get(handle)
         if technician is None:
-            raise WorkflowError(f"'{handle}' is not in vault/team.yml"
+            raise UnknownName(f"'{handle}' is not in vault/team.yml"
                                 f"{suggest(handle, team.handles)}")
         if not technician.active:
             raise WorkflowError(f"'{handle}' is marked inactive in vault/team.yml")
@@ -231,7 +236,7 @@ def resolve(vault: Vault, ticket: Ticket, resolution: str, actor: str, when: dat
         fields["root_cause"] = root_cause.strip()
     if automation:
         if not (vault.root / automation).is_file():
-            raise WorkflowError(f"automation script '{automation}' does not exist in the vault")
+            raise UnknownName(f"automation script '{automation}' does not exist in the vault")
         fields["automation"] = automation
     target = AWAITING_CONFIRMATION if awaiting_confirmation else settings.resolved_status
     fields = _transition(settings, ticket, target, when, fields)
@@ -247,7 +252,7 @@ def confirm(settings: Settings, ticket: Ticket, actor: str, when: datetime,
             exception: str | None = None, note: str | None = None) -> Change:
     """The user confirmed the fix (or cannot or need not: `exception`); resolves the ticket."""
     if exception is not None and exception not in CONFIRMATION_EXCEPTIONS:
-        raise WorkflowError(f"'{exception}' is not a confirmation exception; use one of: "
+        raise UnknownName(f"'{exception}' is not a confirmation exception; use one of: "
                             f"{', '.join(CONFIRMATION_EXCEPTIONS)}")
     current = _status_of(ticket)
     fields: dict[str, Any] = {"confirmation": exception} if exception else \
@@ -274,7 +279,7 @@ def close(settings: Settings, ticket: Ticket, actor: str, when: datetime,
           confirmation: str | None = None, note: str | None = None) -> Change:
     """Close a resolved ticket; refused with the list of what the closing rules still need."""
     if confirmation is not None and confirmation not in CONFIRMATION_EXCEPTIONS:
-        raise WorkflowError(f"'{confirmation}' is not a confirmation exception; use one of: "
+        raise UnknownName(f"'{confirmation}' is not a confirmation exception; use one of: "
                             f"{', '.join(CONFIRMATION_EXCEPTIONS)}")
     given = {"resolution": resolution, "root_cause": root_cause, "confirmation": confirmation}
     fields = _transition(settings, ticket, settings.closed_status, when,
@@ -350,11 +355,11 @@ def new_ticket(vault: Vault, template: str, *, title: str, priority: str, catego
     settings = vault.settings
     normalised_priority = settings.normalise_priority(priority)
     if normalised_priority is None:
-        raise WorkflowError(f"'{priority}' is not a priority"
+        raise UnknownName(f"'{priority}' is not a priority"
                             f"{suggest(priority, settings.priorities)}")
     normalised_category = settings.normalise_category(category)
     if normalised_category is None:
-        raise WorkflowError(f"'{category}' is not a category"
+        raise UnknownName(f"'{category}' is not a category"
                             f"{suggest(category, settings.categories)}")
     if not title.strip():
         raise WorkflowError("a ticket needs a title")

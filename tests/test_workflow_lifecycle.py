@@ -120,10 +120,13 @@ def test_an_illegal_transition_is_refused_with_the_allowed_next_states(root: Pat
     assert read(root, VPN_PATH) == before
 
 
-def test_an_unknown_status_is_refused_with_a_suggestion(root: Path) -> None:
+def test_an_unknown_status_is_a_usage_error_with_a_suggestion(root: Path) -> None:
+    before = read(root, VPN_PATH)
     result = ov(root, "ticket", "status", VPN, "in-progres", "--as", "alice", "--at", AT)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "did you mean 'in-progress'" in result.stderr
+    assert ov(root, "ticket", "status", VPN, "bogus", "--as", "alice").exit_code == 2
+    assert read(root, VPN_PATH) == before
 
 
 def test_an_unknown_ticket_id_is_refused(root: Path) -> None:
@@ -190,9 +193,9 @@ def test_status_escalated_without_a_target_points_to_escalate(root: Path) -> Non
     assert "opsvault ticket escalate" in result.stderr
 
 
-def test_assign_to_a_handle_not_on_the_team_is_refused(root: Path) -> None:
+def test_assign_to_a_handle_not_on_the_team_is_a_usage_error(root: Path) -> None:
     result = ov(root, "ticket", "assign", VPN, "bobb", "--as", "alice", "--at", AT)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "'bobb' is not in vault/team.yml (did you mean 'bob'?)" in result.stderr
 
 
@@ -311,7 +314,7 @@ def test_list_filters_by_status_priority_category_assignee_and_age(root: Path) -
     assert row == {"id": outage, "title": "Clinic internet down", "status": "new",
                    "priority": "P1", "category": "network", "assignee": None,
                    "opened": "2026-11-25T07:00:00-06:00", "age": "1h", "age_hours": 1.0,
-                   "path": row["path"]}
+                   "path": row["path"], "needs_fixing": []}
 
 
 def test_list_table_has_a_header_and_a_row_per_ticket(root: Path) -> None:

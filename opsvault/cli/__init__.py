@@ -6,6 +6,7 @@ import click
 
 from .. import __version__
 from .check import check_command
+from .common import EXIT_INTERRUPTED
 from .init import init_command
 from .intake import intake_group
 from .kb import kb_group, sop_group
@@ -15,7 +16,21 @@ from .ticket import ticket_group
 from .ticket_show import show_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class OpsvaultGroup(click.Group):
+    """The top command: Ctrl-C ends any command with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.Abort):
+            # Writes are atomic (temporary file, then rename), so an interrupted command
+            # leaves every file as it was or as it was meant to be; the lock goes with it.
+            click.echo("\ninterrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=OpsvaultGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="opsvault")
 def main() -> None:
     """An IT help desk kept as Markdown in git.

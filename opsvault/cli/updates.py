@@ -24,17 +24,19 @@ from ..edit import EditError, create_file, vault_lock
 from ..intake import IntakeError
 from ..model import Ticket, Vault
 from ..schema import Settings
-from ..workflow import Change, NewDocument, WorkflowError, apply_change, write_new
+from ..workflow import Change, NewDocument, UnknownName, WorkflowError, apply_change, write_new
 from .common import EXIT_FINDINGS, EXIT_USAGE, open_vault, vault_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0  done
-  1  refused: unknown ticket, illegal transition, missing fields, or the file
-     changed on disk while the command ran (nothing is written then)
-  2  usage error (bad option, unknown handle, no vault)"""
+  0    done
+  1    refused: unknown or ambiguous ticket, illegal transition, missing fields,
+       malformed message, or the file changed on disk (nothing is written then)
+  2    usage error: a bad option or date; a status, priority, category or handle
+       the settings do not define; not inside a vault
+  130  interrupted (Ctrl-C)"""
 
 
 class DateTimeType(click.ParamType):
@@ -102,9 +104,12 @@ def usage_error(message: str) -> NoReturn:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Library refusals become a one-line message and exit code 1."""
+    """Library refusals become a one-line message and exit code 1; a name the settings do not
+    define (status, priority, category, handle) is a usage error, exit code 2."""
     try:
         yield
+    except UnknownName as exc:
+        usage_error(str(exc))
     except (WorkflowError, EditError, IntakeError, gitops.GitError) as exc:
         refuse(str(exc))
 
