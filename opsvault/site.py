@@ -264,12 +264,18 @@ def serve(vault_root: Path, engine: str, dev_addr: str,
     try:
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
+        # Stopping the preview is how it ends: exit 0 whatever the engine reports. A
+        # terminal's Ctrl-C reached the engine too; give it a moment to stop on its own.
         try:
-            return process.wait(timeout=10)
+            process.wait(timeout=3)
         except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
         watcher.stop()
