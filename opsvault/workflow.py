@@ -18,7 +18,7 @@ from typing import Any
 
 from . import edit
 from .files import conflict_line, parse_source
-from .model import TICKETS_DIR, Ticket, Vault, as_text
+from .model import TICKETS_DIR, Ticket, Vault, as_strings, as_text
 from .note_templates import fill_template, slug
 from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, resolving_gaps, suggest
 
@@ -224,6 +224,55 @@ def escalate(settings: Settings, ticket: Ticket, to: str, reason: str, actor: st
         _not_before_opened(ticket, when)
     return _change(settings, ticket, f"escalated to {to}", fields, actor, when,
                    f"Escalated to {to}: {reason}")
+
+
+def _without_guess(ticket: Ticket, key: str) -> list[str] | None:
+    """The ticket's `guessed:` marks once a person has set `key` (None: no marks left)."""
+    guessed = [mark for mark in as_strings(ticket.meta.get("guessed")) if mark != key]
+    return guessed or None
+
+
+def change_priority(settings: Settings, ticket: Ticket, priority: str, reason: str,
+                    actor: str, when: datetime) -> Change:
+    """Set the priority (and so the SLA targets) with the reason; clears intake's guess."""
+    target = settings.normalise_priority(priority)
+    if target is None:
+        raise UnknownName(f"'{priority}' is not a priority{suggest(priority, settings.priorities)}")
+    if not reason.strip():
+        raise WorkflowError("a priority change needs a reason: --reason WHY (it moves the SLA "
+                            "targets)")
+    _not_before_opened(ticket, when)
+    written = as_text(ticket.meta.get("priority"))
+    guessed = "priority" in as_strings(ticket.meta.get("guessed"))
+    if written == target and not guessed:
+        raise WorkflowError(f"{ticket.id} is already {target}")
+    fields: dict[str, Any] = {"priority": target, "guessed": _without_guess(ticket, "priority")}
+    if written == target:
+        return _change(settings, ticket, f"priority {target} confirmed", fields, actor, when,
+                       f"Priority {target} confirmed: {reason.strip()}")
+    return _change(settings, ticket, f"priority {written or 'none'} → {target}", fields, actor,
+                   when, f"Priority {written or 'none'} → {target}: {reason.strip()}")
+
+
+def change_category(settings: Settings, ticket: Ticket, category: str, reason: str | None,
+                    actor: str, when: datetime) -> Change:
+    """Set the category, with an optional reason; clears intake's guess."""
+    target = settings.normalise_category(category)
+    if target is None:
+        raise UnknownName(f"'{category}' is not a category"
+                          f"{suggest(category, settings.categories)}")
+    _not_before_opened(ticket, when)
+    written = as_text(ticket.meta.get("category"))
+    guessed = "category" in as_strings(ticket.meta.get("guessed"))
+    if written == target and not guessed:
+        raise WorkflowError(f"{ticket.id} is already in {target}")
+    fields: dict[str, Any] = {"category": target, "guessed": _without_guess(ticket, "category")}
+    why = f": {reason.strip()}" if reason and reason.strip() else "."
+    if written == target:
+        return _change(settings, ticket, f"category {target} confirmed", fields, actor, when,
+                       f"Category {target} confirmed{why}")
+    return _change(settings, ticket, f"category {written or 'none'} → {target}", fields, actor,
+                   when, f"Category {written or 'none'} → {target}{why}")
 
 
 def resolve(vault: Vault, ticket: Ticket, resolution: str, actor: str, when: datetime,

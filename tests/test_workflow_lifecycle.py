@@ -19,6 +19,7 @@ from deskkit import (
     read,
     strict_findings,
 )
+from email_samples import message
 from vaultkit import TICKET
 
 from opsvault.cli import main
@@ -343,11 +344,56 @@ def test_board_has_a_column_per_active_status_and_fits_the_width(root: Path) -> 
     assert VPN in result.stdout and "@alice · 6d" in result.stdout
 
 
+# --- priority and category -------------------------------------------------------------------
+
+def test_priority_change_logs_the_reason_and_touches_only_its_key(root: Path) -> None:
+    before = read(root, VPN_PATH)
+    result = ov(root, "ticket", "priority", VPN, "critical", "--reason", "Whole clinic is out",
+                "--as", "alice", "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert read(root, VPN_PATH) == before.replace("priority: P2", "priority: P1") + \
+        "- 2026-11-24 10:00 · alice · Priority P2 → P1: Whole clinic is out\n"
+    assert strict_findings(root) == []
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["P9", "--reason", "x"], 2, "'P9' is not a priority"),
+    (["P1", "--reason", "  "], 1, "a priority change needs a reason"),
+    (["P2", "--reason", "same"], 1, f"{VPN} is already P2"),
+])
+def test_priority_changes_that_are_refused(root: Path, args: list[str], code: int,
+                                           message: str) -> None:
+    before = read(root, VPN_PATH)
+    result = ov(root, "ticket", "priority", VPN, *args, "--as", "alice", "--at", AT)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert read(root, VPN_PATH) == before
+
+
+def test_setting_a_guessed_value_confirms_it_and_clears_the_mark(root: Path) -> None:
+    opened = ov(root, "intake", "email", "-", "--at", AT, stdin=message())
+    ticket_id = opened.stdout.split(":", 1)[0]
+    path = next(p for p in (root / "tickets").glob(f"{ticket_id}*.md"))
+    assert "guessed: [category, priority]" in path.read_text()
+    assert ov(root, "ticket", "category", ticket_id, "network", "--as", "bob",
+              "--at", AT).exit_code == 0
+    text = path.read_text()
+    assert "guessed: [priority]" in text and "Category network confirmed." in text
+    assert ov(root, "ticket", "priority", ticket_id, "P2", "--reason", "Blocked from work",
+              "--as", "bob", "--at", AT).exit_code == 0  # the guess was right
+    text = path.read_text()
+    assert "guessed" not in text.split("\n---", 1)[0]
+    assert "Priority P2 confirmed: Blocked from work" in text
+    assert ov(root, "ticket", "category", ticket_id, "netwrk", "--as", "bob").exit_code == 2
+    assert strict_findings(root) == []
+
+
 # --- help -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("command", [
     ["ticket", name] for name in ("new", "assign", "status", "log", "escalate", "resolve",
-                                  "confirm", "close", "reopen", "list", "board")
+                                  "confirm", "close", "reopen", "list", "board", "priority",
+                                  "category")
 ] + [["intake", "email"], ["intake", "alert"], ["kb", "new"], ["sop", "new"]])
 def test_every_command_documents_exit_codes_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])

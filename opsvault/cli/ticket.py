@@ -267,6 +267,59 @@ def escalate_command(ticket_ref: str, to: str, reason: str, vault_dir: Path,
         session.save_change(ticket, change)
 
 
+@ticket_group.command("priority")
+@click.argument("ticket_ref", metavar="ID")
+@click.argument("priority", metavar="PRIORITY")
+@click.option("--reason", required=True, help="Why: the impact or urgency that changed.")
+@update_options
+@with_exit_codes
+def priority_command(ticket_ref: str, priority: str, reason: str, vault_dir: Path,
+                     actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Change a ticket's priority (and so its SLA targets), logging the reason.
+
+    PRIORITY is a name or alias from vault/opsvault.yml (P1…P4, critical, high, …).
+    Setting the priority a ticket already has confirms intake's guess and clears the
+    `guessed: priority` mark.
+
+    \b
+    Examples:
+      opsvault ticket priority T-20261124-k3f9 P2 --reason "Whole clinic affected"
+      opsvault ticket priority T-20261124-k3f9 P3 --reason "Checked: one user, workaround"
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.change_priority(session.vault.settings, ticket, priority, reason,
+                                          session.actor.handle, session.now)
+        session.save_change(ticket, change)
+
+
+@ticket_group.command("category")
+@click.argument("ticket_ref", metavar="ID")
+@click.argument("category", metavar="CATEGORY")
+@click.option("--reason", help="Why, if it is not obvious.")
+@update_options
+@with_exit_codes
+def category_command(ticket_ref: str, category: str, reason: str | None, vault_dir: Path,
+                     actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Change a ticket's category (or confirm intake's guess), logged.
+
+    CATEGORY is a name or alias from vault/opsvault.yml. Setting the category a ticket
+    already has confirms intake's guess and clears the `guessed: category` mark.
+
+    \b
+    Examples:
+      opsvault ticket category T-20261124-k3f9 network
+      opsvault ticket category T-20261124-k3f9 access --reason "It is the MFA prompt"
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        change = workflow.change_category(session.vault.settings, ticket, category, reason,
+                                          session.actor.handle, session.now)
+        session.save_change(ticket, change)
+
+
 @ticket_group.command("resolve")
 @click.argument("ticket_ref", metavar="ID")
 @click.option("--resolution", required=True, help="What fixed it.")
