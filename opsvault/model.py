@@ -339,6 +339,12 @@ class Ticket(Document):
         return self.status is None or self.settings.is_active(self.status)
 
     @computed_once
+    def description(self) -> str:
+        """The body before the `## Log` heading: the problem as the requester put it."""
+        heading = find_log_heading(self.body)
+        return (self.body[:heading.start()] if heading else self.body).strip()
+
+    @computed_once
     def flaws(self) -> tuple[str, ...]:
         """What lists, boards, clocks and the site could not read in this ticket, each as
         "<key> …" for a "needs fixing" mark (`check` gives the full findings with lines)."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
-from .model import TEMPLATES_DIR
+from .model import TEMPLATES_DIR, find_log_heading
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(title|date|time)(?::([^}]*))?\s*\}\}")
 _MOMENT_TOKEN = re.compile(r"YYYY|YY|MM|M|DD|D|HH|H|mm|ss|ZZ|Z")
@@ -75,3 +75,24 @@ def slug(title: str, max_length: int = 40) -> str:
             break
         result = candidate
     return result or (words[0][:max_length] if words else "")
+
+
+def _prose(text: str) -> str:
+    """The text's words without headings, placeholders or spacing, for comparing bodies."""
+    lines = [line for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    return " ".join(_PLACEHOLDER.sub("", " ".join(lines)).split())
+
+
+def template_placeholder(template: str) -> str:
+    """The prose a template's body holds before `## Log` ("Describe the problem…"): a ticket
+    whose description is still this has none. Empty when the template has no such text."""
+    found = _FRONT_MATTER.match(template)
+    body = template[found.end():] if found else template
+    heading = find_log_heading(body)
+    return _prose(body[:heading.start()] if heading else body)
+
+
+def is_placeholder(description: str, template: str) -> bool:
+    placeholder = template_placeholder(template)
+    return bool(placeholder) and _prose(description) == placeholder

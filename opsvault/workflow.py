@@ -19,7 +19,7 @@ from typing import Any
 from . import edit
 from .files import conflict_line, parse_source
 from .model import TICKETS_DIR, Ticket, Vault, as_strings, as_text
-from .note_templates import fill_template, slug
+from .note_templates import fill_template, is_placeholder, slug
 from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, resolving_gaps, suggest
 
 # Statuses the rules name; the check module names them the same way.
@@ -422,8 +422,12 @@ def new_ticket(vault: Vault, template: str, *, title: str, priority: str, catego
     values.update({key: value for key, value in (fields or {}).items()
                    if value not in (None, "", [], {})})
     text = edit.edit_fields(text, values)
-    if description is not None and description.strip():
-        text = edit.set_description(text, description)
+    if description is None or not description.strip():
+        raise WorkflowError("a ticket needs a description: the problem in the requester's words")
+    if is_placeholder(description, template):
+        raise WorkflowError("the description is the template's placeholder text; describe the "
+                            "problem in the requester's words")
+    text = edit.set_description(text, description)
     if log is not None:
         text = edit.append_log(text, log_line(settings, stamp, *log))
     name = slug(title)

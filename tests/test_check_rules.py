@@ -77,6 +77,11 @@ CASES = [
      "escalation-target-missing", T, 4, "error"),
     ("active ticket without assignee", {T: edit(TICKET, "assignee: alice\n", "")},
      "unassigned", T, 4, "warning"),
+    ("description still the template's placeholder",
+     {T: edit(TICKET, "The VPN disconnects every ten minutes since the ISP change.",
+              "Describe the problem in the requester's words: what happens, since when, "
+              "what they tried.")},
+     "placeholder-description", T, 16, "warning"),
     ("closure time on an active ticket",
      {T: edit(TICKET, "first_response:", "resolved: 2026-11-19T09:00:00-06:00\nfirst_response:")},
      "closure-time-on-active", T, 14, "warning"),

@@ -90,11 +90,16 @@ def test_templates_filled_by_obsidian_give_valid_documents(tmp_path: Path) -> No
     sop = fill_like_obsidian((tmp_path / "vault/templates/sop.md").read_text(), "Printing", now)
     sop_path = tmp_path / "sops/SOP-001-printing.md"
     sop_path.write_text(sop.replace("SOP-000", "SOP-001"))
-    # The template leaves the owner for the technician to fill in; check asks for it.
+    # The templates leave the SOP's owner and the ticket's description for the technician
+    # to fill in; check asks for both.
     code, findings = check_json(tmp_path, "--strict")
     assert (code, [(f["path"], f["line"], f["code"]) for f in findings]) == (
-        1, [("sops/SOP-001-printing.md", 4, "sop-no-owner")])
+        1, [("sops/SOP-001-printing.md", 4, "sop-no-owner"),
+            (f"tickets/{ticket_id}.md", 20, "placeholder-description")])
     team = (tmp_path / "vault/team.yml").read_text()
     handle = re.search(r"^\s*- handle: (\S+)", team, re.MULTILINE).group(1)
     sop_path.write_text(sop_path.read_text().replace("owner:\n", f"owner: {handle}\n"))
+    ticket_path = tmp_path / f"tickets/{ticket_id}.md"
+    ticket_path.write_text(re.sub(r"(?m)^Describe the problem.*$", "The printer is offline.",
+                                  ticket_path.read_text()))
     assert check_json(tmp_path, "--strict") == (0, [])

@@ -79,7 +79,7 @@ def test_the_vault_setting_commits_without_the_flag(tmp_path: Path) -> None:
 
 def test_a_new_ticket_is_committed_as_opened(root: Path) -> None:
     result = ov(root, "ticket", "new", "Printer offline", "-p", "P3", "-c", "printing",
-                "--commit", "--as", "bob", "--at", AT)
+                "-d", "Offline since the power cut.", "--commit", "--as", "bob", "--at", AT)
     assert result.exit_code == 0, result.output
     path = printed_path(result.output)
     ticket_id = Path(path).name[:15]
@@ -110,7 +110,8 @@ def test_ids_made_on_two_clones_at_the_same_moment_merge_without_conflict(
     created = []
     for clone, handle in zip(clones, ("alice", "bob"), strict=True):
         result = ov(Path(clone.working_dir), "ticket", "new", "Printer offline", "-p", "P3",
-                    "-c", "printing", "--opened", "2026-11-24T09:30:00-06:00", "--at",
+                    "-c", "printing", "-d", "Offline.", "--opened", "2026-11-24T09:30:00-06:00",
+                    "--at",
                     "2026-11-24T09:30:00-06:00", "--commit", "--as", handle)
         assert result.exit_code == 0, result.output
         created.append(printed_path(result.output))

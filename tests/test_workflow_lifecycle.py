@@ -44,6 +44,7 @@ def test_new_ticket_from_flags_is_a_valid_ticket_named_after_its_id(root: Path) 
     result = ov(root, "ticket", "new", "Label printer prints blank labels", "-p", "medium",
                 "-c", "printer", "--requester", "Ana Ruiz", "--email", "ana@example.org",
                 "--channel", "phone", "--tag", "labels", "--opened", "2026-11-24T09:30",
+                "-d", "Every label comes out blank since the ribbon change.",
                 "--as", "bob", "--at", AT)
     assert result.exit_code == 0, result.output
     path = printed_path(result.output)
@@ -78,22 +79,57 @@ def test_new_ticket_prompts_for_what_is_missing_on_a_terminal(
         root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("opsvault.cli.ticket.stdin_is_terminal", lambda: True)
     result = CliRunner().invoke(main, ["ticket", "new", "--vault", str(root), "--as", "bob",
-                                       "--at", AT], input="Mouse broken\nlow\nhardware\nDead\n")
+                                       "--at", AT],
+                                input="Mouse broken\nlow\nhardware\nAna Ruiz\n\n\nDead\n")
     assert result.exit_code == 0, result.output
-    assert "Title:" in result.output and "Priority [P3]:" in result.output
-    text = read(root, printed_path(result.output))
-    assert "priority: P4\n" in text and "category: hardware\n" in text and "\nDead\n" in text
+    assert "Title:" in result.output
+    assert "Priority (P1 (critical), P2 (high), P3 (medium), P4 (low)) [P3]:" in result.output
+    assert "Channel (email, phone," in result.output
+    ticket = load_vault(root).ticket(Path(printed_path(result.output)).name[:15])
+    assert ticket is not None
+    assert (ticket.priority, ticket.category, ticket.channel) == ("P4", "hardware", "phone")
+    assert ticket.meta["requester"] == {"name": "Ana Ruiz"}
+    assert ticket.description == "Dead"
+
+
+def test_each_prompt_asks_again_until_the_answer_fits(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("opsvault.cli.ticket.stdin_is_terminal", lambda: True)
+    answers = ["Mouse broken", "P9", "low", "netwrk", "hardware", "Ana Ruiz", "ana at home",
+               "ana@example.org", "fax", "walk-in", "", "Dead"]
+    result = CliRunner().invoke(main, ["ticket", "new", "--vault", str(root), "--as", "bob",
+                                       "--at", AT], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "'P9' is not a priority; use one of: P1 (critical)" in result.output
+    assert "'netwrk' is not a category; use one of: access" in result.output
+    assert "'ana at home' is not an email address" in result.output
+    assert "'fax' is not a channel" in result.output
+    ticket = load_vault(root).ticket(Path(printed_path(result.output)).name[:15])
+    assert ticket is not None
+    assert ticket.meta["requester"] == {"name": "Ana Ruiz", "email": "ana@example.org"}
+    assert (ticket.priority, ticket.category, ticket.channel) == ("P4", "hardware", "walk-in")
+    assert strict_findings(root) == []
+
+
+def test_the_template_placeholder_is_not_a_description(root: Path) -> None:
+    placeholder = ("Describe the problem in the requester's words: what happens, since when, "
+                   "what they tried.")
+    result = ov(root, "ticket", "new", "X", "-p", "P3", "-c", "network", "-d", placeholder,
+                "--as", "bob")
+    assert result.exit_code == 1
+    assert "the description is the template's placeholder text" in result.stderr
 
 
 def test_new_ticket_without_a_terminal_names_the_missing_options(root: Path) -> None:
     result = ov(root, "ticket", "new", "--priority", "P2", "--as", "bob")
     assert result.exit_code == 2
-    assert "missing TITLE, --category" in result.stderr
+    assert "missing TITLE, --category, --description" in result.stderr
     assert not list((root / "tickets").glob("T-2026112[5-9]*"))
 
 
 def test_new_ticket_with_an_unknown_priority_is_a_usage_error(root: Path) -> None:
-    result = ov(root, "ticket", "new", "X", "-p", "urgent", "-c", "network", "--as", "bob")
+    result = ov(root, "ticket", "new", "X", "-p", "urgent", "-c", "network", "-d", "Down",
+                "--as", "bob")
     assert result.exit_code == 2
     assert "'urgent' is not a priority; use one of: P1 (critical)" in result.stderr
 
@@ -287,7 +323,7 @@ def test_status_back_to_open_from_closed_is_a_reopen_and_needs_a_reason(root: Pa
 
 def _new(root: Path, title: str, priority: str, category: str, opened: str) -> str:
     result = ov(root, "ticket", "new", title, "-p", priority, "-c", category, "--opened", opened,
-                "--as", "bob", "--at", opened)
+                "-d", f"{title}, reported by phone.", "--as", "bob", "--at", opened)
     assert result.exit_code == 0, result.output
     return Path(printed_path(result.output)).name[:15]
 

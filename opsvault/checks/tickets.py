@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Ticket, as_text
+from ..note_templates import is_placeholder, load_template
 from ..schema import LOG_AUTHORS, TICKET_TIME_ORDER, closing_gaps, resolving_gaps, suggest
 from .context import CheckContext
 
@@ -17,9 +18,14 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     # Times after the end of `today` anywhere on earth are in the future.
     horizon = datetime.combine(context.today, time.max, timezone(timedelta(hours=-14)))
     log_authors = frozenset((*context.vault.team.handles, *LOG_AUTHORS))
+    template = load_template(context.vault.root, "ticket")
     for ticket in context.vault.tickets:
         if not ticket.source.has_front_matter:
             continue
+        if is_placeholder(ticket.description, template):
+            yield warning(ticket.path, ticket.source.body_line, "placeholder-description",
+                          "the description is still the template's placeholder text; write "
+                          "the problem in the requester's words")
         yield from _file_name(ticket)
         yield from _time_order(ticket, horizon)
         yield from _workflow(ticket, context)

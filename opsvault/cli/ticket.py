@@ -24,7 +24,7 @@ from ..listing import (
 )
 from ..model import Team
 from ..note_templates import load_template
-from ..schema import CONFIRMATION_EXCEPTIONS, Settings, suggest
+from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_email_address, suggest
 from .common import open_vault, vault_option
 from .updates import (
     DATETIME,
@@ -61,11 +61,14 @@ def ticket_group() -> None:
     """
 
 
+def _priority_choices(settings: Settings) -> str:
+    return ", ".join(f"{p.name} ({p.label})" for p in settings.priorities.values())
+
+
 def _priority(settings: Settings, value: str) -> str:
     normalised = settings.normalise_priority(value)
     if normalised is None:
-        usage_error(f"'{value}' is not a priority; use one of: "
-                    + ", ".join(f"{p.name} ({p.label})" for p in settings.priorities.values()))
+        usage_error(f"'{value}' is not a priority; use one of: {_priority_choices(settings)}")
     return normalised
 
 
@@ -74,6 +77,57 @@ def _category(settings: Settings, value: str) -> str:
     if normalised is None:
         usage_error(f"'{value}' is not a category; use one of: {', '.join(settings.categories)}")
     return normalised
+
+
+def _checked(convert: Callable[[str], str | None], what: str, choices: str) -> Callable[[str], str]:
+    """A prompt's answer check: click asks again, with this message, until one fits."""
+    def check(answer: str) -> str:
+        value = convert(answer.strip())
+        if value is None:
+            raise click.BadParameter(f"'{answer.strip()}' is not {what}; use one of: {choices}")
+        return value
+    return check
+
+
+def _required(what: str) -> Callable[[str], str]:
+    def check(answer: str) -> str:
+        if not answer.strip():
+            raise click.BadParameter(f"{what} cannot be empty")
+        return answer.strip()
+    return check
+
+
+def _optional_email(answer: str) -> str:
+    if answer.strip() and not is_email_address(answer.strip()):
+        raise click.BadParameter(f"'{answer.strip()}' is not an email address (or leave it empty)")
+    return answer.strip()
+
+
+def _ask_for_missing(settings: Settings, answers: dict[str, str | None]) -> None:
+    """Ask on the terminal for each missing value, checking every answer as it is given so
+    that a typo costs one line, not everything typed so far."""
+    categories = ", ".join(settings.categories)
+    channels = ", ".join(settings.channels)
+    questions: list[tuple[str, str, Callable[[str], str], str | None]] = [
+        ("title", "Title", _required("the title"), None),
+        ("priority", f"Priority ({_priority_choices(settings)})",
+         _checked(settings.normalise_priority, "a priority", _priority_choices(settings)),
+         settings.intake_default_priority),
+        ("category", f"Category ({categories})",
+         _checked(settings.normalise_category, "a category", categories),
+         settings.intake_default_category),
+        ("requester_name", "Requester's name", str.strip, ""),
+        ("requester_email", "Requester's email", _optional_email, ""),
+        ("channel", f"Channel ({channels})",
+         _checked(lambda v: v if v in settings.channels else None, "a channel", channels),
+         "phone" if "phone" in settings.channels else settings.channels[0]),
+        ("description", "Description (the problem in the requester's words)",
+         _required("the description"), None),
+    ]
+    for key, label, check, default in questions:
+        if answers.get(key) is None:
+            answers[key] = click.prompt(label, default=default, value_proc=check,
+                                        show_default=bool(default))
 
 
 @ticket_group.command("new")
@@ -120,20 +174,24 @@ def new_command(title: str | None, priority: str | None, category: str | None,
     if reported is not None and reported > session.now + timedelta(minutes=5):
         usage_error(f"--opened {reported.isoformat()} is in the future (now is "
                     f"{session.now.replace(microsecond=0).isoformat()})")
-    interactive = stdin_is_terminal()
-    if interactive:
-        title = title or click.prompt("Title")
-        priority = priority or click.prompt("Priority", default=settings.intake_default_priority)
-        category = category or click.prompt(
-            f"Category ({', '.join(settings.categories)})",
-            default=settings.intake_default_category)
-        if description is None:
-            description = click.prompt("Description", default="", show_default=False)
+    if stdin_is_terminal():
+        answers: dict[str, str | None] = {
+            "title": title, "priority": priority, "category": category,
+            "requester_name": requester_name, "requester_email": requester_email,
+            "channel": channel, "description": description}
+        _ask_for_missing(settings, answers)
+        title, priority, category = answers["title"], answers["priority"], answers["category"]
+        requester_name = answers["requester_name"] or None
+        requester_email = answers["requester_email"] or None
+        channel, description = answers["channel"], answers["description"]
     missing = [name for name, value in (("TITLE", title), ("--priority", priority),
-                                        ("--category", category)) if not value]
+                                        ("--category", category),
+                                        ("--description", description)) if not value]
     if missing:
         usage_error(f"missing {', '.join(missing)} (prompts need a terminal)")
-    assert title and priority and category
+    assert title and priority and category and description
+    if requester_email and not is_email_address(requester_email):
+        usage_error(f"--email '{requester_email}' is not an email address")
     if channel and channel not in settings.channels:
         usage_error(f"'{channel}' is not a channel; use one of: {', '.join(settings.channels)}")
     team = session.vault.team
