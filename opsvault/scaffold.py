@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 from dataclasses import dataclass
+from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 
@@ -25,6 +29,8 @@ SCAFFOLD_FILES = {
     ".github/workflows/opsvault.yml": ".github/workflows/opsvault.yml",
 }
 SCRIPT_LANGUAGES = ("bash", "powershell", "php", "python")
+WORKFLOW_PATH = ".github/workflows/opsvault.yml"
+PACKAGE_PLACEHOLDER = "__OPSVAULT_PACKAGE__"
 
 
 @dataclass(frozen=True)
@@ -32,13 +38,61 @@ class InitResult:
     created: tuple[str, ...]
     existing: tuple[str, ...]  # files that were already there and were left alone
     git_initialised: bool
+    package: str  # where the CI workflow installs opsvault from ("" when unknown)
 
 
-def scaffold_contents() -> dict[str, str]:
-    """Every file a new vault starts with, by relative path."""
+def _git(folder: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def installed_package() -> str:
+    """A pip requirement that installs this very opsvault elsewhere (the CI workflow's), or ""
+    when it cannot be known: installed from a git URL → that URL at its commit; running from
+    a clone with a shareable `origin` → the origin at the clone's commit; installed from an
+    index → the version. A path on this machine is no use to CI, so it is never given."""
+    from_index = ""
+    for distribution in metadata.distributions(name="opsvault"):
+        direct = distribution.read_text("direct_url.json")
+        if not direct:
+            from_index = f"opsvault=={distribution.version}"
+            continue
+        try:
+            origin = json.loads(direct)
+        except ValueError:
+            continue
+        vcs = origin.get("vcs_info")
+        if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+            return f"opsvault @ git+{origin.get('url', '')}@{vcs['commit_id']}"
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / ".git").exists():  # an editable install, or run from a clone
+        remote = shareable_remote(_git(checkout, "remote", "get-url", "origin"))
+        commit = _git(checkout, "rev-parse", "HEAD")
+        return f"opsvault @ git+{remote}@{commit}" if remote and commit else ""
+    return from_index
+
+
+def shareable_remote(remote: str) -> str:
+    """A git remote CI can reach, in the form pip takes; "" for a path on this machine."""
+    if remote.startswith(("https://", "ssh://")):
+        return remote
+    scp_like = re.fullmatch(r"git@([^:/]+):(.+)", remote)
+    return f"ssh://git@{scp_like.group(1)}/{scp_like.group(2)}" if scp_like else ""
+
+
+def scaffold_contents(package: str = "") -> dict[str, str]:
+    """Every file a new vault starts with, by relative path; `package` is where its CI
+    workflow installs opsvault from."""
     contents = {SETTINGS_PATH: DEFAULT_SETTINGS_YAML}
     for destination, source in SCAFFOLD_FILES.items():
         contents[destination] = SCAFFOLD.joinpath(source).read_text(encoding="utf-8")
+    # The value sits in a double-quoted YAML string.
+    quoted = package.replace("\\", "\\\\").replace('"', '\\"')
+    contents[WORKFLOW_PATH] = contents[WORKFLOW_PATH].replace(PACKAGE_PLACEHOLDER, quoted)
     # Empty folders are kept in git with a .gitkeep each.
     folders = [TICKETS_DIR, ATTACHMENTS_DIR, SOPS_DIR,
                *(f"{KB_DIR}/{c}" for c in default_settings().kb_categories),
@@ -52,13 +106,16 @@ def existing_files(target: Path) -> list[str]:
     return [path for path in scaffold_contents() if (target / path).exists()]
 
 
-def init_vault(target: Path, missing_only: bool = False) -> InitResult:
+def init_vault(target: Path, missing_only: bool = False, package: str | None = None
+               ) -> InitResult:
     """Create a vault in `target`. Never overwrites: existing files are left as they are.
 
     Without `missing_only`, a folder that already holds any scaffold file raises
-    FileExistsError and nothing is written.
+    FileExistsError and nothing is written. `package` (default: `installed_package()`) is
+    where the CI workflow installs opsvault from.
     """
-    contents = scaffold_contents()
+    package = installed_package() if package is None else package.strip()
+    contents = scaffold_contents(package)
     existing = existing_files(target)
     if existing and not missing_only:
         raise FileExistsError(existing)
@@ -76,4 +133,4 @@ def init_vault(target: Path, missing_only: bool = False) -> InitResult:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         git.Repo.init(target, initial_branch="main")
         git_initialised = True
-    return InitResult(tuple(created), tuple(existing), git_initialised)
+    return InitResult(tuple(created), tuple(existing), git_initialised, package)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shlex
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import git
 import yaml
 from vaultkit import check_json, run_cli
 
+from opsvault.scaffold import shareable_remote
 from opsvault.schema import DEFAULT_SETTINGS_YAML
 
 
@@ -103,3 +107,83 @@ def test_templates_filled_by_obsidian_give_valid_documents(tmp_path: Path) -> No
     ticket_path.write_text(re.sub(r"(?m)^Describe the problem.*$", "The printer is offline.",
                                   ticket_path.read_text()))
     assert check_json(tmp_path, "--strict") == (0, [])
+
+
+# --- the CI workflow -------------------------------------------------------------------------
+
+WORKFLOW = ".github/workflows/opsvault.yml"
+PACKAGE = "opsvault @ git+https://git.example.org/it/opsvault@v0.1.0"
+
+
+def _workflow_steps(root: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
+    workflow = yaml.safe_load((root / WORKFLOW).read_text())
+    return workflow, workflow["jobs"]["site"]["steps"]
+
+
+def test_the_ci_workflow_is_a_valid_github_actions_workflow(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path), "--package", PACKAGE)
+    validated = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+         "vendor.github-workflows", str(tmp_path / WORKFLOW)],
+        capture_output=True, text=True, check=False)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    bad = tmp_path / "bad.yml"
+    bad.write_text((tmp_path / WORKFLOW).read_text().replace("runs-on:", "runs_on:", 1))
+    assert subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", str(bad)],
+                          capture_output=True, check=False).returncode == 1
+
+
+def test_the_ci_workflow_installs_checks_strictly_builds_and_deploys(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path), "--package", PACKAGE)
+    workflow, steps = _workflow_steps(tmp_path)
+    assert workflow["env"]["OPSVAULT_PACKAGE"] == PACKAGE
+    runs = [str(step.get("run", "")) for step in steps]
+    assert any('pip install "$OPSVAULT_PACKAGE"' in run for run in runs)
+    assert "opsvault check --strict --format github" in runs
+    assert "opsvault build --strict" in runs
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "site"
+    assert [step["uses"] for step in deploy["steps"]] == ["actions/deploy-pages@v4"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "pull_request" in deploy["if"]
+
+
+def test_the_ci_workflow_commands_pass_on_a_new_vault(tmp_path: Path) -> None:
+    run_cli("init", str(tmp_path), "--package", PACKAGE)
+    _, steps = _workflow_steps(tmp_path)
+    commands = [str(step["run"]) for step in steps
+                if str(step.get("run", "")).startswith("opsvault ")]
+    assert len(commands) == 2
+    for command in commands:
+        result = run_cli(*shlex.split(command)[1:], "--vault", str(tmp_path))
+        assert result.exit_code == 0, f"{command}: {result.output}"
+    assert (tmp_path / "build/site/index.html").is_file()
+
+
+def test_a_package_with_quotes_stays_one_yaml_string(tmp_path: Path) -> None:
+    odd = 'opsvault @ file:///srv/wheels/opsvault-0.1.0-py3-none-any.whl ; python_version>"3"'
+    run_cli("init", str(tmp_path), "--package", odd)
+    workflow, _ = _workflow_steps(tmp_path)
+    assert workflow["env"]["OPSVAULT_PACKAGE"] == odd
+
+
+def test_without_a_known_package_init_says_what_to_set(tmp_path: Path) -> None:
+    result = run_cli("init", str(tmp_path), "--package", "")
+    assert result.exit_code == 0
+    assert "set OPSVAULT_PACKAGE" in result.stderr
+    _, steps = _workflow_steps(tmp_path)
+    install = next(str(step["run"]) for step in steps if "pip install" in str(step.get("run")))
+    # The CI step fails with a clear annotation rather than installing something else.
+    done = subprocess.run(["bash", "-c", install], env={"OPSVAULT_PACKAGE": "", "PATH": "/bin"},
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "::error" in done.stdout
+
+
+def test_the_package_defaults_to_a_shared_origin_of_this_clone() -> None:
+    assert shareable_remote("https://github.com/lakeview/opsvault.git") == \
+        "https://github.com/lakeview/opsvault.git"
+    assert shareable_remote("git@github.com:lakeview/opsvault.git") == \
+        "ssh://git@github.com/lakeview/opsvault.git"
+    assert shareable_remote("/home/bob/src/opsvault") == ""
+    assert shareable_remote("../opsvault") == ""
