@@ -28,6 +28,19 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def as_line(self) -> str:
+        """`path:line: severity: message [code]` on exactly one line, whatever the file name
+        or the quoted value holds."""
+        return (f"{printable(self.path)}:{self.line}: {self.severity}: "
+                f"{printable(self.message)} [{self.code}]")
+
+
+def printable(text: str) -> str:
+    """Text on one line: line breaks and other control characters as escapes (\\n, \\x1b)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
 
 def error(path: str, line: int, code: str, message: str) -> Diagnostic:
     return Diagnostic(path, line, code, message, Severity.ERROR)
@@ -42,7 +55,8 @@ class VaultError(Exception):
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
-        super().__init__("; ".join(f"{d.path}:{d.line}: {d.message}" for d in diagnostics))
+        super().__init__("; ".join(f"{printable(d.path)}:{d.line}: {printable(d.message)}"
+                                   for d in diagnostics))
 
 
 @contextmanager

@@ -176,30 +176,30 @@ def load_mapping(
     every depth is (used for settings files, which are small). Without `with_lines` no lines
     are returned, which is faster; duplicate keys are still reported.
     """
-    offset = first_line - 1
+    lines = _Lines(yaml_text, first_line - 1)
     loader = _Loader(yaml_text)
     try:
         try:
             node = loader.get_single_node()
         except yaml.YAMLError as exc:
-            return None, EMPTY, [_yaml_error(exc, rel_path, offset)]
+            return None, EMPTY, [_yaml_error(exc, rel_path, lines)]
         if node is None:
             return EMPTY, EMPTY, []
         if not isinstance(node, yaml.MappingNode):
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
             return None, EMPTY, [
-                error(rel_path, node.start_mark.line + first_line, "front-matter-not-mapping",
+                error(rel_path, lines(node.start_mark), "front-matter-not-mapping",
                       f"front matter is {kind}; it must be 'key: value' lines")
             ]
         try:
             data = build_value(node)
         except _VALUE_ERRORS as exc:
-            return None, EMPTY, [_construct_error(node, exc, rel_path, offset)]
+            return None, EMPTY, [_construct_error(node, exc, rel_path, lines)]
         key_lines: dict[str, int] = {}
         problems: list[Diagnostic] = []
         # A duplicate key shows as fewer entries than key nodes.
-        if with_lines or len(data) != len(node.value):
-            _collect_key_lines(node, "", offset, key_lines, problems, rel_path,
+        if with_lines or len(data) != len(node.value) or _has_nested_duplicates(node):
+            _collect_key_lines(node, "", lines, key_lines, problems, rel_path,
                                depth=99 if nested_lines else 1)
     finally:
         loader.dispose()
@@ -273,38 +273,68 @@ def _safe_construct(node: yaml.Node) -> Any:
     return yaml.constructor.SafeConstructor().construct_document(node)
 
 
+# YAML also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR; editors, Obsidian and
+# git do not, so with one of them in a value YAML's line numbers run ahead of the file's.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class _Lines:
+    """File lines of YAML marks, counted as editors count them (only "\n" ends a line)."""
+
+    def __init__(self, yaml_text: str, offset: int) -> None:
+        self.offset = offset
+        self.text = yaml_text if any(c in yaml_text for c in _YAML_ONLY_BREAKS) else None
+
+    def __call__(self, mark: yaml.Mark | None) -> int:
+        if mark is None:
+            return self.offset + 1
+        if self.text is None:
+            return mark.line + 1 + self.offset
+        return self.text.count("\n", 0, mark.index) + 1 + self.offset
+
+
+def _has_nested_duplicates(node: yaml.MappingNode) -> bool:
+    """A key twice inside a top-level mapping (`requester:`), which the fast path misses."""
+    for _, value_node in node.value:
+        if isinstance(value_node, yaml.MappingNode):
+            keys = [key.value for key, _ in value_node.value]
+            if len(set(keys)) != len(keys):
+                return True
+    return False
+
+
 def _collect_key_lines(
-    node: yaml.MappingNode, prefix: str, offset: int, key_lines: dict[str, int],
+    node: yaml.MappingNode, prefix: str, lines: _Lines, key_lines: dict[str, int],
     problems: list[Diagnostic], rel_path: str, depth: int,
 ) -> None:
     for key_node, value_node in node.value:
         key = f"{prefix}{key_node.value}"
-        line = key_node.start_mark.line + 1 + offset
+        line = lines(key_node.start_mark)
         if key in key_lines:
             problems.append(error(rel_path, line, "duplicate-key",
                                   f"key '{key}' appears twice (first on line {key_lines[key]}); "
                                   "the later value wins"))
         key_lines[key] = line
         if depth > 0:
-            _collect_child_lines(value_node, key, offset, key_lines, problems, rel_path, depth - 1)
+            _collect_child_lines(value_node, key, lines, key_lines, problems, rel_path, depth - 1)
 
 
 def _collect_child_lines(
-    node: yaml.Node, key: str, offset: int, key_lines: dict[str, int],
+    node: yaml.Node, key: str, lines: _Lines, key_lines: dict[str, int],
     problems: list[Diagnostic], rel_path: str, depth: int,
 ) -> None:
     if isinstance(node, yaml.MappingNode):
-        _collect_key_lines(node, key + ".", offset, key_lines, problems, rel_path, depth)
+        _collect_key_lines(node, key + ".", lines, key_lines, problems, rel_path, depth)
     elif isinstance(node, yaml.SequenceNode) and depth > 0:
         for index, item in enumerate(node.value):
             item_key = f"{key}.{index}"
-            key_lines[item_key] = item.start_mark.line + 1 + offset
-            _collect_child_lines(item, item_key, offset, key_lines, problems, rel_path, depth - 1)
+            key_lines[item_key] = lines(item.start_mark)
+            _collect_child_lines(item, item_key, lines, key_lines, problems, rel_path, depth - 1)
 
 
-def _yaml_error(exc: yaml.YAMLError, rel_path: str, offset: int) -> Diagnostic:
+def _yaml_error(exc: yaml.YAMLError, rel_path: str, lines: _Lines) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 + offset if mark is not None else offset + 1
+    line = lines(mark)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     detail = f"{context}, {problem}" if context else problem
@@ -312,7 +342,7 @@ def _yaml_error(exc: yaml.YAMLError, rel_path: str, offset: int) -> Diagnostic:
 
 
 def _construct_error(
-    node: yaml.MappingNode, exc: Exception, rel_path: str, offset: int
+    node: yaml.MappingNode, exc: Exception, rel_path: str, lines: _Lines
 ) -> Diagnostic:
     """Find which key's value could not be built (e.g. the date 2026-13-40) and name it."""
     for key_node, value_node in node.value:
@@ -320,11 +350,10 @@ def _construct_error(
             # A fresh constructor: the failed one remembers half-built nodes.
             yaml.constructor.SafeConstructor().construct_document(value_node)
         except _VALUE_ERRORS as inner:
-            line = value_node.start_mark.line + 1 + offset
+            line = lines(value_node.start_mark)
             return error(rel_path, line, "yaml-value",
                          f"invalid value for '{key_node.value}': {_one_line(inner)}")
-    mark = getattr(exc, "problem_mark", None)
-    line = mark.line + 1 + offset if mark is not None else offset + 1
+    line = lines(getattr(exc, "problem_mark", None))
     return error(rel_path, line, "yaml-value", f"invalid YAML value: {_one_line(exc)}")
 
 

@@ -301,4 +301,4 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def describe(problems: Iterable[Diagnostic]) -> list[str]:
-    return [f"{p.path}:{p.line}: {p.severity}: {p.message} [{p.code}]" for p in problems]
+    return [p.as_line() for p in problems]

@@ -275,3 +275,35 @@ def test_bom_and_crlf_files_are_read_like_any_other(tmp_path: Path) -> None:
     write_vault(tmp_path, {T: (TICKET + "See [[nowhere]].\n").replace("\n", "\r\n")})
     _, findings = check_json(tmp_path)
     assert [(f["code"], f["line"]) for f in findings] == [("unresolved-link", 21)]
+
+
+def test_a_line_separator_in_a_value_does_not_shift_line_numbers(tmp_path: Path) -> None:
+    for separator in ("\u2028", "\x85", "\u2029"):
+        text = TICKET.replace("title: VPN drops every 10 minutes",
+                              f'title: "VPN drops{separator}every 10 minutes"').replace(
+            "priority: P2", "priority: P9")
+        write_vault(tmp_path, {T: text})
+        _, findings = check_json(tmp_path)
+        assert [(f["code"], f["line"]) for f in findings] == [("invalid-value", 5)], separator
+
+
+def test_a_key_twice_inside_requester_is_reported(tmp_path: Path) -> None:
+    write_vault(tmp_path, {T: TICKET.replace("  email: priya@example.org",
+                                             "  email: priya@example.org\n"
+                                             "  email: p.shah@example.org")})
+    _, findings = check_json(tmp_path)
+    assert [(f["code"], f["line"]) for f in findings] == [("duplicate-key", 12)]
+    assert "requester.email" in str(findings[0]["message"])
+
+
+def test_a_newline_in_a_file_name_keeps_each_finding_on_one_line(tmp_path: Path) -> None:
+    name = "tickets/T-20261118-zzzz\nfake.md"
+    write_vault(tmp_path, {name: "no front matter here\n"})
+    result = run_cli("check", "--vault", str(tmp_path))
+    lines = [line for line in result.output.splitlines() if "zzzz" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith("tickets/T-20261118-zzzz\\nfake.md:1: error: ")
+    github = run_cli("check", "--vault", str(tmp_path), "--format", "github")
+    annotations = [line for line in github.output.splitlines() if line.startswith("::")]
+    assert any("file=tickets/T-20261118-zzzz%0Afake.md" in line for line in annotations)
+    assert not [line for line in github.output.splitlines() if line.startswith("fake.md")]

@@ -82,14 +82,22 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _text(finding: Diagnostic) -> str:
-    return f"{finding.path}:{finding.line}: {finding.severity}: {finding.message} [{finding.code}]"
+    return finding.as_line()
+
+
+def _github_escape(text: str, is_property: bool = False) -> str:
+    """GitHub's workflow-command escaping, so that a newline in a file name or message cannot
+    end the annotation or start another command."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
 def _github(finding: Diagnostic) -> str:
     command = "error" if finding.is_error else "warning"
-    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    location = f"file={finding.path}" + (f",line={finding.line}" if finding.line else "")
-    return f"::{command} {location},title={finding.code}::{message}"
+    location = f"file={_github_escape(finding.path, True)}" + (
+        f",line={finding.line}" if finding.line else "")
+    return (f"::{command} {location},title={_github_escape(finding.code, True)}::"
+            f"{_github_escape(finding.message)}")
 
 
 def _as_dict(finding: Diagnostic) -> dict[str, object]:

@@ -60,6 +60,5 @@ def open_vault(vault_dir: Path) -> Vault:
         return load_vault(vault_dir)
     except VaultError as exc:
         for diagnostic in exc.diagnostics:
-            click.echo(f"{diagnostic.path}:{diagnostic.line}: error: {diagnostic.message}",
-                       err=True)
+            click.echo(diagnostic.as_line(), err=True)
         raise SystemExit(EXIT_USAGE) from None

@@ -99,8 +99,7 @@ def history_of(vault: Vault) -> History:
     for notice in history.notices:
         click.echo(f"note: {notice}", err=True)
     for problem in history.warnings:
-        click.echo(f"{problem.path}:{problem.line}: warning: {problem.message} [{problem.code}]",
-                   err=True)
+        click.echo(problem.as_line(), err=True)
     return history
 
 
