@@ -307,3 +307,13 @@ def test_a_newline_in_a_file_name_keeps_each_finding_on_one_line(tmp_path: Path)
     annotations = [line for line in github.output.splitlines() if line.startswith("::")]
     assert any("file=tickets/T-20261118-zzzz%0Afake.md" in line for line in annotations)
     assert not [line for line in github.output.splitlines() if line.startswith("fake.md")]
+
+
+def test_two_kb_entries_with_one_title_are_reported(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"kb/Network/KB-OPS-002-vpn-again.md": KB_ENTRY.replace(
+        "id: KB-OPS-001", "id: KB-OPS-002").replace("aliases: [VPN guide]", "aliases: []")
+        .replace("title: VPN drops for remote staff", "title: VPN  drops for Remote staff")})
+    _, findings = check_json(tmp_path)
+    assert [(f["path"], f["code"], f["line"]) for f in findings] == [
+        ("kb/Network/KB-OPS-002-vpn-again.md", "duplicate-title", 3)]
+    assert "kb/Network/KB-OPS-001-vpn-drops.md" in str(findings[0]["message"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error, warning
+from ..model import KBEntry
 from .context import CheckContext
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    yield from _shared_titles(context)
     settings = context.vault.settings
     for entry in context.vault.kb:
         if not entry.source.has_front_matter:
@@ -36,3 +38,18 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             elif age < 0:
                 yield warning(entry.path, entry.line_of("last_updated"), "future-time",
                               f"'last_updated' ({updated}) is in the future")
+
+
+def _shared_titles(context: CheckContext) -> Iterator[Diagnostic]:
+    """Two KB entries with one title: search shows two results nobody can tell apart, and
+    `[[title]]` links cannot say which one they mean."""
+    first: dict[str, KBEntry] = {}
+    for entry in sorted(context.vault.kb, key=lambda e: e.path):
+        key = " ".join(entry.title.casefold().split())
+        if key in first:
+            yield warning(entry.path, entry.line_of("title"), "duplicate-title",
+                          f"another KB entry has the title '{entry.title}' "
+                          f"({first[key].path}); merge them or make the titles say how they "
+                          "differ")
+        else:
+            first[key] = entry
