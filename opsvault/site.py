@@ -76,23 +76,31 @@ def read_config(vault_root: Path) -> EngineConfig:
     return EngineConfig(path, docs_dir, site_dir)
 
 
-def engine_command(engine: str, action: str, config: EngineConfig, *, strict: bool = False,
-                   site_dir: Path | None = None, dev_addr: str | None = None) -> list[str]:
-    """The command line that runs `engine` (`build` or `serve`) on the config."""
+def ensure_engine(engine: str) -> str:
+    """The program that runs `engine`; SiteError, before any page is made, when it cannot."""
     if engine not in ENGINES:
         raise SiteError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
     if engine == "zensical":
         program = shutil.which("zensical")
         if program is None:
             raise SiteError("zensical is not installed (pip install zensical)")
+        return program
+    if importlib.util.find_spec(engine) is None:
+        raise SiteError(f"{engine} is not installed (pip install {engine})")
+    return sys.executable
+
+
+def engine_command(engine: str, action: str, config: EngineConfig, *, strict: bool = False,
+                   site_dir: Path | None = None, dev_addr: str | None = None) -> list[str]:
+    """The command line that runs `engine` (`build` or `serve`) on the config."""
+    program = ensure_engine(engine)
+    if engine == "zensical":
         command = [program, action, "--config-file", str(config.path)]
         if action == "build" and strict:
             command.append("--strict")
         if action == "serve" and dev_addr:
             command += ["--dev-addr", dev_addr]
         return command
-    if importlib.util.find_spec(engine) is None:
-        raise SiteError(f"{engine} is not installed (pip install {engine})")
     command = [sys.executable, "-m", engine, action, "--config-file", str(config.path)]
     if strict:
         command.append("--strict")
@@ -252,6 +260,7 @@ def serve(vault_root: Path, engine: str, dev_addr: str,
     """Generate, start the engine's live-reloading server on the staging folder, and keep the
     staging folder in step with the vault until the server stops (Ctrl+C)."""
     config = read_config(vault_root)
+    ensure_engine(engine)
     _ensure_free(dev_addr)
     command = engine_command(engine, "serve", config, dev_addr=dev_addr)
     watcher = VaultWatcher(vault_root, config, report)

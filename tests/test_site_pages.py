@@ -3,15 +3,18 @@ the staging folder (no engine needed), and `opsvault build` end to end with MkDo
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from sitekit import NOW, generate_site, page, site_pages
 from vaultkit import CLOSED_TICKET, TICKET, run_cli, write_vault
 
 from opsvault.model import load_vault
 from opsvault.pages import generate
+from opsvault.scaffold import scaffold_contents
 
 KB_PAGE = "knowledge-base/Network/KB-OPS-001-vpn-drops.md"
 OPEN_TICKET_PAGE = "tickets/T-20261118-q7mz-vpn-drops.md"
@@ -460,3 +463,13 @@ def test_a_commit_subject_with_a_secret_or_contact_data_is_not_shown(tmp_path: P
     assert "Commit: (subject withheld: likely secret)" in text
     assert "Commit: Mailed \\[hidden\\]" in text  # brackets escaped as text
     assert [p.code for p in site.problems if p.code.startswith("secret")] == ["secret-in-commit"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("properdocs") is not None,
+                    reason="the test needs an engine that is not installed")
+def test_a_missing_engine_is_named_before_any_page_is_generated(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"mkdocs.yml": scaffold_contents()["mkdocs.yml"]})
+    result = run_cli("build", "--vault", str(tmp_path), "--engine", "properdocs")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: properdocs is not installed (pip install properdocs)"
+    assert not (tmp_path / "build").exists()

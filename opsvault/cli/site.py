@@ -9,7 +9,15 @@ import click
 
 from ..diagnostics import VaultError
 from ..pages import Generation
-from ..site import ENGINES, SiteError, describe, generate_site, run_engine, serve
+from ..site import (
+    ENGINES,
+    SiteError,
+    describe,
+    ensure_engine,
+    generate_site,
+    run_engine,
+    serve,
+)
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, vault_option
 
 engine_option = click.option(
@@ -73,6 +81,7 @@ def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | N
             raise click.BadParameter(f"'{as_of}' is not an ISO date-time",
                                      param_hint="--as-of") from None
     try:
+        ensure_engine(engine)  # said before minutes of page generation, not after
         generation, config = generate_site(vault_dir, now=now)
     except (SiteError, VaultError) as exc:
         click.echo(f"error: {exc}", err=True)
