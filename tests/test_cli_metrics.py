@@ -79,6 +79,14 @@ def test_metrics_table_for_people(repo: Path) -> None:
     code, out, _ = metrics(repo, "--since", "2026-11-16", "--until", "2026-11-29")
     assert code == 0
     assert "2026-W47" in out and "2026-W48" in out and "Breaches (" in out
+    assert out.splitlines()[0].startswith("2026-11-16 to 2026-11-29 (America/Chicago), as of ")
+    assert out.count("2026-11-16") == 1  # the range is said once
+
+
+def test_a_week_is_named_then_dated(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--week", "2026-W47")
+    assert code == 0
+    assert out.splitlines()[0].startswith("2026-W47 (2026-11-16 to 2026-11-22, America/Chicago)")
 
 
 @pytest.mark.parametrize("args", [("--week", "2026-W60"), ("--month", "2026-13"),

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .aggregate import Metrics, PeriodMetrics, SlaCounts
+from .windows import DAYS
 
 PROMETHEUS_PREFIX = "opsvault_"
 
@@ -192,7 +193,11 @@ def to_table(metrics: Metrics) -> str:
 
 def _table_lines(metrics: Metrics) -> Iterator[str]:
     window = metrics.window
-    yield (f"{window.label} ({window.start} to {window.end}, {metrics.time_zone}), as of "
+    # A week or month is named, then dated; a plain range is its dates, said once.
+    dates = f"{window.start} to {window.end}"
+    span = f"{dates} ({metrics.time_zone})" if window.kind == DAYS else \
+        f"{window.label} ({dates}, {metrics.time_zone})"
+    yield (f"{span}, as of "
            f"{metrics.as_of:%Y-%m-%d %H:%M}; times from "
            f"{'git history and the files' if metrics.history == 'git' else 'the files only'}")
     yield ""
