@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from .check import check_command
 from .common import EXIT_INTERRUPTED
+from .completion import completion_command
 from .init import init_command
 from .intake import intake_group
 from .kb import kb_group, sop_group
@@ -52,4 +53,5 @@ main.add_command(serve_command)
 main.add_command(metrics_command)
 main.add_command(report_command)
 main.add_command(sla_command)
+main.add_command(completion_command)
 ticket_group.add_command(show_command)

@@ -31,6 +31,8 @@ def find_vault_root(start: Path) -> Path | None:
 
 
 def _vault_root(context: click.Context, parameter: click.Parameter, value: Path) -> Path:
+    if context.resilient_parsing:  # shell completion: offer nothing rather than fail
+        return value
     if not value.is_dir():
         click.echo(f"error: {value}: no such folder (give the vault with --vault)", err=True)
         raise SystemExit(EXIT_USAGE)

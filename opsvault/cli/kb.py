@@ -10,6 +10,7 @@ import click
 from .. import workflow
 from ..knowledge import kb_from_ticket, new_kb, new_sop
 from ..note_templates import load_template
+from . import completion as complete
 from .updates import refusals, start, update_options, usage_error, with_exit_codes
 
 
@@ -21,8 +22,9 @@ def kb_group() -> None:
 @kb_group.command("new")
 @click.argument("title", required=False)
 @click.option("--category", "-c", help="Access, Hardware, Network, Software or FAQ (or a "
-                                        "ticket category such as printing).")
-@click.option("--from-ticket", "ticket_ref", metavar="ID",
+                                        "ticket category such as printing).",
+              shell_complete=complete.kb_categories)
+@click.option("--from-ticket", "ticket_ref", metavar="ID", shell_complete=complete.ticket_ids,
               help="Draft it from a resolved ticket: symptoms, steps, root cause, script.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--script", help="A script under scripts/ that automates the fix.")
@@ -68,7 +70,7 @@ def sop_group() -> None:
 @sop_group.command("new")
 @click.argument("title")
 @click.option("--owner", help="The technician who keeps it up to date (a team handle; "
-                              "default: who is acting, --as).")
+                              "default: who is acting, --as).", shell_complete=complete.handles)
 @update_options
 @with_exit_codes
 def sop_new_command(title: str, owner: str | None, vault_dir: Path, actor_handle: str | None,

@@ -25,6 +25,7 @@ from ..listing import (
 from ..model import Team
 from ..note_templates import load_template
 from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_email_address, suggest
+from . import completion as complete
 from .common import open_vault, vault_option
 from .updates import (
     DATETIME,
@@ -132,8 +133,10 @@ def _ask_for_missing(settings: Settings, answers: dict[str, str | None]) -> None
 
 @ticket_group.command("new")
 @click.argument("title", required=False)
-@click.option("--priority", "-p", help="P1..P4 (or critical, high, medium, low).")
-@click.option("--category", "-c", help="access, hardware, network, software, printing, request.")
+@click.option("--priority", "-p", help="P1..P4 (or critical, high, medium, low).",
+              shell_complete=complete.priorities)
+@click.option("--category", "-c", help="access, hardware, network, software, printing, request.",
+              shell_complete=complete.categories)
 @click.option("--description", "-d", help="The problem in the requester's words.")
 @click.option("--channel", help="email, phone, walk-in, portal, chat, alert, technician.")
 @click.option("--requester", "requester_name", help="Requester's name.")
@@ -142,7 +145,7 @@ def _ask_for_missing(settings: Settings, answers: dict[str, str | None]) -> None
 @click.option("--department", "requester_department", help="Requester's department.")
 @click.option("--device", help="Device name or asset tag.")
 @click.option("--location", help="Where the problem is.")
-@click.option("--assignee", help="A handle from vault/team.yml.")
+@click.option("--assignee", help="A handle from vault/team.yml.", shell_complete=complete.handles)
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--opened", type=DATETIME, help="When it was reported (default: now).")
 @update_options
@@ -212,8 +215,8 @@ def new_command(title: str | None, priority: str | None, category: str | None,
 
 
 @ticket_group.command("assign")
-@click.argument("ticket_ref", metavar="ID")
-@click.argument("handle", required=False)
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.argument("handle", required=False, shell_complete=complete.handles)
 @click.option("--suggest", is_flag=True,
               help="Rank the team by skill, workload and level; assign the best.")
 @click.option("--dry-run", is_flag=True, help="With --suggest: show the ranking only.")
@@ -256,8 +259,8 @@ def assign_command(ticket_ref: str, handle: str | None, suggest: bool, dry_run: 
 
 
 @ticket_group.command("status")
-@click.argument("ticket_ref", metavar="ID")
-@click.argument("status")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.argument("status", shell_complete=complete.statuses)
 @click.option("--note", help="Why, or what was done (appended to the Log line).")
 @update_options
 @with_exit_codes
@@ -280,7 +283,7 @@ def status_command(ticket_ref: str, status: str, note: str | None, vault_dir: Pa
 
 
 @ticket_group.command("log")
-@click.argument("ticket_ref", metavar="ID")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.argument("text", nargs=-1, required=True)
 @update_options
 @with_exit_codes
@@ -303,8 +306,9 @@ def log_command(ticket_ref: str, text: tuple[str, ...], vault_dir: Path,
 
 
 @ticket_group.command("escalate")
-@click.argument("ticket_ref", metavar="ID")
-@click.option("--to", "to", required=True, help="Who takes over: a handle, team or vendor.")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.option("--to", "to", required=True, help="Who takes over: a handle, team or vendor.",
+              shell_complete=complete.handles)
 @click.option("--reason", required=True, help="Why, with the context they need.")
 @update_options
 @with_exit_codes
@@ -326,8 +330,8 @@ def escalate_command(ticket_ref: str, to: str, reason: str, vault_dir: Path,
 
 
 @ticket_group.command("priority")
-@click.argument("ticket_ref", metavar="ID")
-@click.argument("priority", metavar="PRIORITY")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.argument("priority", metavar="PRIORITY", shell_complete=complete.priorities)
 @click.option("--reason", required=True, help="Why: the impact or urgency that changed.")
 @update_options
 @with_exit_codes
@@ -353,8 +357,8 @@ def priority_command(ticket_ref: str, priority: str, reason: str, vault_dir: Pat
 
 
 @ticket_group.command("category")
-@click.argument("ticket_ref", metavar="ID")
-@click.argument("category", metavar="CATEGORY")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.argument("category", metavar="CATEGORY", shell_complete=complete.categories)
 @click.option("--reason", help="Why, if it is not obvious.")
 @update_options
 @with_exit_codes
@@ -379,7 +383,7 @@ def category_command(ticket_ref: str, category: str, reason: str | None, vault_d
 
 
 @ticket_group.command("resolve")
-@click.argument("ticket_ref", metavar="ID")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.option("--resolution", required=True, help="What fixed it.")
 @click.option("--root-cause", help="Why it happened (or 'unknown').")
 @click.option("--automation", help="The script under scripts/ that fixed it, if any.")
@@ -408,7 +412,7 @@ def resolve_command(ticket_ref: str, resolution: str, root_cause: str | None,
 
 
 @ticket_group.command("confirm")
-@click.argument("ticket_ref", metavar="ID")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.option("--confirmation", type=click.Choice(CONFIRMATION_EXCEPTIONS),
               help="Instead of the user's confirmation: why there is none.")
 @click.option("--note", help="How the user confirmed, or why they could not.")
@@ -434,7 +438,7 @@ def confirm_command(ticket_ref: str, confirmation: str | None, note: str | None,
 
 
 @ticket_group.command("close")
-@click.argument("ticket_ref", metavar="ID")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.option("--resolution", help="Set the resolution now, if missing.")
 @click.option("--root-cause", help="Set the root cause now (or 'unknown').")
 @click.option("--confirmation", type=click.Choice(CONFIRMATION_EXCEPTIONS),
@@ -465,7 +469,7 @@ def close_command(ticket_ref: str, resolution: str | None, root_cause: str | Non
 
 
 @ticket_group.command("reopen")
-@click.argument("ticket_ref", metavar="ID")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.option("--reason", required=True, help="Why: what came back.")
 @update_options
 @with_exit_codes
@@ -517,9 +521,11 @@ def _now(settings: Settings, as_of: datetime | None) -> datetime:
 
 def filter_options(function: F) -> F:
     for option in reversed([
-        click.option("--priority", "priorities", multiple=True, help="Only this priority."),
-        click.option("--category", "categories", multiple=True, help="Only this category."),
-        click.option("--assignee", "assignees", multiple=True,
+        click.option("--priority", "priorities", multiple=True, help="Only this priority.",
+                     shell_complete=complete.priorities),
+        click.option("--category", "categories", multiple=True, help="Only this category.",
+                     shell_complete=complete.categories),
+        click.option("--assignee", "assignees", multiple=True, shell_complete=complete.handles,
                      help="Only this assignee ('none': unassigned)."),
         click.option("--older-than", help="Only tickets opened longer ago (90m, 12h, 3d, 2w)."),
         click.option("--as-of", type=DATETIME, help="Judge ages as of this time (default: now)."),
@@ -529,7 +535,8 @@ def filter_options(function: F) -> F:
 
 
 @ticket_group.command("list")
-@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).")
+@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).",
+              shell_complete=complete.statuses)
 @click.option("--all", "include_done", is_flag=True, help="Include resolved and closed tickets.")
 @filter_options
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),

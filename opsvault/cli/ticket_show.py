@@ -25,12 +25,13 @@ from ..history import (
 from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..model import Ticket
+from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
 from .metrics import as_of_option, clock_state, history_of, parse_as_of
 
 
 @click.command("show")
-@click.argument("ticket_ref", metavar="ID")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @vault_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
