@@ -9,8 +9,15 @@ from pathlib import Path
 import click
 
 from ..checks import run_checks
-from ..diagnostics import Diagnostic
-from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
+from ..diagnostics import Diagnostic, printable
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SEVERITY_COLOURS,
+    colour,
+    open_vault,
+    vault_option,
+)
 
 
 @click.command("check")
@@ -82,7 +89,9 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _text(finding: Diagnostic) -> str:
-    return finding.as_line()
+    severity = colour(str(finding.severity), SEVERITY_COLOURS[str(finding.severity)])
+    return (f"{printable(finding.path)}:{finding.line}: {severity}: "
+            f"{printable(finding.message)} [{finding.code}]")
 
 
 def _github_escape(text: str, is_property: bool = False) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,3 +66,14 @@ def open_vault(vault_dir: Path) -> Vault:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.as_line(), err=True)
         raise SystemExit(EXIT_USAGE) from None
+
+
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
+
+
+def colour(text: str, fg: str, err: bool = False) -> str:
+    """`text` in colour when its stream is a terminal and NO_COLOR (no-color.org) is unset."""
+    stream = sys.stderr if err else sys.stdout
+    if os.environ.get("NO_COLOR") or not stream.isatty():
+        return text
+    return click.style(text, fg=fg, bold=fg == "red")

@@ -39,7 +39,7 @@ from ..reports import (
     render_markdown,
     report_as_dict,
 )
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, open_vault, vault_option
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, colour, open_vault, vault_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -277,6 +277,9 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
     raise SystemExit(EXIT_FINDINGS if breached else EXIT_OK)
 
 
+STATE_COLOURS = {"breached": "red", "at risk": "yellow"}
+
+
 def clock_state(clock: SlaClock) -> str:
     return "at risk" if clock.at_risk else clock.state
 
@@ -300,8 +303,11 @@ def _print_clocks(clocks: list[SlaClock], facts: dict[str, TicketFacts], as_of: 
         left = clock.minutes_left or 0
         left_text = duration(left) if left >= 0 else f"{duration(-left)} over"
         due = f"{clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else "–"
+        state = clock_state(clock)
+        shown = colour(f"{state:<9}", STATE_COLOURS[state]) if state in STATE_COLOURS \
+            else f"{state:<9}"
         click.echo(f"{clock.ticket_id:<17} {fact.priority or '':<3} {fact.assignee or '–':<9} "
-                   f"{clock.target.replace('_', ' '):<15} {clock_state(clock):<9} "
+                   f"{clock.target.replace('_', ' '):<15} {shown} "
                    f"{left_text:>13}  {due:<16}  {fact.title}")
     click.echo(f"\n{len(clocks)} ticket(s); times left are on each priority's clock "
                f"({vault.settings.time_zone_name}).", err=True)

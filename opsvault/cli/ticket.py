@@ -26,7 +26,7 @@ from ..model import Team
 from ..note_templates import load_template
 from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_email_address, suggest
 from . import completion as complete
-from .common import open_vault, vault_option
+from .common import colour, open_vault, vault_option
 from .updates import (
     DATETIME,
     in_vault_zone,
@@ -565,7 +565,9 @@ def list_command(statuses: tuple[str, ...], include_done: bool, priorities: tupl
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_table(rows, shutil.get_terminal_size((100, 24)).columns))
+        table = render_table(rows, shutil.get_terminal_size((100, 24)).columns)
+        click.echo("\n".join(colour(line, "yellow") if line.startswith("! ") else line
+                             for line in table.splitlines()))
 
 
 @ticket_group.command("board")

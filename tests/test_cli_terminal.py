@@ -1,5 +1,6 @@
-"""Ctrl-C ends a command with one line and exit code 130 — no traceback, nothing half-written;
-`serve` stops its engine and exits 0 (stopping the preview is how it is meant to end)."""
+"""On a real terminal: Ctrl-C ends a command with one line and exit code 130 — no traceback,
+nothing half-written; `serve` stops its engine and exits 0 (stopping the preview is how it is
+meant to end); colour appears on a terminal only, and never with NO_COLOR."""
 
 from __future__ import annotations
 
@@ -86,3 +87,30 @@ def test_ctrl_c_stops_serve_and_its_engine_cleanly(tmp_path: Path) -> None:
             os.killpg(server.pid, signal.SIGKILL)
     assert server.returncode == 0, err.decode()
     assert "Traceback" not in err.decode()
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    leader, follower = pty.openpty()
+    base = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    process = subprocess.Popen([*CLI, *args], stdin=subprocess.DEVNULL, stdout=follower,
+                               stderr=follower, env={**base, **env})
+    os.close(follower)
+    try:
+        process.wait(timeout=60)
+        return _read_until(leader, "files checked", seconds=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+
+
+def test_colour_on_a_terminal_only_and_never_with_no_color(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": "no front matter\n"})
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    coloured = _on_a_terminal(["check", "--vault", str(tmp_path)], {})
+    assert "\x1b[" in coloured and "no-front-matter" in coloured
+    plain = _on_a_terminal(["check", "--vault", str(tmp_path)], {"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "error" in plain
+    piped = subprocess.run([*CLI, "check", "--vault", str(tmp_path)], capture_output=True,
+                           text=True, env=env, check=False)
+    assert "\x1b[" not in piped.stdout and "error" in piped.stdout
