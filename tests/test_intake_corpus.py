@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from deskkit import desk, ov, printed_path, read, strict_findings
 from email_corpus import CASES, Case
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opsvault.model import load_vault
 
@@ -57,3 +59,31 @@ def test_a_saved_forward_is_an_email_that_intake_reads_again(tmp_path: Path) -> 
     assert ticket.meta["requester"] == {"name": "Mail Admin",
                                         "email": "admin@mailbox-quota.example"}
     assert "Click here within 24 hours" in ticket.body
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=st.sampled_from(CASES), data=st.data())
+def test_a_damaged_message_is_taken_in_or_refused_in_one_line(
+        tmp_path_factory: pytest.TempPathFactory, case: Case, data: st.DataObject) -> None:
+    """Bytes cut, flipped or duplicated anywhere: a ticket check accepts, or one line, exit 1."""
+    raw = bytearray(case.raw)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        action = data.draw(st.sampled_from(["cut", "flip", "repeat"]))
+        if action == "cut":
+            del raw[at:at + data.draw(st.integers(1, 200))]
+        elif action == "flip":
+            raw[at] = data.draw(st.integers(0, 255))
+        else:
+            raw[at:at] = raw[at:at + data.draw(st.integers(1, 200))]
+        if not raw:
+            raw = bytearray(b"x")
+    root = desk(tmp_path_factory.mktemp("desk"))
+    result = ov(root, "intake", "email", "-", "--at", "2026-11-24T18:00", stdin=bytes(raw))
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith("error: ")
+    else:
+        assert strict_findings(root) == []

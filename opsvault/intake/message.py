@@ -132,8 +132,8 @@ def decode_header_value(raw: str) -> str:
         raw = decode_text(raw.encode("ascii", "surrogateescape"))[0]
     try:
         chunks = decode_header(raw)
-    except (ValueError, binascii.Error, UnicodeError):
-        return " ".join(raw.split())
+    except (ValueError, binascii.Error, UnicodeError, email.errors.HeaderParseError):
+        return " ".join(raw.split())  # a broken encoded word is shown as it came
     words: list[str] = []
     for chunk, charset in chunks:
         if isinstance(chunk, str):
@@ -318,7 +318,7 @@ def _split_uuencoded(text: str, notes: list[str]) -> tuple[str, list[tuple[str, 
             continue
         try:
             data = b"".join(_uu_line(line) for line in lines[index + 1:end] if line.strip())
-        except binascii.Error:
+        except (binascii.Error, ValueError):  # bad characters, or not ASCII at all
             notes.append(f"a uuencoded block ({start.group(1)}) could not be decoded; kept as text")
             kept.extend(lines[index:end + 1])
         else:
