@@ -169,6 +169,13 @@ workflow:
   # for history imported from another tool, or old mistakes already on the main branch.
   # history_checked_from: 2026-01-01
 
+# SLA clocks. While a ticket is in one of pause_statuses the desk waits on the requester:
+# its resolution clock stops, and goes on where it stopped when the ticket moves on (the due
+# time moves by the paused time, on the priority's clock). [] turns pausing off. The first
+# response clock is never paused: asking the requester is already a response.
+sla:
+  pause_statuses: [waiting-on-user]
+
 # What `opsvault intake email|alert` assumes when a message does not say.
 intake:
   default_category: request
@@ -420,6 +427,7 @@ class Settings:
     publish: PublishPolicy
     commit_each_update: bool
     history_checked_from: date | None = None
+    sla_pause_statuses: tuple[str, ...] = ("waiting-on-user",)
     intake_default_category: str = "request"
     intake_default_priority: str = "P3"
     max_attachment_bytes: int = 10 * 1024 * 1024
@@ -656,9 +664,22 @@ class _SettingsBuilder:
             ),
             commit_each_update=bool(self.get("workflow.commit_each_update", bool, False)),
             history_checked_from=self._optional_date("workflow.history_checked_from"),
+            sla_pause_statuses=self._pause_statuses(transitions, done),
             **self._intake(categories),
             source_path=self.path,
         )
+
+    def _pause_statuses(self, transitions: Mapping[str, tuple[str, ...]],
+                        done: tuple[str, ...]) -> tuple[str, ...]:
+        pause = self.strings("sla.pause_statuses")
+        for name in pause:
+            if transitions and name not in transitions:
+                self.fail("sla.pause_statuses", f"'{name}' is not a status"
+                                                f"{suggest(name, transitions)}")
+            elif name in done:
+                self.fail("sla.pause_statuses", f"'{name}' is a done status: its clock has "
+                                                "already stopped")
+        return tuple(name for name in pause if name in transitions and name not in done)
 
     def _intake(self, categories: Mapping[str, Category]) -> dict[str, Any]:
         priorities = self.get("priorities", Mapping, {})

@@ -31,7 +31,7 @@ CACHE_DIR = ".opsvault"
 CACHE_NAME = "history.sqlite"
 # "3": the Log section is found outside fenced code and date-times outside 1900–2999 are no
 # times, so events cached by format 2 may differ from what the history now reads.
-FORMAT = "3"
+FORMAT = "4"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -347,6 +347,20 @@ class HistoryScan:
             explicit = new.times.get(key)
             if explicit is not None and (old is None or old.times.get(key) != explicit):
                 return explicit, True
+        # The Log line the same commit added for this change ("Status open → waiting-on-user"
+        # as the workflow writes it, or by hand) says when it happened.
+        for line in reversed(_added_lines(old.log if old else (), new.log)):
+            match = LOG_LINE.match(line)
+            if match is None or not re.search(rf"(?:→|->)\s*{re.escape(str(status))}\b",
+                                              match["text"]):
+                continue
+            try:
+                logged = datetime.fromisoformat(f"{match['date']}T{match['time']}").replace(
+                    tzinfo=self._zone)
+            except ValueError:
+                continue
+            if in_supported_range(logged):
+                return logged, True
         return when, False
 
     def _log_events(self, lines: Iterable[str], ticket_id: str, sha: str, when: datetime,

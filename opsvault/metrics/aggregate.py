@@ -26,6 +26,7 @@ from .facts import (
     BREACHED,
     FIRST_RESPONSE,
     MET,
+    PAUSED,
     RESOLUTION,
     RUNNING,
     Excluded,
@@ -341,8 +342,9 @@ def _resolution_times(facts: Iterable[TicketFacts], window: Window,
 
 def _sla(facts: Iterable[TicketFacts], target: str) -> SlaCounts:
     states = Counter(clock.state for f in facts if (clock := f.clock(target)))
-    return SlaCounts(states[MET], states[BREACHED], states[RUNNING],
-                     sum(states.values()) - states[MET] - states[BREACHED] - states[RUNNING])
+    running = states[RUNNING] + states[PAUSED]  # a paused clock has not stopped for good
+    return SlaCounts(states[MET], states[BREACHED], running,
+                     sum(states.values()) - states[MET] - states[BREACHED] - running)
 
 
 def _satisfaction(closed: Iterable[TicketFacts]) -> Satisfaction:

@@ -11,7 +11,7 @@ backlog, which needs every ticket somewhere and says how it estimates.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
@@ -22,6 +22,7 @@ from ..schema import LOG_AUTHORS, Duration, Priority, Settings
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
 MET, BREACHED, RUNNING, UNKNOWN = "met", "breached", "running", "unknown"
+PAUSED = "paused"  # a resolution clock stopped while the desk waits on the requester
 # A running clock with less than this share of its budget left is at risk.
 AT_RISK_SHARE = 0.25
 # `opsvault ticket reopen` writes "Reopened: <reason>" into the Log; so do people.
@@ -41,7 +42,10 @@ class SlaClock:
     due: datetime | None  # when the budget runs out (None when the elapsed time is unknown)
     stopped: datetime | None  # when the target was reached
     elapsed_minutes: float | None  # clock minutes used, up to `stopped` or to "now"
-    state: str  # MET | BREACHED | RUNNING | UNKNOWN
+    state: str  # MET | BREACHED | RUNNING | PAUSED | UNKNOWN
+    # Waiting on the requester (resolution only): the clock's minutes not counted, and when.
+    paused_minutes: float = 0.0
+    paused_periods: tuple[tuple[datetime, datetime | None], ...] = ()
 
     @property
     def minutes_left(self) -> float | None:
@@ -161,6 +165,8 @@ class _StatusStory:
     done_since: datetime | None  # start of the current done run
     closed_at: datetime | None  # last move to the closing status
     known: bool  # history had status events
+    paused: list[tuple[datetime, datetime | None]] = field(default_factory=list)
+    pause_start_unknown: bool = False  # in a pause status since before history shows
 
 
 def _replay(timeline: TicketTimeline | None, opened: datetime, settings: Settings,
@@ -170,6 +176,8 @@ def _replay(timeline: TicketTimeline | None, opened: datetime, settings: Setting
         return story
     state: str | None = None
     period_start: datetime | None = None
+    pause_start: datetime | None = None
+    pausing = settings.sla_pause_statuses
     for event in timeline.events:
         if event.field != "status" or event.kind not in (CHANGE, INITIAL):
             continue
@@ -204,10 +212,39 @@ def _replay(timeline: TicketTimeline | None, opened: datetime, settings: Setting
                 story.done_since = None
         if new == closing_status:
             story.closed_at = when
+        if new in pausing and (old is None or old not in pausing):
+            pause_start = when if event.kind == CHANGE else None
+            story.pause_start_unknown = event.kind != CHANGE
+        elif new not in pausing and old in pausing:
+            if pause_start is not None:
+                story.paused.append((pause_start, when))
+            pause_start, story.pause_start_unknown = None, False
         state = new
     if period_start is not None:
         story.periods.append((period_start, None))
+    if pause_start is not None:
+        story.paused.append((pause_start, None))
     return story
+
+
+def _pauses(ticket: Ticket, story: _StatusStory, settings: Settings, opened: datetime
+            ) -> list[tuple[datetime, datetime | None]]:
+    """When the ticket waited on the requester. History says when it entered and left a
+    pause status; a ticket in one now whose start history does not show (a first commit, a
+    change not committed yet) is paused since the Log line that moved it there, else since
+    its last Log line (the question it is waiting on)."""
+    paused = list(story.paused)
+    waiting_now = ticket.status in settings.sla_pause_statuses
+    if not waiting_now or (paused and paused[-1][1] is None):
+        return paused
+    moved = [entry.time for entry in ticket.log
+             if f"→ {ticket.status}" in entry.text or f"-> {ticket.status}" in entry.text]
+    since = moved[-1] if moved else (ticket.log[-1].time if ticket.log else None)
+    last_end = paused[-1][1] if paused else None
+    if since is None or (last_end is not None and since < last_end):
+        return paused  # that line is from before the last pause ended: nothing newer known
+    paused.append((max(since, opened), None))
+    return paused
 
 
 def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
@@ -238,6 +275,7 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
             closed = ticket.time("closed") or story.closed_at
     periods = _open_periods(story, opened, is_open, resolved)
     reopens = _reopens(ticket, story)
+    pauses = _within(_pauses(ticket, story, settings, opened), periods)
 
     priority = settings.priorities.get(ticket.priority or "")
     sla: tuple[SlaClock, ...] = ()
@@ -247,11 +285,13 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
                          if first_response else None)
         if not is_open and resolved is not None:
             resolution_minutes = sum(clock_minutes(start, end, priority.clock, calendar)
-                                     for start, end in periods if end is not None)
+                                     for start, end in periods if end is not None) - \
+                sum(clock_minutes(start, end, priority.clock, calendar)
+                    for start, end in pauses if end is not None)
         sla = (
             _first_response_clock(ticket.id, priority, opened, first_response, status,
                                   settings, calendar, as_of),
-            _resolution_clock(ticket.id, priority, opened, periods, resolved, is_open,
+            _resolution_clock(ticket.id, priority, opened, periods, pauses, resolved, is_open,
                               calendar, as_of),
         )
     satisfaction = ticket.meta.get("satisfaction")
@@ -327,25 +367,57 @@ def _first_response_clock(ticket_id: str, priority: Priority, opened: datetime,
                   calendar, first_response, elapsed)
 
 
+def _within(pauses: list[tuple[datetime, datetime | None]],
+            periods: list[tuple[datetime, datetime | None]]
+            ) -> list[tuple[datetime, datetime | None]]:
+    """The parts of the pauses inside the active periods (a pause ends when the ticket is
+    resolved from the pause status)."""
+    clipped: list[tuple[datetime, datetime | None]] = []
+    for pause_start, pause_end in pauses:
+        for start, end in periods:
+            lower = max(pause_start, start)
+            upper = end if pause_end is None else (pause_end if end is None
+                                                   else min(pause_end, end))
+            if upper is None or lower < upper:
+                clipped.append((lower, upper))
+    return clipped
+
+
 def _resolution_clock(ticket_id: str, priority: Priority, opened: datetime,
                       periods: list[tuple[datetime, datetime | None]],
+                      pauses: list[tuple[datetime, datetime | None]],
                       resolved: datetime | None, is_open: bool, calendar: BusinessCalendar,
                       as_of: datetime) -> SlaClock:
     if not is_open and resolved is None:
         return _clock(ticket_id, RESOLUTION, priority.resolution, priority, opened, calendar,
                       None, None)
-    # The clock runs while the ticket is active: a reopened ticket goes on where it stopped.
-    elapsed = sum(clock_minutes(start, end or as_of, priority.clock, calendar)
-                  for start, end in periods)
+
+    def minutes(start: datetime, end: datetime | None) -> float:
+        return clock_minutes(start, min(end or as_of, as_of), priority.clock, calendar) \
+            if start < as_of else 0.0
+
+    # The clock runs while the ticket is active and not waiting on the requester; a reopened
+    # ticket goes on where it stopped.
+    paused = sum(minutes(start, end) for start, end in pauses)
+    elapsed = sum(minutes(start, end) for start, end in periods) - paused
     clock = _clock(ticket_id, RESOLUTION, priority.resolution, priority, opened, calendar,
                    resolved, elapsed)
-    if is_open and len(periods) > 1:
-        # Due: the rest of the budget, counted from the start of the current period.
-        current = periods[-1][0]
-        used_before = elapsed - clock_minutes(current, as_of, priority.clock, calendar)
-        due = add_clock_minutes(current, clock.budget_minutes - used_before, priority.clock,
+    clock = replace(clock, paused_minutes=paused, paused_periods=tuple(pauses))
+    if not is_open:
+        return clock
+    waiting = any(start <= as_of and (end is None or end > as_of) for start, end in pauses)
+    if waiting:
+        # Stopped: no due time until the ticket moves on; a breach already made stays one.
+        return replace(clock, due=None, state=clock.state if clock.state == BREACHED
+                       else PAUSED)
+    if len(periods) > 1 or pauses:
+        # Due: the rest of the budget, counted from when the clock last started again.
+        resumed = max([periods[-1][0], *(end for _, end in pauses
+                                         if end is not None and end <= as_of)])
+        used_before = elapsed - minutes(resumed, None)
+        due = add_clock_minutes(resumed, clock.budget_minutes - used_before, priority.clock,
                                 calendar)
-        clock = SlaClock(**{**clock.__dict__, "due": due})
+        clock = replace(clock, due=due)
     return clock
 
 

@@ -31,7 +31,7 @@ VIEWS = ((BY_STATUS, "By status"), (BY_PRIORITY, "By priority"), (BY_ASSIGNEE, "
 UNASSIGNED = "unassigned"
 NEEDS_FIXING = ("needs-fixing", "Needs fixing")  # the column of a status or priority unread
 EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
-SLA_ORDER = {"breached": 0, "at-risk": 1, "ok": 2, "": 3}
+SLA_ORDER = {"breached": 0, "at-risk": 1, "ok": 2, "paused": 3, "": 4}
 
 
 @dataclass(frozen=True)

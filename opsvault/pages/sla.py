@@ -1,12 +1,13 @@
-"""SLA badges for board cards (ok / at risk / breached, with the time left), read from the
-metrics stage's SLA clocks: the site does no clock arithmetic of its own."""
+"""SLA badges for board cards (ok / at risk / breached / paused, in words as well as colour,
+with the time left), read from the metrics stage's SLA clocks: the site does no clock
+arithmetic of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..metrics import BREACHED, FIRST_RESPONSE, SlaClock, open_clocks
+from ..metrics import BREACHED, FIRST_RESPONSE, PAUSED, SlaClock, open_clocks
 from ..metrics.export import duration
 from ..model import Ticket
 from .context import Site
@@ -15,8 +16,8 @@ from .display import local_time
 
 @dataclass(frozen=True)
 class SlaBadge:
-    state: str  # "ok", "at-risk" or "breached"
-    text: str  # what the card shows: "2h 10m left", "4h 05m over"
+    state: str  # "ok", "at-risk", "breached" or "paused"
+    text: str  # what the card shows, the state in words first: "at risk · 2h 10m left"
     title: str  # the tooltip: which target, on which clock, due when
     minutes_left: float  # negative when breached; sorts the most urgent first
 
@@ -25,16 +26,21 @@ def badge(clock: SlaClock, site: Site) -> SlaBadge | None:
     left = clock.minutes_left
     if left is None:
         return None
+    # The state in words, not colour alone: colour-blind readers and print see it too.
     if clock.state == BREACHED or left < 0:
-        state, text = "breached", f"{duration(-left)} over"
+        state, text = "breached", f"breached · {duration(-left)} over"
+    elif clock.state == PAUSED:
+        state, text = "paused", f"paused · {duration(left)} left"
     elif clock.at_risk:
-        state, text = "at-risk", f"{duration(left)} left"
+        state, text = "at-risk", f"at risk · {duration(left)} left"
     else:
-        state, text = "ok", f"{duration(left)} left"
+        state, text = "ok", f"ok · {duration(left)} left"
     target = "First response" if clock.target == FIRST_RESPONSE else "Resolution"
     hours = "24×7" if clock.clock == "24x7" else "business hours"
     due = local_time(clock.due, site.vault.settings.time_zone)
     title = f"{target} target {clock.duration} ({hours})" + (f", due {due}" if due else "")
+    if clock.state == PAUSED:
+        title += ", paused while waiting on the requester"
     return SlaBadge(state, text, title, left)
 
 

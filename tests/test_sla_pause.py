@@ -1,0 +1,188 @@
+"""The resolution clock stops while a ticket waits on the requester (`sla.pause_statuses`), on
+real git histories with controlled dates: business hours Mon–Fri 08:00–17:00 America/Chicago,
+Thanksgiving (26–27 Nov 2026) off, P1 on the 24×7 clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from gitkit import SETTINGS, commit, init_repo, ticket, ticket_path
+from vaultkit import run_cli, write_vault
+
+from opsvault.history import load_history
+from opsvault.metrics import MET, PAUSED, RESOLUTION, RUNNING, SlaClock, TicketFacts, ticket_facts
+from opsvault.model import load_vault
+
+AS_OF = datetime.fromisoformat("2026-12-01T12:00:00-06:00")
+CLOSE = {"resolution": "Fixed it."}
+
+
+def _story(ticket_id: str, priority: str, opened: str,
+           steps: Sequence[tuple[str, str]], commit_lag: str = "05") -> list[tuple[str, str]]:
+    """(commit date, ticket text) for each step (time, status); every change also writes its
+    Log line with the time it happened, and the commit comes `commit_lag` minutes later."""
+    log: list[str] = []
+    versions = [(opened[:16] + f":{commit_lag}" + opened[19:],
+                 ticket(ticket_id, "new", priority, opened))]
+    previous = "new"
+    for when, status in steps:
+        stamp = when[:16].replace("T", " ")
+        log.append(f"{stamp} · alice · Status {previous} → {status}")
+        fields = dict(CLOSE, resolved=when) if status == "resolved" else {}
+        versions.append((when[:14] + str(int(when[14:16]) + int(commit_lag)).zfill(2) + when[16:],
+                         ticket(ticket_id, status, priority, opened, log=tuple(log), **fields)))
+        previous = status
+    return versions
+
+
+STORIES = {
+    # A pause of two hours inside one business day.
+    "T-20261116-insd": _story("T-20261116-insd", "P3", "2026-11-16T09:00:00-06:00", [
+        ("2026-11-16T09:30:00-06:00", "open"),
+        ("2026-11-16T10:00:00-06:00", "waiting-on-user"),
+        ("2026-11-16T12:00:00-06:00", "in-progress"),
+        ("2026-11-17T09:00:00-06:00", "resolved")]),
+    # Waiting from Friday afternoon over the night and the weekend to Monday morning.
+    "T-20261120-wknd": _story("T-20261120-wknd", "P3", "2026-11-20T15:00:00-06:00", [
+        ("2026-11-20T15:10:00-06:00", "open"),
+        ("2026-11-20T16:00:00-06:00", "waiting-on-user"),
+        ("2026-11-23T09:00:00-06:00", "in-progress"),
+        ("2026-11-23T10:00:00-06:00", "resolved")]),
+    # Waiting across the end of daylight saving time (1 Nov 2026).
+    "T-20261030-dst1": _story("T-20261030-dst1", "P3", "2026-10-30T14:00:00-05:00", [
+        ("2026-10-30T14:10:00-05:00", "open"),
+        ("2026-10-30T15:00:00-05:00", "waiting-on-user"),
+        ("2026-11-02T10:00:00-06:00", "in-progress"),
+        ("2026-11-02T11:00:00-06:00", "resolved")]),
+    # Waiting over Thanksgiving and the weekend after it, on a P2 (1 business day).
+    "T-20261125-hldy": _story("T-20261125-hldy", "P2", "2026-11-25T14:00:00-06:00", [
+        ("2026-11-25T14:10:00-06:00", "open"),
+        ("2026-11-25T15:00:00-06:00", "waiting-on-user"),
+        ("2026-11-30T09:00:00-06:00", "in-progress"),
+        ("2026-11-30T10:00:00-06:00", "resolved")]),
+    # Two pauses in a day; the commits come half an hour after the Log lines.
+    "T-20261124-two2": _story("T-20261124-two2", "P3", "2026-11-24T09:00:00-06:00", [
+        ("2026-11-24T09:05:00-06:00", "open"),
+        ("2026-11-24T10:00:00-06:00", "waiting-on-user"),
+        ("2026-11-24T11:00:00-06:00", "in-progress"),
+        ("2026-11-24T13:00:00-06:00", "waiting-on-user"),
+        ("2026-11-24T14:00:00-06:00", "in-progress"),
+        ("2026-11-24T15:00:00-06:00", "resolved")], commit_lag="30"),
+    # Still waiting at the moment of judgement.
+    "T-20261130-wait": _story("T-20261130-wait", "P3", "2026-11-30T09:00:00-06:00", [
+        ("2026-11-30T09:10:00-06:00", "open"),
+        ("2026-11-30T10:00:00-06:00", "waiting-on-user")]),
+    # A P1 on the 24×7 clock pauses on a Saturday.
+    "T-20261121-p1wk": _story("T-20261121-p1wk", "P1", "2026-11-21T10:00:00-06:00", [
+        ("2026-11-21T10:05:00-06:00", "open"),
+        ("2026-11-21T10:30:00-06:00", "waiting-on-user"),
+        ("2026-11-21T12:30:00-06:00", "in-progress"),
+        ("2026-11-21T13:00:00-06:00", "resolved")]),
+    # Paused, resolved, reopened two days later, resolved again.
+    "T-20261116-reop": _story("T-20261116-reop", "P3", "2026-11-16T09:00:00-06:00", [
+        ("2026-11-16T09:10:00-06:00", "open"),
+        ("2026-11-16T10:00:00-06:00", "waiting-on-user"),
+        ("2026-11-16T11:00:00-06:00", "in-progress"),
+        ("2026-11-16T12:00:00-06:00", "resolved"),
+        ("2026-11-18T09:00:00-06:00", "open"),
+        ("2026-11-18T10:00:00-06:00", "resolved")]),
+    # Running again after a pause: the due time moves by the paused time.
+    "T-20261130-runn": _story("T-20261130-runn", "P3", "2026-11-30T08:00:00-06:00", [
+        ("2026-11-30T08:10:00-06:00", "open"),
+        ("2026-11-30T09:00:00-06:00", "waiting-on-user"),
+        ("2026-11-30T11:00:00-06:00", "in-progress")]),
+}
+
+
+def _repo(root: Path, settings: str = SETTINGS) -> Path:
+    init_repo(root, {"vault/opsvault.yml": settings})
+    versions = sorted((when, ticket_id, text) for ticket_id, story in STORIES.items()
+                      for when, text in story)
+    for when, ticket_id, text in versions:
+        commit(root, {ticket_path(ticket_id): text}, f"{ticket_id}: update", when)
+    return root
+
+
+def _facts(root: Path) -> dict[str, TicketFacts]:
+    vault = load_vault(root)
+    history = load_history(vault.root, vault.settings, use_cache=False)
+    return {f.ticket_id: f for f in ticket_facts(vault, history, AS_OF)}
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TicketFacts]:
+    return _facts(_repo(tmp_path_factory.mktemp("pause") / "vault"))
+
+
+def _resolution(facts: dict[str, TicketFacts], ticket_id: str) -> SlaClock:
+    clock = facts[ticket_id].clock(RESOLUTION)
+    assert clock is not None
+    return clock
+
+
+@pytest.mark.parametrize("ticket_id, elapsed, paused", [
+    ("T-20261116-insd", 540 - 120, 120),         # Mon 09–17 + Tue 08–09, less 10–12
+    ("T-20261120-wknd", 240 - 120, 120),         # Fri 16–17 and Mon 08–09 paused
+    ("T-20261030-dst1", 360 - 240, 240),         # Fri 15–17 CDT and Mon 08–10 CST paused
+    ("T-20261125-hldy", 300 - 180, 180),         # Wed 15–17 and Mon 08–09; Thu/Fri off
+    ("T-20261124-two2", 360 - 120, 120),         # 10–11 and 13–14, by the Log's times
+    ("T-20261121-p1wk", 180 - 120, 120),         # every minute counts on 24×7
+    ("T-20261116-reop", 240 - 60, 60),           # Mon 09–12 + Wed 09–10, less 10–11
+])
+def test_paused_time_is_not_counted(facts: dict[str, TicketFacts], ticket_id: str,
+                                    elapsed: float, paused: float) -> None:
+    clock = _resolution(facts, ticket_id)
+    assert (clock.elapsed_minutes, clock.paused_minutes) == (elapsed, paused)
+    assert clock.state == MET
+    assert facts[ticket_id].resolution_minutes == elapsed
+
+
+def test_the_pause_periods_are_the_log_times_not_the_commit_dates(
+        facts: dict[str, TicketFacts]) -> None:
+    clock = _resolution(facts, "T-20261124-two2")
+    assert [(start.strftime("%H:%M"), end and end.strftime("%H:%M"))
+            for start, end in clock.paused_periods] == [("10:00", "11:00"), ("13:00", "14:00")]
+
+
+def test_a_pause_that_has_not_ended_stops_the_clock(facts: dict[str, TicketFacts]) -> None:
+    clock = _resolution(facts, "T-20261130-wait")
+    assert clock.state == PAUSED and clock.due is None
+    assert clock.elapsed_minutes == 60  # Mon 09–10
+    assert clock.paused_minutes == 420 + 240  # Mon 10–17, Tue 08–12
+    assert clock.paused_periods[-1][1] is None
+    assert not clock.at_risk
+
+
+def test_after_a_pause_the_due_time_moves_by_the_paused_time(
+        facts: dict[str, TicketFacts]) -> None:
+    clock = _resolution(facts, "T-20261130-runn")
+    assert clock.state == RUNNING
+    assert clock.elapsed_minutes == 540 + 240 - 120
+    # 3 business days from Mon 08:00 is Thu 08:00; two paused hours make it Thu 10:00.
+    assert clock.due == datetime.fromisoformat("2026-12-03T10:00:00-06:00")
+
+
+def test_first_response_is_never_paused(facts: dict[str, TicketFacts]) -> None:
+    assert facts["T-20261116-insd"].first_response == \
+        datetime.fromisoformat("2026-11-16T09:30:00-06:00")
+    first = facts["T-20261130-wait"].clock("first_response")
+    assert first is not None and first.paused_minutes == 0 and first.state == MET
+
+
+def test_pausing_switched_off_counts_every_active_minute(tmp_path: Path) -> None:
+    facts = _facts(_repo(tmp_path / "vault", SETTINGS + "sla:\n  pause_statuses: []\n"))
+    clock = _resolution(facts, "T-20261116-insd")
+    assert (clock.elapsed_minutes, clock.paused_minutes) == (540, 0)
+    assert _resolution(facts, "T-20261130-wait").state == RUNNING
+
+
+def test_an_unknown_pause_status_is_a_settings_error(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"vault/opsvault.yml": "time_zone: America/Chicago\n"
+                                                 "sla:\n  pause_statuses: [waiting]\n"})
+    result = run_cli("check", "--vault", str(tmp_path))
+    assert result.exit_code == 2
+    assert "vault/opsvault.yml:3: error: setting 'sla.pause_statuses': 'waiting' is not a " \
+        "status (did you mean 'waiting-on-user'?) [invalid-setting]" in result.stderr
