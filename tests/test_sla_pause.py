@@ -4,6 +4,7 @@ Thanksgiving (26–27 Nov 2026) off, P1 on the 24×7 clock."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from vaultkit import run_cli, write_vault
 from opsvault.history import load_history
 from opsvault.metrics import MET, PAUSED, RESOLUTION, RUNNING, SlaClock, TicketFacts, ticket_facts
 from opsvault.model import load_vault
+from opsvault.pages import render
 
 AS_OF = datetime.fromisoformat("2026-12-01T12:00:00-06:00")
 CLOSE = {"resolution": "Fixed it."}
@@ -113,8 +115,13 @@ def _facts(root: Path) -> dict[str, TicketFacts]:
 
 
 @pytest.fixture(scope="module")
-def facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TicketFacts]:
-    return _facts(_repo(tmp_path_factory.mktemp("pause") / "vault"))
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _repo(tmp_path_factory.mktemp("pause") / "vault")
+
+
+@pytest.fixture(scope="module")
+def facts(repo: Path) -> dict[str, TicketFacts]:
+    return _facts(repo)
 
 
 def _resolution(facts: dict[str, TicketFacts], ticket_id: str) -> SlaClock:
@@ -186,3 +193,39 @@ def test_an_unknown_pause_status_is_a_settings_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "vault/opsvault.yml:3: error: setting 'sla.pause_statuses': 'waiting' is not a " \
         "status (did you mean 'waiting-on-user'?) [invalid-setting]" in result.stderr
+
+
+def test_sla_ticket_show_and_the_ticket_page_agree_on_every_target(repo: Path) -> None:
+    """One moment, four readers: `sla --all`, `ticket show`, the board card, the page."""
+    vault = load_vault(repo)
+    history = load_history(vault.root, vault.settings, use_cache=False)
+    staged, _ = render(vault, AS_OF, history)
+    pages = {f.path: f.content for f in staged}
+    as_of = AS_OF.isoformat()
+    running = json.loads(run_cli("sla", "--all", "--format", "json", "--as-of", as_of,
+                                 "--vault", str(repo)).stdout)
+    sla_states = {clock["ticket_id"]: clock["state"].replace("-", " ")
+                  for clock in running["tickets"]}
+    board = str(pages["boards/index.md"])
+    compared = 0
+    for ticket_id in STORIES:
+        shown = json.loads(run_cli("ticket", "show", ticket_id, "--format", "json", "--as-of",
+                                   as_of, "--vault", str(repo)).stdout)
+        page = str(next(content for path, content in pages.items()
+                        if path.startswith(f"tickets/{ticket_id}")))
+        for item in shown["sla"]:
+            row = next(line for line in page.splitlines()
+                       if line.startswith(f"| {item['name']} ("))
+            assert f'ov-sla-{item["state"].replace(" ", "-")}">{item["state"]}<' in row
+            assert f"| {item['time']} |" in row
+            compared += 1
+        pending = [item for item in shown["sla"] if item["stopped"] is None
+                   and item["state"] != "unknown"]
+        if pending:  # the clock `sla` and the board show for an open ticket
+            assert sla_states[ticket_id] == pending[0]["state"]
+            card = next(line for line in board.splitlines() if f'"{ticket_id}"' in line)
+            badge = {"running": "ok"}.get(pending[0]["state"], pending[0]["state"])
+            assert f'ov-sla-{badge.replace(" ", "-")}"' in card
+            assert f">{badge} · {pending[0]['time']}</span>" in card
+    assert compared == 2 * len(STORIES)
+    assert sla_states["T-20261130-wait"] == "paused"

@@ -30,6 +30,7 @@ from ..metrics import (
 )
 from ..metrics.export import duration
 from ..metrics.facts import COUNTED_AS_OPEN
+from ..metrics.verdict import state_of
 from ..model import Vault
 from ..reports import (
     MONTHLY,
@@ -280,12 +281,8 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
 STATE_COLOURS = {"breached": "red", "at risk": "yellow"}
 
 
-def clock_state(clock: SlaClock) -> str:
-    return "at risk" if clock.at_risk else clock.state
-
-
 def _clock_dict(clock: SlaClock, fact: TicketFacts) -> dict[str, Any]:
-    return {**as_dict(clock), "state": clock_state(clock).replace(" ", "-"),
+    return {**as_dict(clock), "state": state_of(clock).replace(" ", "-"),
             "title": fact.title, "priority": fact.priority, "assignee": fact.assignee,
             "status": fact.status, "path": fact.path}
 
@@ -303,7 +300,7 @@ def _print_clocks(clocks: list[SlaClock], facts: dict[str, TicketFacts], as_of: 
         left = clock.minutes_left or 0
         left_text = duration(left) if left >= 0 else f"{duration(-left)} over"
         due = f"{clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else "–"
-        state = clock_state(clock)
+        state = state_of(clock)
         shown = colour(f"{state:<9}", STATE_COLOURS[state]) if state in STATE_COLOURS \
             else f"{state:<9}"
         click.echo(f"{clock.ticket_id:<17} {fact.priority or '':<3} {fact.assignee or '–':<9} "

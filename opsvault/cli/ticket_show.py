@@ -24,10 +24,11 @@ from ..history import (
 )
 from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
+from ..metrics.verdict import state_of, verdicts
 from ..model import Ticket
 from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
-from .metrics import as_of_option, clock_state, history_of, parse_as_of
+from .metrics import as_of_option, history_of, parse_as_of
 
 
 @click.command("show")
@@ -69,7 +70,10 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
         click.echo(json.dumps({
             "ticket": {key: as_dict(value) for key, value in ticket.meta.items()},
             "path": ticket.path,
+            "as_of": moment.isoformat(),
             "facts": as_dict(fact) if fact else None,
+            "sla": [{**as_dict(item), "time": item.time_text}
+                    for item in verdicts(fact.sla)] if fact else [],
             "timeline": [as_dict(event) for event in events],
             "log": [as_dict(entry) for entry in ticket.log],
             "history": "git" if history.available else "none",
@@ -117,12 +121,18 @@ def _header(ticket: Ticket, fact: TicketFacts | None, zone: ZoneInfo) -> list[st
 
 def _clock_text(clock: SlaClock, zone: ZoneInfo) -> str:
     target = f"{clock.target.replace('_', ' ')} ({clock.duration}, {clock.clock})"
-    state = clock_state(clock)
+    state = state_of(clock)
     if clock.elapsed_minutes is None:
         return f"{target}: {state}"
     used = f"{duration(clock.elapsed_minutes)} of {duration(clock.budget_minutes)}"
     due = f", due {clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else ""
-    return f"{target}: {state}, {used}{due if clock.stopped is None else ''}"
+    text = f"{target}: {state}, {used}{due if clock.stopped is None else ''}"
+    if clock.paused_periods:
+        waiting = clock.paused_periods[-1]
+        text += f"; paused {duration(clock.paused_minutes)}"
+        if waiting[1] is None:
+            text += f", waiting on the requester since {waiting[0].astimezone(zone):%Y-%m-%d %H:%M}"
+    return text
 
 
 def _event_line(event: TicketEvent, zone: ZoneInfo) -> str:

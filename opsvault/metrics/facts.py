@@ -213,8 +213,9 @@ def _replay(timeline: TicketTimeline | None, opened: datetime, settings: Setting
         if new == closing_status:
             story.closed_at = when
         if new in pausing and (old is None or old not in pausing):
-            pause_start = when if event.kind == CHANGE else None
-            story.pause_start_unknown = event.kind != CHANGE
+            # A file first committed already waiting does not say since when: the Log may.
+            pause_start = when if event.kind == CHANGE and old is not None else None
+            story.pause_start_unknown = pause_start is None
         elif new not in pausing and old in pausing:
             if pause_start is not None:
                 story.paused.append((pause_start, when))

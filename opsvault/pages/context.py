@@ -114,14 +114,15 @@ class Site:
             found.setdefault(tag, []).append((page, title))
         return found
 
-    def document_page(self, source: Document | Script,
-                      render: Callable[[], StagedFile]) -> StagedFile:
+    def document_page(self, source: Document | Script, render: Callable[[], StagedFile],
+                      depends_on: object = None) -> StagedFile:
         """The page of one document, rendered by `render` or, in a `serve` session, taken from
-        the previous run when neither the document nor the vault's outline changed."""
+        the previous run when neither the document, the vault's outline nor `depends_on`
+        (what else the page shows, such as the ticket's SLA state) changed."""
         if self.memo is None:
             return render()
         text = source.source.text if isinstance(source, Document) else source.text
-        fingerprint = (text, self.memo.outline)
+        fingerprint = (text, self.memo.outline, depends_on)
         cached = self.memo.pages.get(source.path)
         if cached is not None and cached.fingerprint == fingerprint:
             self.tag_log.extend(cached.tags)
@@ -156,6 +157,14 @@ class Site:
     def facts(self) -> tuple[TicketFacts, ...]:
         """Per-ticket metrics facts (times, SLA clocks) as of `now`."""
         return ticket_facts(self.vault, self.known_history, self.now)
+
+    @cached_property
+    def _facts_by_id(self) -> dict[str, TicketFacts]:
+        return {fact.ticket_id: fact for fact in self.facts}
+
+    def fact(self, ticket_id: str | None) -> TicketFacts | None:
+        """One ticket's facts (None when the metrics could not read it)."""
+        return self._facts_by_id.get(ticket_id) if ticket_id else None
 
     @cached_property
     def links_to(self) -> dict[str, list[Document]]:

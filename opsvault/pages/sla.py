@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..metrics import BREACHED, FIRST_RESPONSE, PAUSED, SlaClock, open_clocks
-from ..metrics.export import duration
+from ..metrics import PAUSED, RUNNING, SlaClock, open_clocks
+from ..metrics.verdict import verdict
 from ..model import Ticket
 from .context import Site
 from .display import local_time
@@ -22,26 +22,23 @@ class SlaBadge:
     minutes_left: float  # negative when breached; sorts the most urgent first
 
 
+# A card's badge names a running target "ok"; every other state is the verdict's own word.
+BADGE_STATES = {RUNNING: "ok"}
+
+
 def badge(clock: SlaClock, site: Site) -> SlaBadge | None:
-    left = clock.minutes_left
-    if left is None:
+    reading = verdict(clock)
+    if reading.minutes_left is None:
         return None
+    state = BADGE_STATES.get(reading.state, reading.state)
     # The state in words, not colour alone: colour-blind readers and print see it too.
-    if clock.state == BREACHED or left < 0:
-        state, text = "breached", f"breached · {duration(-left)} over"
-    elif clock.state == PAUSED:
-        state, text = "paused", f"paused · {duration(left)} left"
-    elif clock.at_risk:
-        state, text = "at-risk", f"at risk · {duration(left)} left"
-    else:
-        state, text = "ok", f"ok · {duration(left)} left"
-    target = "First response" if clock.target == FIRST_RESPONSE else "Resolution"
-    hours = "24×7" if clock.clock == "24x7" else "business hours"
+    text = f"{state} · {reading.time_text}"
     due = local_time(clock.due, site.vault.settings.time_zone)
-    title = f"{target} target {clock.duration} ({hours})" + (f", due {due}" if due else "")
-    if clock.state == PAUSED:
+    title = f"{reading.name} target {clock.duration} ({reading.clock_text})" + (
+        f", due {due}" if due else "")
+    if reading.state == PAUSED:
         title += ", paused while waiting on the requester"
-    return SlaBadge(state, text, title, left)
+    return SlaBadge(state.replace(" ", "-"), text, title, reading.minutes_left)
 
 
 def sla_badges(site: Site, tickets: Iterable[Ticket]) -> dict[str, SlaBadge]:

@@ -17,9 +17,12 @@ from markupsafe import Markup
 from ..checks.secrets import find_secrets
 from ..diagnostics import warning
 from ..history import CHANGE, DELETED, MENTION, RENAMED, RESTORED
+from ..metrics.export import duration
+from ..metrics.facts import RESOLUTION
+from ..metrics.verdict import verdicts
 from ..model import Ticket, as_strings, as_text
 from .context import Site
-from .display import local_time
+from .display import local_time, span
 from .kb import clean_tags, split_title
 from .obsidian.escape import escape_text
 from .paths import BOARDS, TICKETS
@@ -61,10 +64,48 @@ def ticket_pages(site: Site, tickets: Sequence[Ticket]) -> Iterator[StagedFile]:
     if not site.policy.tickets:
         return
     for ticket in tickets:
-        yield site.document_page(ticket, lambda t=ticket: ticket_page(site, t))
+        level = service_level(site, ticket)
+        yield site.document_page(ticket, lambda t=ticket, s=level: ticket_page(site, t, s),
+                                 depends_on=level)
 
 
-def ticket_page(site: Site, ticket: Ticket) -> StagedFile:
+@dataclass(frozen=True)
+class ServiceLevel:
+    """The ticket page's SLA block: each target's verdict and the ticket's times, as of when
+    the site was made (from the metrics stage: the page does no clock arithmetic)."""
+
+    as_of: str
+    targets: tuple[tuple[Markup, str, Markup, str, str], ...]  # target, due, state, time, paused
+    times: tuple[tuple[str, str], ...]  # (label, time) for opened … last update
+
+
+def service_level(site: Site, ticket: Ticket) -> ServiceLevel:
+    zone = site.vault.settings.time_zone
+    fact = site.fact(ticket.id)
+    targets = []
+    for item in verdicts(fact.sla) if fact else []:
+        target = Markup(f"{escape_text(item.name)} ({escape_text(item.duration)}, "
+                        f"{escape_text(item.clock_text)})")
+        state = Markup('<span class="ov-sla ov-sla-{}">{}</span>').format(
+            item.state.replace(" ", "-"), item.state)
+        due = local_time(item.due if item.stopped is None else item.stopped, zone)
+        due = f"met {due}" if item.state == "met" and due else due
+        targets.append((target, due or "–", state, item.time_text,
+                        duration(item.paused_minutes) if item.paused_minutes else "–"))
+    entries = ticket.log
+    last_update = max([entry.time for entry in entries], default=None)
+    times = [("Opened", local_time(ticket.opened, zone)),
+             ("First response", local_time(fact.first_response, zone) if fact else ""),
+             ("Resolved", local_time(fact.resolved, zone) if fact else ""),
+             ("Closed", local_time(fact.closed, zone) if fact else ""),
+             ("Age", span(site.now - ticket.opened) if ticket.opened else ""),
+             ("Last update", local_time(last_update, zone))]
+    return ServiceLevel(f"{site.now.astimezone(zone):%Y-%m-%d %H:%M} "
+                        f"{site.vault.settings.time_zone_name}", tuple(targets),
+                        tuple((label, value) for label, value in times if value))
+
+
+def ticket_page(site: Site, ticket: Ticket, level: ServiceLevel | None = None) -> StagedFile:
     page = site.page_of(ticket.path) or ""
     converted = site.convert(ticket, skip_sections=(LOG_SECTION,))
     _, body = split_title(converted.markdown, ticket.title)
@@ -75,6 +116,7 @@ def ticket_page(site: Site, ticket: Ticket) -> StagedFile:
         front_matter=raw(front_matter(f"{ticket.id or ticket.name} {ticket.title}", tags=tags)),
         ticket={"id": ticket.id or ticket.name, "title": ticket.title},
         flaws=ticket.flaws, fields=fields(site, ticket, page),
+        level=level or service_level(site, ticket),
         body=raw(body.strip("\n") or "*No description.*"),
         closure=closure(ticket),
         timeline=[event.as_row() for event in timeline(site, ticket, page)],
@@ -174,7 +216,24 @@ def timeline(site: Site, ticket: Ticket, page: str) -> list[TimelineEvent]:
             events.append(TimelineEvent(moment, local_time(moment, zone), "",
                                         Markup(escape_text(label))))
     events += history_events(site, ticket)
+    events += pause_events(site, ticket)
     events.sort(key=lambda event: event.time)
+    return events
+
+
+def pause_events(site: Site, ticket: Ticket) -> list[TimelineEvent]:
+    """Where the resolution clock stopped to wait on the requester, and started again."""
+    fact = site.fact(ticket.id)
+    clock = fact.clock(RESOLUTION) if fact else None
+    zone = site.vault.settings.time_zone
+    events = []
+    for start, end in clock.paused_periods if clock else ():
+        events.append(TimelineEvent(start, local_time(start, zone), "",
+                                    Markup("SLA: resolution clock paused (waiting on the "
+                                           "requester)")))
+        if end is not None and end <= site.now:
+            events.append(TimelineEvent(end, local_time(end, zone), "",
+                                        Markup("SLA: resolution clock running again")))
     return events
 
 
