@@ -148,10 +148,16 @@ def test_sla_lists_breached_open_tickets_and_exits_1(repo: Path) -> None:
     assert RUNNING_P4 in result.stdout and "12h 00m over" in result.stdout
 
 
-def test_sla_with_nothing_at_risk_exits_0(repo: Path) -> None:
+def test_sla_with_nothing_breached_exits_0_and_lists_what_is_due_soon(repo: Path) -> None:
     result = run_cli("sla", "--vault", str(repo), "--as-of", "2026-11-25T12:00")
     assert result.exit_code == 0
-    assert "No open ticket is at risk" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "As of 2026-11-25 12:00 America/Chicago"
+    # Due Monday 09:00: within one business day of Wednesday noon, Thanksgiving being off.
+    assert "Due soon (at risk, or due within a business day) (1)" in lines
+    assert "Breached now" not in result.stdout
+    row = next(line for line in lines if line.startswith(RUNNING_P4))
+    assert " new " in row and "6h 00m left" in row and "2026-11-30 09:00" in row
     everything = run_cli("sla", "--vault", str(repo), "--as-of", "2026-11-25T12:00", "--all",
                          "--format", "json")
     tickets = json.loads(everything.stdout)["tickets"]

@@ -473,3 +473,20 @@ def test_a_missing_engine_is_named_before_any_page_is_generated(tmp_path: Path) 
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: properdocs is not installed (pip install properdocs)"
     assert not (tmp_path / "build").exists()
+
+
+def test_home_page_says_when_it_judged_and_lists_breaches_and_what_is_due_soon(
+        tmp_path: Path) -> None:
+    fresh = TICKET.replace("id: T-20261118-q7mz", "id: T-20261125-soon").replace(
+        "status: in-progress", "status: new").replace("priority: P2", "priority: P3").replace(
+        "opened: 2026-11-18T09:12:00-06:00", "opened: 2026-11-25T10:00:00-06:00").replace(
+        "first_response: 2026-11-18T09:20:00-06:00\n", "").replace(
+        "title: VPN drops every 10 minutes", "title: Label printer offline").split("## Log")[0]
+    home = page(site_pages(tmp_path, {"tickets/T-20261125-soon.md": fresh}), "index.md")
+    assert "As of 2026-11-25 14:00 America/Chicago." in home
+    breaches = home[home.index("## SLA breaches now"):home.index("## Due soon")]
+    vpn = next(line for line in breaches.splitlines() if "T-20261118-q7mz" in line)
+    assert "| alice | in-progress | resolution 1bd |" in vpn
+    due_soon = home[home.index("## Due soon"):]
+    soon = next(line for line in due_soon.splitlines() if "T-20261125-soon" in line)
+    assert "| first response eod | running | 3h 00m left | 2026-11-25 17:00 |" in soon

@@ -28,9 +28,8 @@ from ..metrics import (
     to_prometheus,
     to_table,
 )
-from ..metrics.export import duration
 from ..metrics.facts import COUNTED_AS_OPEN
-from ..metrics.verdict import state_of
+from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
 from ..model import Vault
 from ..reports import (
     MONTHLY,
@@ -261,19 +260,23 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
     facts = {f.ticket_id: f for f in ticket_facts(vault, history_of(vault), moment)}
-    clocks = [c for c in open_clocks(facts.values())
-              if c.started <= moment and (show_all or c.at_risk or c.state == BREACHED)]
+    horizon = due_soon_horizon(moment, vault.settings)
+    clocks = [c for c in open_clocks(facts.values()) if c.started <= moment and (
+        show_all or c.state == BREACHED or is_due_soon(c, horizon))]
     # An open ticket without a readable priority or opening time has no clock: say so.
     unclocked = [item for item in excluded_tickets(vault)
                  if item.is_open and item.left_out != COUNTED_AS_OPEN]
     report_excluded(unclocked)
     if output_format == "json":
         click.echo(json.dumps({"as_of": moment.isoformat(),
-                               "tickets": [_clock_dict(c, facts[c.ticket_id]) for c in clocks],
+                               "time_zone": vault.settings.time_zone_name,
+                               "tickets": [{**_clock_dict(c, facts[c.ticket_id]),
+                                            "due_soon": is_due_soon(c, horizon)}
+                                           for c in clocks],
                                "excluded": as_dict(unclocked)},
                               indent=2, ensure_ascii=False))
     else:
-        _print_clocks(clocks, facts, moment, vault)
+        _print_clocks(clocks, facts, moment, vault, horizon)
     breached = any(c.state == BREACHED for c in clocks)
     raise SystemExit(EXIT_FINDINGS if breached else EXIT_OK)
 
@@ -288,23 +291,32 @@ def _clock_dict(clock: SlaClock, fact: TicketFacts) -> dict[str, Any]:
 
 
 def _print_clocks(clocks: list[SlaClock], facts: dict[str, TicketFacts], as_of: datetime,
-                  vault: Vault) -> None:
+                  vault: Vault, horizon: datetime) -> None:
     zone = vault.settings.time_zone
+    click.echo(f"As of {as_of.astimezone(zone):%Y-%m-%d %H:%M} {vault.settings.time_zone_name}")
     if not clocks:
-        click.echo(f"No open ticket is at risk or past its SLA as of {as_of:%Y-%m-%d %H:%M}.")
+        click.echo("No open ticket has missed a target or is due within a business day.")
         return
-    click.echo(f"{'ticket':<17} {'pri':<3} {'assignee':<9} {'target':<15} {'state':<9} "
-               f"{'time left':>13}  {'due':<16}  title")
-    for clock in clocks:
-        fact = facts[clock.ticket_id]
-        left = clock.minutes_left or 0
-        left_text = duration(left) if left >= 0 else f"{duration(-left)} over"
-        due = f"{clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else "–"
-        state = state_of(clock)
-        shown = colour(f"{state:<9}", STATE_COLOURS[state]) if state in STATE_COLOURS \
-            else f"{state:<9}"
-        click.echo(f"{clock.ticket_id:<17} {fact.priority or '':<3} {fact.assignee or '–':<9} "
-                   f"{clock.target.replace('_', ' '):<15} {shown} "
-                   f"{left_text:>13}  {due:<16}  {fact.title}")
-    click.echo(f"\n{len(clocks)} ticket(s); times left are on each priority's clock "
+    sections = [("Breached now", [c for c in clocks if c.state == BREACHED]),
+                ("Due soon (at risk, or due within a business day)",
+                 [c for c in clocks if is_due_soon(c, horizon)])]
+    sections.append(("Other open targets", [c for c in clocks if c not in sections[0][1]
+                                            and c not in sections[1][1]]))
+    for heading, chosen in sections:
+        if not chosen:
+            continue
+        click.echo(f"\n{heading} ({len(chosen)})")
+        click.echo(f"{'ticket':<17} {'pri':<3} {'assignee':<9} {'status':<21} {'target':<15} "
+                   f"{'state':<9} {'time':>16}  {'due':<16}  title")
+        for clock in chosen:
+            fact = facts[clock.ticket_id]
+            reading = verdict(clock)
+            due = f"{clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else "–"
+            shown = colour(f"{reading.state:<9}", STATE_COLOURS[reading.state]) \
+                if reading.state in STATE_COLOURS else f"{reading.state:<9}"
+            click.echo(f"{clock.ticket_id:<17} {fact.priority or '':<3} "
+                       f"{fact.assignee or '–':<9} {fact.status or '?':<21} "
+                       f"{clock.target.replace('_', ' '):<15} {shown} "
+                       f"{reading.time_text:>16}  {due:<16}  {fact.title}")
+    click.echo(f"\n{len(clocks)} ticket(s); times are on each priority's clock "
                f"({vault.settings.time_zone_name}).", err=True)

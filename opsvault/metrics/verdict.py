@@ -6,8 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..business_time import BusinessCalendar, add_business_minutes
+from ..schema import Settings
 from .export import duration
-from .facts import BREACHED, FIRST_RESPONSE, MET, PAUSED, RESOLUTION, UNKNOWN, SlaClock
+from .facts import (
+    BREACHED,
+    FIRST_RESPONSE,
+    MET,
+    PAUSED,
+    RESOLUTION,
+    RUNNING,
+    UNKNOWN,
+    SlaClock,
+)
 
 TARGET_NAMES = {FIRST_RESPONSE: "First response", RESOLUTION: "Resolution"}
 AT_RISK = "at risk"
@@ -59,5 +70,19 @@ def verdicts(clocks: tuple[SlaClock, ...]) -> list[Verdict]:
     return [verdict(clock) for clock in clocks]
 
 
-__all__ = ["AT_RISK", "BREACHED", "MET", "PAUSED", "UNKNOWN", "Verdict", "state_of",
-           "verdict", "verdicts"]
+def due_soon_horizon(as_of: datetime, settings: Settings) -> datetime:
+    """One business day from `as_of`: a running target due before then is "due soon"."""
+    hours = settings.business_hours
+    day = (datetime.combine(as_of.date(), hours.end) -
+           datetime.combine(as_of.date(), hours.start)).total_seconds() / 60
+    return add_business_minutes(as_of, day, BusinessCalendar.from_settings(settings))
+
+
+def is_due_soon(clock: SlaClock, horizon: datetime) -> bool:
+    """Not breached yet, and at risk or due within the next business day."""
+    return clock.state == RUNNING and (clock.at_risk or (clock.due is not None
+                                                         and clock.due <= horizon))
+
+
+__all__ = ["AT_RISK", "BREACHED", "MET", "PAUSED", "UNKNOWN", "Verdict", "due_soon_horizon",
+           "is_due_soon", "state_of", "verdict", "verdicts"]

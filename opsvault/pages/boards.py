@@ -127,6 +127,8 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
         front_matter=raw(front_matter(title, exclude_from_search=True,
                                       hide=("navigation", "toc"))),
         title=title, views=views, total=len(cards),
+        as_of=f"{site.now.astimezone(site.vault.settings.time_zone):%Y-%m-%d %H:%M} "
+              f"{site.vault.settings.time_zone_name}",
         archive_link=raw(f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
         report_link=report_link(site, page),
         columns=[{"key": css_name(key), "title": label,

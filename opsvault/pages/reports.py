@@ -17,11 +17,11 @@ from markupsafe import Markup
 from ..business_time import BusinessCalendar, budget_minutes
 from ..metrics import (
     BREACHED,
-    FIRST_RESPONSE,
     BacklogDay,
     KBWeek,
     Metrics,
     PeriodMetrics,
+    SlaClock,
     SlaCounts,
     Window,
     as_dict,
@@ -30,6 +30,7 @@ from ..metrics import (
     to_csv,
 )
 from ..metrics.export import duration, percent
+from ..metrics.verdict import due_soon_horizon, is_due_soon, verdict
 from ..reports import comparison_rows
 from .charts import Chart, Series, svg
 from .context import Site
@@ -312,21 +313,31 @@ def dashboard(site: Site, page: str) -> dict[str, object]:
         ("Oldest open", span(site.now - oldest) if oldest else "–"),
         ("Breaching an SLA now", str(len(breaching))),
     ]
-    breaches = []
-    for clock in breaching:
+    horizon = due_soon_horizon(site.now, site.vault.settings)
+    due_soon = [c for c in clocks if is_due_soon(c, horizon)]
+
+    def row(clock: SlaClock) -> dict[str, object]:
         ticket = tickets.get(clock.ticket_id)
-        breaches.append({
+        reading = verdict(clock)
+        return {
             "ticket": site.link_to(page, ticket) if ticket else clock.ticket_id,
             "title": ticket.title if ticket else "",
             "priority": ticket.priority if ticket else "",
-            "target": ("first response " if clock.target == FIRST_RESPONSE else "resolution ")
-            + clock.duration,
+            "assignee": (ticket.assignee if ticket else None) or "unassigned",
+            "status": (ticket.status if ticket else None) or "",
+            "target": f"{reading.name.lower()} {clock.duration}",
+            "state": reading.state, "time": reading.time_text,
             "over": duration(-(clock.minutes_left or 0)),
-            "due": local_time(clock.due, zone)})
+            "due": local_time(clock.due, zone)}
+
+    breaches = [row(clock) for clock in breaching]
     latest = {"weekly": report_link(page, reports.weeks[0]) if reports.weeks else None,
               "monthly": report_link(page, reports.months[0]) if reports.months else None}
     return {"week": this_week.label, "figures": figures,
+            "as_of": f"{site.now.astimezone(zone):%Y-%m-%d %H:%M} "
+                     f"{site.vault.settings.time_zone_name}",
             "breaches": breaches if site.policy.tickets else [],
+            "due_soon": [row(clock) for clock in due_soon] if site.policy.tickets else [],
             "chart": chart_view(opened_resolved_chart("home-opened", reports.trend.weeks)),
             "latest": latest, "reports_url": raw(site.url(page, REPORTS_INDEX))}
 
