@@ -104,6 +104,9 @@ def comparison_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list
                   last.sla_first_response.compliance),
         share_row("SLA met: resolution", this.sla_resolution.compliance,
                   last.sla_resolution.compliance),
+        *([share_row("SLA met: updates", this.sla_update.compliance,
+                     last.sla_update.compliance)]
+          if this.sla_update != SlaCounts() or last.sla_update != SlaCounts() else []),
         count_row("Reopened", this.reopens, last.reopens),
         count_row("Repeats of earlier tickets", this.repeats, last.repeats),
         count_row("KB entries added", this.kb_added, last.kb_added),

@@ -82,7 +82,9 @@ categories:
     keywords: [request, new hire, onboarding, can you, access to]
 
 # Priorities and their SLA targets. Durations: 15m, 4h (clock time), 2bd (business days),
-# eod (end of the same business day). clock: 24x7 or business.
+# eod (end of the same business day). clock: 24x7 or business. Optional `update: 4h`: while
+# a ticket is worked on (not waiting on the requester), the requester hears from the desk
+# at least this often (a technician's Log line or a status change counts as news).
 # keywords: words that suggest the priority at intake.
 priorities:
   P1:
@@ -318,6 +320,8 @@ class Priority:
     clock: str
     escalate_to: str
     keywords: tuple[str, ...] = ()
+    # Optional: the longest the requester may go without news while the ticket is worked on.
+    update: Duration | None = None
 
 
 @dataclass(frozen=True)
@@ -795,6 +799,12 @@ class _SettingsBuilder:
                 except ValueError as exc:
                     self.fail(f"{key}.{target}", str(exc))
                     targets[target] = Duration.parse("5bd")
+            update = None
+            if spec.get("update") not in (None, ""):
+                try:
+                    update = Duration.parse(spec.get("update"))
+                except ValueError as exc:
+                    self.fail(f"{key}.update", str(exc))
             priorities[str(name)] = Priority(
                 name=str(name),
                 label=str(spec.get("label", name)),
@@ -805,6 +815,7 @@ class _SettingsBuilder:
                 clock=clock,
                 escalate_to=str(spec.get("escalate_to", "")),
                 keywords=tuple(str(k).lower() for k in spec.get("keywords") or ()),
+                update=update,
             )
         if not priorities:
             self.fail("priorities", "at least one priority is needed")

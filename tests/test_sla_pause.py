@@ -14,7 +14,16 @@ from gitkit import SETTINGS, commit, init_repo, ticket, ticket_path
 from vaultkit import run_cli, write_vault
 
 from opsvault.history import load_history
-from opsvault.metrics import MET, PAUSED, RESOLUTION, RUNNING, SlaClock, TicketFacts, ticket_facts
+from opsvault.metrics import (
+    MET,
+    PAUSED,
+    RESOLUTION,
+    RUNNING,
+    UPDATE,
+    SlaClock,
+    TicketFacts,
+    ticket_facts,
+)
 from opsvault.model import load_vault
 from opsvault.pages import render
 
@@ -229,3 +238,72 @@ def test_sla_ticket_show_and_the_ticket_page_agree_on_every_target(repo: Path) -
             assert f">{badge} · {pending[0]['time']}</span>" in card
     assert compared == 2 * len(STORIES)
     assert sla_states["T-20261130-wait"] == "paused"
+
+
+# --- the update target ------------------------------------------------------------------------
+
+UPDATES = {
+    # Last news at 10:00 Monday; by Tuesday noon 11 business hours without any.
+    "T-20261130-upd1": _story("T-20261130-upd1", "P3", "2026-11-30T09:00:00-06:00", [
+        ("2026-11-30T09:10:00-06:00", "open"), ("2026-11-30T10:00:00-06:00", "in-progress")]),
+    # News at 09:10 and 11:00: each gap within 2h; the next is due at 13:00.
+    "T-20261201-upd2": _story("T-20261201-upd2", "P3", "2026-12-01T09:00:00-06:00", [
+        ("2026-12-01T09:10:00-06:00", "open"), ("2026-12-01T11:00:00-06:00", "in-progress")]),
+    # Waiting on the requester: no news is owed.
+    "T-20261201-upd3": _story("T-20261201-upd3", "P3", "2026-12-01T08:00:00-06:00", [
+        ("2026-12-01T08:10:00-06:00", "open"), ("2026-12-01T09:00:00-06:00", "waiting-on-user")]),
+    # Resolved, but the requester once went 3h 20m without news.
+    "T-20261130-upd4": _story("T-20261130-upd4", "P3", "2026-11-30T09:00:00-06:00", [
+        ("2026-11-30T09:10:00-06:00", "open"), ("2026-11-30T12:30:00-06:00", "in-progress"),
+        ("2026-11-30T13:00:00-06:00", "resolved")]),
+}
+UPDATE_SETTINGS = SETTINGS + "priorities:\n  P3:\n    update: 2h\n"
+
+
+@pytest.fixture(scope="module")
+def update_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("updates") / "vault"
+    init_repo(root, {"vault/opsvault.yml": UPDATE_SETTINGS})
+    for when, ticket_id, text in sorted((when, ticket_id, text)
+                                        for ticket_id, story in UPDATES.items()
+                                        for when, text in story):
+        commit(root, {ticket_path(ticket_id): text}, f"{ticket_id}: update", when)
+    return root
+
+
+def _update(facts: dict[str, TicketFacts], ticket_id: str) -> SlaClock:
+    clock = facts[ticket_id].clock(UPDATE)
+    assert clock is not None
+    return clock
+
+
+def test_the_update_target_measures_the_time_without_news(update_repo: Path) -> None:
+    facts = _facts(update_repo)
+    overdue = _update(facts, "T-20261130-upd1")
+    assert (overdue.state, overdue.elapsed_minutes) == ("breached", 420 + 240)
+    running = _update(facts, "T-20261201-upd2")
+    assert (running.state, running.elapsed_minutes) == ("running", 60)
+    assert running.due == datetime.fromisoformat("2026-12-01T13:00:00-06:00")
+    waiting = _update(facts, "T-20261201-upd3")
+    assert waiting.state == PAUSED and waiting.due is None
+    done = _update(facts, "T-20261130-upd4")
+    assert (done.state, done.elapsed_minutes) == ("breached", 200)
+
+
+def test_without_an_update_target_there_is_no_third_clock(facts: dict[str, TicketFacts]) -> None:
+    assert {len(fact.sla) for fact in facts.values()} == {2}
+
+
+def test_sla_and_metrics_show_the_update_target(update_repo: Path) -> None:
+    shown = json.loads(run_cli("sla", "--all", "--format", "json", "--as-of", AS_OF.isoformat(),
+                               "--vault", str(update_repo)).stdout)
+    by_ticket = {clock["ticket_id"]: clock for clock in shown["tickets"]}
+    assert (by_ticket["T-20261130-upd1"]["target"], by_ticket["T-20261130-upd1"]["state"]) == \
+        ("update", "breached")
+    metrics = json.loads(run_cli("metrics", "--since", "2026-11-30", "--until", "2026-12-01",
+                                 "--format", "json", "--as-of", AS_OF.isoformat(),
+                                 "--vault", str(update_repo)).stdout)
+    assert metrics["summary"]["sla_update"] == {"met": 0, "breached": 2, "running": 2,
+                                                "unknown": 0, "compliance": 0.0}
+    p3 = next(row for row in metrics["sla_by_priority"] if row["priority"] == "P3")
+    assert p3["update"]["breached"] == 2

@@ -29,6 +29,7 @@ from .facts import (
     PAUSED,
     RESOLUTION,
     RUNNING,
+    UPDATE,
     Excluded,
     TicketFacts,
     excluded_tickets,
@@ -113,6 +114,7 @@ class PeriodMetrics:
     resolution: Distribution
     sla_first_response: SlaCounts
     sla_resolution: SlaCounts
+    sla_update: SlaCounts  # all zero unless a priority sets an `update` target
     reopens: int
     repeats: int  # tickets opened with `repeat_of`
     satisfaction: Satisfaction
@@ -127,6 +129,7 @@ class PrioritySla:
     priority: str
     first_response: SlaCounts
     resolution: SlaCounts
+    update: SlaCounts | None = None  # None: the priority has no update target
 
 
 @dataclass(frozen=True)
@@ -286,8 +289,10 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
         sla_by_priority=tuple(
             PrioritySla(name, _sla([f for f in opened_here if f.priority == name],
                                    FIRST_RESPONSE),
-                        _sla([f for f in opened_here if f.priority == name], RESOLUTION))
-            for name in settings.priorities),
+                        _sla([f for f in opened_here if f.priority == name], RESOLUTION),
+                        _sla([f for f in opened_here if f.priority == name], UPDATE)
+                        if priority.update is not None else None)
+            for name, priority in settings.priorities.items()),
         breaches=_breaches(opened_here),
         backlog=_backlog(facts, window, zone, as_of),
         repeats=_repeats(facts, window, zone),
@@ -317,6 +322,7 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
         resolution=_resolution_times(facts, window, zone),
         sla_first_response=_sla(opened, FIRST_RESPONSE),
         sla_resolution=_sla(opened, RESOLUTION),
+        sla_update=_sla(opened, UPDATE),
         reopens=sum(window.contains(t, zone) for f in facts for t in f.reopens),
         repeats=sum(f.repeat_of is not None for f in opened),
         satisfaction=_satisfaction(closed),

@@ -46,7 +46,8 @@ CSV_COLUMNS = (
     "resolution_count", "resolution_median_minutes", "resolution_p90_minutes",
     "sla_first_response_met", "sla_first_response_breached", "sla_first_response_running",
     "sla_first_response_compliance", "sla_resolution_met", "sla_resolution_breached",
-    "sla_resolution_running", "sla_resolution_compliance", "reopens", "repeats",
+    "sla_resolution_running", "sla_resolution_compliance", "sla_update_met",
+    "sla_update_breached", "sla_update_running", "sla_update_compliance", "reopens", "repeats",
     "satisfaction_rated", "satisfaction_share", "automated", "backlog", "kb_added",
     "kb_updated",
 )
@@ -65,6 +66,7 @@ def period_row(period: PeriodMetrics) -> dict[str, object]:
         "resolution_p90_minutes": _number(period.resolution.p90),
         **_sla_columns("sla_first_response", period.sla_first_response),
         **_sla_columns("sla_resolution", period.sla_resolution),
+        **_sla_columns("sla_update", period.sla_update),
         "reopens": period.reopens, "repeats": period.repeats,
         "satisfaction_rated": period.satisfaction.rated,
         "satisfaction_share": _number(period.satisfaction.share),

@@ -21,6 +21,7 @@ from ..schema import LOG_AUTHORS, Duration, Priority, Settings
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
+UPDATE = "update"  # the longest gap between news to the requester (priorities.*.update)
 MET, BREACHED, RUNNING, UNKNOWN = "met", "breached", "running", "unknown"
 PAUSED = "paused"  # a resolution clock stopped while the desk waits on the requester
 # A running clock with less than this share of its budget left is at risk.
@@ -34,7 +35,7 @@ class SlaClock:
     """One SLA target of one ticket: first response or resolution, on the priority's clock."""
 
     ticket_id: str
-    target: str  # FIRST_RESPONSE | RESOLUTION
+    target: str  # FIRST_RESPONSE | RESOLUTION | UPDATE
     duration: str  # the target as configured: 15m, 4h, 1bd, eod
     clock: str  # 24x7 | business
     budget_minutes: float  # the target in minutes of that clock
@@ -295,6 +296,10 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
             _resolution_clock(ticket.id, priority, opened, periods, pauses, resolved, is_open,
                               calendar, as_of),
         )
+        if priority.update is not None and first_response is not None:
+            contacts = _contacts(ticket, timeline, technicians, first_response)
+            sla += (_update_clock(ticket.id, priority, priority.update, contacts, periods,
+                                  pauses, resolved, is_open, calendar, as_of),)
     satisfaction = ticket.meta.get("satisfaction")
     return TicketFacts(
         ticket_id=ticket.id, path=ticket.path, title=ticket.title, status=status,
@@ -422,6 +427,66 @@ def _resolution_clock(ticket_id: str, priority: Priority, opened: datetime,
     return clock
 
 
+def _contacts(ticket: Ticket, timeline: TicketTimeline | None,
+              technicians: frozenset[str] | None, first_response: datetime) -> list[datetime]:
+    """When the requester had news: the first response, each technician's Log line and each
+    status change after it."""
+    found = {first_response}
+    found.update(entry.time for entry in ticket.log
+                 if _is_technician(entry.author, technicians))
+    if timeline is not None:
+        found.update(event.time for event in timeline.events
+                     if event.field == "status" and event.kind == CHANGE and event.old)
+    return sorted(moment for moment in found if moment >= first_response)
+
+
+def _active_minutes(start: datetime, end: datetime,
+                    periods: list[tuple[datetime, datetime | None]],
+                    pauses: list[tuple[datetime, datetime | None]], clock: str,
+                    calendar: BusinessCalendar) -> float:
+    """Clock minutes between `start` and `end` while the ticket was active and not paused."""
+    def overlap(spans: list[tuple[datetime, datetime | None]]) -> float:
+        total = 0.0
+        for span_start, span_end in spans:
+            lower, upper = max(start, span_start), min(end, span_end or end)
+            if lower < upper:
+                total += clock_minutes(lower, upper, clock, calendar)
+        return total
+    return max(0.0, overlap(periods) - overlap(pauses))
+
+
+def _update_clock(ticket_id: str, priority: Priority, target: Duration,
+                  contacts: list[datetime], periods: list[tuple[datetime, datetime | None]],
+                  pauses: list[tuple[datetime, datetime | None]], resolved: datetime | None,
+                  is_open: bool, calendar: BusinessCalendar, as_of: datetime) -> SlaClock:
+    """The longest the requester went without news, against the update target; while open,
+    the time since the last news."""
+    if not is_open and resolved is None:
+        return _clock(ticket_id, UPDATE, target, priority, contacts[0], calendar, None, None)
+    end = min(resolved or as_of, as_of)
+    shown = [moment for moment in contacts if moment <= end] or contacts[:1]
+    gaps = [(start, _active_minutes(start, stop, periods, pauses, priority.clock, calendar))
+            for start, stop in zip(shown, [*shown[1:], end], strict=True)]
+    if not is_open:
+        worst_start, worst = max(gaps, key=lambda gap: gap[1])
+        return _clock(ticket_id, UPDATE, target, priority, worst_start, calendar, resolved,
+                      worst)
+    # Open: the clock runs since the last news; an earlier gap too long is a breach already.
+    last_start, current = gaps[-1]
+    clock = _clock(ticket_id, UPDATE, target, priority, last_start, calendar, None, current)
+    missed = [minutes for start, minutes in gaps[:-1]
+              if minutes > budget_minutes(target, start, priority.clock, calendar)]
+    if missed:
+        return replace(clock, state=BREACHED, elapsed_minutes=max(current, *missed))
+    if any(start <= as_of and (stop is None or stop > as_of) for start, stop in pauses):
+        return replace(clock, due=None, state=clock.state if clock.state == BREACHED
+                       else PAUSED)
+    # Due: the budget from the last news, moved on by the minutes that did not count.
+    uncounted = clock_minutes(last_start, as_of, priority.clock, calendar) - current
+    return replace(clock, due=add_clock_minutes(last_start, clock.budget_minutes + uncounted,
+                                                priority.clock, calendar))
+
+
 def _clock(ticket_id: str, target_name: str, target: Duration, priority: Priority,
            opened: datetime, calendar: BusinessCalendar, stopped: datetime | None,
            elapsed: float | None) -> SlaClock:
@@ -440,13 +505,20 @@ def _clock(ticket_id: str, target_name: str, target: Duration, priority: Priorit
 
 def open_clocks(facts: Iterable[TicketFacts]) -> list[SlaClock]:
     """The running or breached clock of every open ticket that still has one, most urgent
-    first: first response until answered, then resolution."""
+    first: first response until answered, then resolution or update, whichever is due
+    first."""
     clocks = []
     for fact in facts:
         if not fact.is_open:
             continue
         pending = [c for c in fact.sla if c.stopped is None and c.state != UNKNOWN]
         if pending:
-            clocks.append(pending[0])
+            # First response until answered, then resolution; an update target that runs
+            # out sooner than the resolution target is the one to watch.
+            first, *rest = pending
+            if first.target != FIRST_RESPONSE and rest:
+                first = min(pending, key=lambda c: c.minutes_left if c.minutes_left is not None
+                            else float("inf"))
+            clocks.append(first)
     return sorted(clocks, key=lambda c: (c.minutes_left if c.minutes_left is not None
                                          else float("inf"), c.ticket_id))

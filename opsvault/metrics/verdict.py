@@ -17,10 +17,11 @@ from .facts import (
     RESOLUTION,
     RUNNING,
     UNKNOWN,
+    UPDATE,
     SlaClock,
 )
 
-TARGET_NAMES = {FIRST_RESPONSE: "First response", RESOLUTION: "Resolution"}
+TARGET_NAMES = {FIRST_RESPONSE: "First response", RESOLUTION: "Resolution", UPDATE: "Update"}
 AT_RISK = "at risk"
 
 
