@@ -132,6 +132,14 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     lines) win over commit dates. Without git, only those written times are used.
 
     \b
+    SLA targets (see the README for the full table):
+      first response  opened → first answer; never paused
+      resolution      opened → resolved; paused in sla.pause_statuses
+                      (waiting-on-user), continues after a reopen
+      update          news → next news (priorities.*.update, if set);
+                      paused like resolution
+
+    \b
     Exit codes: 0 done; 2 usage error, or the vault cannot be read.
 
     \b
