@@ -15,6 +15,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from email.utils import parseaddr
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -177,6 +178,18 @@ workflow:
 # response clock is never paused: asking the requester is already a response.
 sla:
   pause_statuses: [waiting-on-user]
+
+# Outgoing mail (SLA notifications). With an smtp_host, messages are sent through it; without
+# one they are written as .eml files into the outbox folder for a mail client to send. The
+# password is read from the environment variable named here, never from this file.
+mail:
+  from: ""              # the help desk's address, e.g. "Lakeview IT <helpdesk@example.org>"
+  smtp_host: ""
+  smtp_port: 587
+  security: starttls    # starttls, ssl, or none (a relay on localhost)
+  username: ""
+  password_env: OPSVAULT_SMTP_PASSWORD
+  outbox: outbox
 
 # What `opsvault intake email|alert` assumes when a message does not say.
 intake:
@@ -406,6 +419,20 @@ class PublishPolicy:
     report_email: str = ""
 
 
+MAIL_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    security: str = "starttls"
+    username: str = ""
+    password_env: str = "OPSVAULT_SMTP_PASSWORD"
+    outbox: str = "outbox"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every rule of a vault, defaults merged with `vault/opsvault.yml`."""
@@ -432,6 +459,7 @@ class Settings:
     commit_each_update: bool
     history_checked_from: date | None = None
     sla_pause_statuses: tuple[str, ...] = ("waiting-on-user",)
+    mail: MailSettings = field(default_factory=MailSettings)
     intake_default_category: str = "request"
     intake_default_priority: str = "P3"
     max_attachment_bytes: int = 10 * 1024 * 1024
@@ -669,9 +697,33 @@ class _SettingsBuilder:
             commit_each_update=bool(self.get("workflow.commit_each_update", bool, False)),
             history_checked_from=self._optional_date("workflow.history_checked_from"),
             sla_pause_statuses=self._pause_statuses(transitions, done),
+            mail=self._mail(),
             **self._intake(categories),
             source_path=self.path,
         )
+
+    def _mail(self) -> MailSettings:
+        security = str(self.get("mail.security", str, "starttls")).lower()
+        if security not in MAIL_SECURITY:
+            self.fail("mail.security", f"'{security}' is not one of {', '.join(MAIL_SECURITY)}")
+            security = "starttls"
+        port = self.get("mail.smtp_port", int, 587)
+        if not 0 < port < 65536:
+            self.fail("mail.smtp_port", "must be a port number (1–65535)")
+            port = 587
+        sender = str(self.get("mail.from", str, "") or "").strip()
+        if sender and not is_email_address(parseaddr(sender)[1]):
+            self.fail("mail.from", f"'{sender}' has no valid email address")
+        outbox = str(self.get("mail.outbox", str, "outbox") or "outbox").strip().strip("/")
+        if outbox.startswith("..") or Path(outbox).is_absolute() or "/../" in f"/{outbox}/":
+            self.fail("mail.outbox", "must be a folder inside the vault")
+            outbox = "outbox"
+        return MailSettings(
+            sender=sender, smtp_host=str(self.get("mail.smtp_host", str, "") or "").strip(),
+            smtp_port=port, security=security,
+            username=str(self.get("mail.username", str, "") or "").strip(),
+            password_env=str(self.get("mail.password_env", str, "OPSVAULT_SMTP_PASSWORD")),
+            outbox=outbox)
 
     def _pause_statuses(self, transitions: Mapping[str, tuple[str, ...]],
                         done: tuple[str, ...]) -> tuple[str, ...]:

@@ -11,7 +11,10 @@ from typing import Any, TypeVar
 
 import click
 
+from ..files import read_source
 from ..history import History, load_history
+from ..mail import MailError, deliver
+from ..mail.notify import notices
 from ..metrics import (
     BREACHED,
     GROUPINGS,
@@ -30,7 +33,7 @@ from ..metrics import (
 )
 from ..metrics.facts import COUNTED_AS_OPEN
 from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
-from ..model import Vault
+from ..model import Ticket, Vault
 from ..reports import (
     MONTHLY,
     WEEKLY,
@@ -39,7 +42,9 @@ from ..reports import (
     render_markdown,
     report_as_dict,
 )
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, colour, open_vault, vault_option
+from ..workflow import outside_message
+from .common import EXIT_FINDINGS, EXIT_OK, colour, open_vault, vault_option
+from .updates import refusals, start, usage_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,11 +72,6 @@ def parse_as_of(value: str | None, vault: Vault) -> datetime:
     except ValueError:
         usage_error(f"--as-of: '{value}' is not a date or date-time (example: 2026-11-25T17:00)")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-
-
-def usage_error(message: str) -> Any:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(EXIT_USAGE)
 
 
 def history_of(vault: Vault) -> History:
@@ -247,8 +247,18 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
               help="Every open ticket's clock, not only those at risk or breached.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
               default="table", show_default=True)
+@click.option("--notify", is_flag=True,
+              help="Email the assignee about each target at risk or breached, and on breach "
+                   "the priority's escalate_to; once per ticket and target (the Log records "
+                   "it). Uses the mail settings; without smtp_host, writes .eml files to the "
+                   "outbox.")
+@click.option("--dry-run", is_flag=True, help="With --notify: print what would be sent.")
+@click.option("--commit/--no-commit", "commit", default=None,
+              help="With --notify: commit each ticket's Log line (default: the setting "
+                   "workflow.commit_each_update).")
 @as_of_option
-def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str | None) -> None:
+def sla_command(vault_dir: Path, show_all: bool, output_format: str, notify: bool,
+                dry_run: bool, commit: bool | None, as_of: str | None) -> None:
     """Open tickets at risk of missing their SLA, or past it, most urgent first.
 
     Each open ticket has one running clock: first response until a technician answers,
@@ -261,10 +271,21 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
     cron jobs and CI); 2 usage error, or the vault cannot be read.
 
     \b
+    With --notify (for a scheduled CI job or cron), each target at risk is mailed to
+    the assignee, and each breach also to the priority's escalate_to (a team handle or
+    an address), once per ticket, target and state: the ticket's Log records what was
+    sent, so a second run sends nothing new. Messages carry Auto-Submitted so that
+    auto-responders stay quiet.
+
+    \b
     Examples:
       opsvault sla
       opsvault sla --all --format json
+      opsvault sla --notify --dry-run
+      opsvault sla --notify --commit          # in a scheduled CI job
     """
+    if dry_run and not notify:
+        raise click.UsageError("--dry-run goes with --notify")
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
     facts = {f.ticket_id: f for f in ticket_facts(vault, history_of(vault), moment)}
@@ -285,8 +306,52 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, as_of: str 
                               indent=2, ensure_ascii=False))
     else:
         _print_clocks(clocks, facts, moment, vault, horizon)
+    failed = _notify(vault_dir, list(facts.values()), moment, dry_run, commit) if notify \
+        else False
     breached = any(c.state == BREACHED for c in clocks)
-    raise SystemExit(EXIT_FINDINGS if breached else EXIT_OK)
+    raise SystemExit(EXIT_FINDINGS if breached or failed else EXIT_OK)
+
+
+def _notify(vault_dir: Path, facts: list[TicketFacts], moment: datetime, dry_run: bool,
+            commit: bool | None) -> bool:
+    """Send the SLA notices; True when one could not be delivered (the rest still are)."""
+    if dry_run:
+        vault = open_vault(vault_dir)
+        found, warnings = notices(vault, facts, moment)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for notice in found:
+            click.echo(f"would notify {', '.join(notice.to)}: {notice.message['Subject']}")
+        if not found:
+            click.echo("nothing to notify")
+        return False
+    session = start(vault_dir, None, commit, None, needs_actor=False)
+    vault = session.vault
+    if not vault.settings.mail.sender:
+        usage_error("set mail.from in vault/opsvault.yml (the address notices come from)")
+    found, warnings = notices(vault, facts, moment)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    failed = False
+    for notice in found:
+        try:
+            delivery = deliver(notice.message, vault.settings.mail, vault.root)
+        except MailError as exc:
+            click.echo(f"error: {notice.ticket.id}: {exc}; not recorded as sent", err=True)
+            failed = True
+            continue
+        # Re-read the ticket: an earlier notice may have added a Log line to it.
+        source, _ = read_source(vault.root, notice.ticket.path)
+        ticket = Ticket(source, settings=vault.settings) if source else notice.ticket
+        change = outside_message(vault.settings, ticket, "system", moment, notice.log_text,
+                                 f"SLA {notice.reading.name.lower()} {notice.reading.state} "
+                                 "notified")
+        with refusals():
+            session.save_change(ticket, change)
+        how = "sent via" if delivery.sent else "written to"
+        click.echo(f"{notice.ticket.id}: notified {', '.join(notice.to)} ({how} "
+                   f"{delivery.where})")
+    return failed
 
 
 STATE_COLOURS = {"breached": "red", "at risk": "yellow"}

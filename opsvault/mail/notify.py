@@ -1,0 +1,132 @@
+"""SLA notifications (`opsvault sla --notify`): who hears about a target at risk or breached,
+and what the message says. Each ticket, target and state is notified once: the ticket's Log
+records it ("SLA resolution breached: notified …"), and a later run that finds the line sends
+nothing new, so the memory travels with the vault through git."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from ..metrics import TicketFacts
+from ..metrics.export import duration
+from ..metrics.verdict import AT_RISK, BREACHED, Verdict, verdicts
+from ..model import Ticket, Vault, as_text
+from ..schema import is_email_address
+from .compose import compose
+
+NOTIFY_STATES = (AT_RISK, BREACHED)
+_SENT_LINE = re.compile(r"^SLA (?P<target>[a-z ]+) (?P<state>at risk|breached): notified ",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to send about one target of one ticket."""
+
+    ticket: Ticket
+    reading: Verdict
+    to: tuple[str, ...]  # addresses, with display names
+    message: EmailMessage
+
+    @property
+    def log_text(self) -> str:
+        """The Log line that records it (and keeps it from being sent twice)."""
+        return (f"SLA {self.reading.name.lower()} {self.reading.state}: notified "
+                f"{', '.join(self.to)}")
+
+
+def already_sent(ticket: Ticket) -> set[tuple[str, str]]:
+    """(target name, state) pairs the ticket's Log says were notified."""
+    found = set()
+    for entry in ticket.log:
+        match = _SENT_LINE.match(entry.text)
+        if match:
+            found.add((match["target"].lower(), match["state"].lower()))
+    return found
+
+
+def _address(vault: Vault, who: str) -> str | None:
+    """A team handle's email (with the name), or an email address as given."""
+    technician = vault.team.get(who)
+    if technician is not None:
+        email = as_text(technician.email)
+        return formataddr((technician.name, email)) if email else None
+    return who if is_email_address(who) else None
+
+
+def recipients(vault: Vault, ticket: Ticket, reading: Verdict) -> tuple[list[str], list[str]]:
+    """Addresses, and the names that could not be turned into one (for a warning): the
+    assignee always; on breach also the priority's escalation target."""
+    wanted = [ticket.assignee] if ticket.assignee else []
+    priority = vault.settings.priorities.get(ticket.priority or "")
+    if reading.state == BREACHED and priority is not None:
+        target = priority.escalate_to.strip()
+        if target and target.lower() != "self":
+            wanted.append(target)
+    if not wanted and priority is not None and priority.escalate_to.strip().lower() != "self":
+        wanted.append(priority.escalate_to.strip())  # nobody assigned: tell whoever is above
+    found, unknown = [], []
+    for who in dict.fromkeys(filter(None, wanted)):
+        address = _address(vault, who)
+        (found if address else unknown).append(address or who)
+    return found, unknown
+
+
+def notices(vault: Vault, facts: list[TicketFacts], now: datetime
+            ) -> tuple[list[Notice], list[str]]:
+    """What to send now, and warnings (targets nobody can be told about)."""
+    tickets = {t.id: t for t in vault.tickets if t.id}
+    zone = vault.settings.time_zone
+    sender = vault.settings.mail.sender
+    found: list[Notice] = []
+    warnings: list[str] = []
+    for fact in facts:
+        ticket = tickets.get(fact.ticket_id)
+        if ticket is None or not fact.is_open:
+            continue
+        sent = already_sent(ticket)
+        for reading in verdicts(fact.sla):
+            if reading.state not in NOTIFY_STATES or reading.stopped is not None:
+                continue
+            if (reading.name.lower(), reading.state) in sent:
+                continue
+            to, unknown = recipients(vault, ticket, reading)
+            for who in unknown:
+                warnings.append(f"{ticket.path}: {ticket.id} {reading.name.lower()} "
+                                f"{reading.state}: '{who}' is neither a team handle with an "
+                                "email nor an email address")
+            if not to:
+                continue
+            found.append(Notice(ticket, reading, tuple(to), compose(
+                sender, to, f"SLA {reading.state}: {reading.name.lower()} "
+                            f"({reading.duration}) — {ticket.title}",
+                _body(ticket, reading, zone), when=now, ticket_id=ticket.id, automatic=True)))
+    return found, warnings
+
+
+def _body(ticket: Ticket, reading: Verdict, zone: object) -> str:
+    due = reading.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if reading.due else "–"  # type: ignore[arg-type]
+    lines = [
+        f"**{ticket.id}** · {_plain(ticket.title)}",
+        "",
+        f"- Target: {reading.name.lower()} within {reading.duration} ({reading.clock_text})",
+        f"- State: **{reading.state}** — {reading.time_text}",
+        f"- Due: {due}",
+        f"- Priority {ticket.priority or '?'}, status {ticket.status or '?'}, "
+        f"assignee {ticket.assignee or 'nobody'}",
+    ]
+    if reading.paused_minutes:
+        lines.append(f"- Paused while waiting on the requester: {duration(reading.paused_minutes)}")
+    lines += ["", f"File: `{ticket.path}`", "",
+              "Sent automatically by `opsvault sla --notify`; the ticket's Log records it, so "
+              "it is sent once."]
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """A ticket's title as Markdown text: no markup of its own reaches the HTML part."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
