@@ -100,6 +100,9 @@ STORIES = {
         ("2026-11-16T12:00:00-06:00", "resolved"),
         ("2026-11-18T09:00:00-06:00", "open"),
         ("2026-11-18T10:00:00-06:00", "resolved")]),
+    # A P1 never resolved: past its 4h target by the moment of judgement.
+    "T-20261128-late": _story("T-20261128-late", "P1", "2026-11-28T10:00:00-06:00", [
+        ("2026-11-28T10:05:00-06:00", "open"), ("2026-11-28T10:30:00-06:00", "in-progress")]),
     # Running again after a pause: the due time moves by the paused time.
     "T-20261130-runn": _story("T-20261130-runn", "P3", "2026-11-30T08:00:00-06:00", [
         ("2026-11-30T08:10:00-06:00", "open"),
@@ -238,6 +241,17 @@ def test_sla_ticket_show_and_the_ticket_page_agree_on_every_target(repo: Path) -
             assert f">{badge} · {pending[0]['time']}</span>" in card
     assert compared == 2 * len(STORIES)
     assert sla_states["T-20261130-wait"] == "paused"
+    # The metrics' breaches are exactly the targets every reader calls breached.
+    metrics = json.loads(run_cli("metrics", "--since", "2026-10-26", "--until", "2026-12-01",
+                                 "--format", "json", "--as-of", as_of,
+                                 "--vault", str(repo)).stdout)
+    breached = {(ticket_id, item["target"])
+                for ticket_id in STORIES
+                for item in json.loads(run_cli("ticket", "show", ticket_id, "--format", "json",
+                                               "--as-of", as_of, "--vault", str(repo)).stdout
+                                       )["sla"] if item["state"] == "breached"}
+    assert {(b["ticket_id"], b["target"]) for b in metrics["breaches"]} == breached
+    assert breached == {("T-20261128-late", "resolution")}
 
 
 # --- the update target ------------------------------------------------------------------------
