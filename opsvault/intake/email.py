@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..mail.automatic import BOUNCE, RECEIPT
 from ..model import ATTACHMENTS_DIR, Ticket, Vault, as_text
 from ..schema import is_email_address
 from ..workflow import Change, NewDocument, allocate_ticket_id, new_ticket, outside_message
-from . import guess, markdown_safe, one_line, title_safe
+from . import IntakeError, guess, markdown_safe, one_line, title_safe
 from .message import Forwarded, IncomingEmail, parse_email, unique_name
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -99,11 +100,49 @@ def _description(message: IncomingEmail, saved: dict[str, str]) -> str:
     return "\n\n".join(sections)
 
 
+def _mentioned_ticket(vault: Vault, message: IncomingEmail) -> Ticket | None:
+    """The ticket an automatic message is about: named in its subject, in the message it
+    returns (a bounce quotes the original), or in its text."""
+    texts = [message.subject, *(forward.subject for forward in message.forwarded),
+             message.text, *(a.data[:65536].decode("latin-1") for a in message.attachments)]
+    for text in texts:
+        ticket = referenced_ticket(vault, text)
+        if ticket is not None:
+            return ticket
+    return None
+
+
+def _automatic(vault: Vault, message: IncomingEmail, sent: datetime) -> EmailIntake:
+    """An auto-reply, bounce or receipt: a Log line on the ticket it is about, never a new
+    ticket and never an answer (no mail loops)."""
+    automatic = message.automatic
+    assert automatic is not None
+    ticket = _mentioned_ticket(vault, message)
+    if ticket is None or not ticket.id:
+        raise IntakeError(f"automatic mail ({automatic.kind}: {automatic.reason}) names no "
+                          "ticket; no ticket opened")
+    who = message.sender_name or message.sender_email
+    if automatic.kind == BOUNCE:
+        text = "Email to the requester bounced" + (
+            f": {markdown_safe(automatic.detail)}" if automatic.detail else f" ({who})")
+    elif automatic.kind == RECEIPT:
+        text = f"Read receipt from {who}"
+    else:
+        first = next((line for line in message.text.splitlines() if line.strip()), "")
+        text = f"Automatic reply from {who}" + (f": {markdown_safe(first)}" if first else "")
+    change = outside_message(vault.settings, ticket, "system", sent, one_line(text, 240),
+                             f"{automatic.kind} logged")
+    return EmailIntake(ticket.id, None, ticket, change, (), (
+        f"{automatic.kind} ({automatic.reason}): logged on {ticket.id}, no ticket opened",))
+
+
 def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> EmailIntake:
     """Open a ticket from an email, or add a reply to the ticket its subject names."""
     settings = vault.settings
     message = parse_email(data, settings.max_attachment_bytes)
     sent = message.date if message.date and message.date <= now else now
+    if message.automatic is not None:
+        return _automatic(vault, message, sent)
     existing = referenced_ticket(vault, message.subject)
     notes = [f"attachment skipped: {reason}" for reason in message.skipped] + list(message.notes)
     ticket_id = existing.id if existing is not None and existing.id else \

@@ -33,6 +33,7 @@ from inscriptis.model.config import ParserConfig
 from inscriptis.model.html_document_state import HtmlDocumentState
 from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
+from ..mail.automatic import Automatic, classify
 from . import IntakeError
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024
@@ -77,6 +78,7 @@ class IncomingEmail:
     forwarded: tuple[Forwarded, ...]
     skipped: tuple[str, ...]  # attachments left out, each with the reason
     notes: tuple[str, ...] = ()  # repairs a person should know about
+    automatic: Automatic | None = None  # an auto-reply, bounce or receipt: no ticket for it
 
 
 # --- characters -------------------------------------------------------------------------------
@@ -444,6 +446,7 @@ def parse_email(data: bytes, max_attachment_bytes: int) -> IncomingEmail:
     if not sender_email:
         raise IntakeError("the email has no sender address (From:)")
     subject = decode_header_value(_raw_header(message, "subject"))
+    automatic = classify(message, sender_email, subject)
     contents, forwarded, forwarded_names = _read(message, 1)
     text = "\n\n".join(contents.texts)
     if not subject and not text and not contents.files and not forwarded:
@@ -477,4 +480,4 @@ def parse_email(data: bytes, max_attachment_bytes: int) -> IncomingEmail:
     return IncomingEmail(subject, sender_name.strip() or None, sender_email.strip().lower(),
                          _date(_raw_header(message, "date")), text, tuple(attachments),
                          tuple(kept_forwards), tuple(skipped),
-                         tuple(dict.fromkeys(notes + contents.notes)))
+                         tuple(dict.fromkeys(notes + contents.notes)), automatic)
