@@ -24,6 +24,9 @@ SCAFFOLD_FILES = {
     "vault/templates/ticket.md": "vault/templates/ticket.md",
     "vault/templates/kb.md": "vault/templates/kb.md",
     "vault/templates/sop.md": "vault/templates/sop.md",
+    **{f"vault/templates/replies/{name}.md": f"vault/templates/replies/{name}.md"
+       for name in ("acknowledge", "need-information", "workaround",
+                    "resolved-please-confirm", "closed-with-survey")},
     "mkdocs.yml": "mkdocs.yml",
     ".gitignore": "gitignore",
     ".github/workflows/opsvault.yml": ".github/workflows/opsvault.yml",

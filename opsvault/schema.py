@@ -251,6 +251,7 @@ TICKET_FIELDS: Mapping[str, FieldSpec] = MappingProxyType({
     "aliases": FieldSpec("tags"),
     "alert_group": FieldSpec("text"),  # Alertmanager groupKey of an alert ticket
     "guessed": FieldSpec("tags"),  # fields intake guessed from keywords, to be checked
+    "message_id": FieldSpec("text"),  # the opening email's Message-ID, to thread replies
 })
 # Explicit times that must not run backwards, in this order.
 TICKET_TIME_ORDER = ("opened", "first_response", "resolved", "closed")

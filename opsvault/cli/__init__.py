@@ -14,6 +14,7 @@ from .kb import kb_group, sop_group
 from .metrics import metrics_command, report_command, sla_command
 from .site import build_command, serve_command
 from .ticket import ticket_group
+from .ticket_reply import reply_command
 from .ticket_show import show_command
 
 
@@ -55,3 +56,4 @@ main.add_command(report_command)
 main.add_command(sla_command)
 main.add_command(completion_command)
 ticket_group.add_command(show_command)
+ticket_group.add_command(reply_command)

@@ -10,8 +10,9 @@ Log instead of opening a new ticket.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from types import MappingProxyType
 
 from ..mail.automatic import BOUNCE, RECEIPT
 from ..model import ATTACHMENTS_DIR, Ticket, Vault, as_text
@@ -22,6 +23,9 @@ from .message import Forwarded, IncomingEmail, parse_email, unique_name
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _QUOTE_HEADER = re.compile(r"^On .+ wrote:\s*$")
+# The survey's mailto links send "[T-…] rating N" (mail.replies.rating_links).
+_RATING = re.compile(r"\]\s*rating\s+(\d{1,3})\s*$", re.I)
+SATISFACTION_RANGE = range(1, 6)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,22 @@ def _automatic(vault: Vault, message: IncomingEmail, sent: datetime) -> EmailInt
         f"{automatic.kind} ({automatic.reason}): logged on {ticket.id}, no ticket opened",))
 
 
+def _rating(vault: Vault, ticket: Ticket, author: str, sent: datetime, score: int) -> Change:
+    """A survey answer: `satisfaction:` on a closed ticket; anything else is logged only."""
+    settings = vault.settings
+    if score not in SATISFACTION_RANGE:
+        text = f"Rating {score} received from the requester, not applied: ratings are 1–5."
+    elif ticket.status != settings.closed_status:
+        text = (f"Rating {score} received from the requester, not applied: the ticket is "
+                f"{ticket.status}, not {settings.closed_status}.")
+    else:
+        change = outside_message(settings, ticket, author, sent,
+                                 f"Rated {score} of 5 by the requester.",
+                                 f"satisfaction {score}")
+        return replace(change, fields=MappingProxyType({"satisfaction": score}))
+    return outside_message(settings, ticket, author, sent, text, "rating logged")
+
+
 def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> EmailIntake:
     """Open a ticket from an email, or add a reply to the ticket its subject names."""
     settings = vault.settings
@@ -155,6 +175,10 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
     links = _attachment_links([path for path, _ in saved])
     author = _author(vault, message.sender_email)
 
+    if existing is not None and (rating := _RATING.search(clean_subject(message.subject))):
+        return EmailIntake(ticket_id, None, existing,
+                           _rating(vault, existing, author, sent, int(rating.group(1))),
+                           (), tuple(notes))
     if existing is not None:
         reply = _new_text(message.text) or (
             "(no new text: see the attachments)" if saved else "(no new text)")
@@ -185,7 +209,7 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
         vault, template, title=title, priority=guessed.priority, category=guessed.category,
         opened=sent, description=description,
         fields={"channel": "email", "requester": {k: v for k, v in requester.items() if v},
-                "guessed": ["category", "priority"]},
+                "guessed": ["category", "priority"], "message_id": message.message_id},
         log=("system", f"Opened from an email; guessed {guessed.describe()}: check both."),
         ticket_id=ticket_id,
     )

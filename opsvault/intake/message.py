@@ -79,6 +79,7 @@ class IncomingEmail:
     skipped: tuple[str, ...]  # attachments left out, each with the reason
     notes: tuple[str, ...] = ()  # repairs a person should know about
     automatic: Automatic | None = None  # an auto-reply, bounce or receipt: no ticket for it
+    message_id: str | None = None  # `<…@…>`, for threading the desk's replies
 
 
 # --- characters -------------------------------------------------------------------------------
@@ -394,6 +395,11 @@ def _raw_header(message: Message, name: str) -> str:
     return next((str(value) for key, value in message.raw_items() if key.lower() == name), "")
 
 
+def _message_id(header: str) -> str | None:
+    found = re.search(r"<[^<>\s]{3,250}@[^<>\s]{1,250}>", header)
+    return found.group(0) if found else None
+
+
 def _date(header: str) -> datetime | None:
     if not header.strip():
         return None
@@ -480,4 +486,5 @@ def parse_email(data: bytes, max_attachment_bytes: int) -> IncomingEmail:
     return IncomingEmail(subject, sender_name.strip() or None, sender_email.strip().lower(),
                          _date(_raw_header(message, "date")), text, tuple(attachments),
                          tuple(kept_forwards), tuple(skipped),
-                         tuple(dict.fromkeys(notes + contents.notes)), automatic)
+                         tuple(dict.fromkeys(notes + contents.notes)), automatic,
+                         _message_id(_raw_header(message, "message-id")))

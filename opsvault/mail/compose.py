@@ -5,6 +5,7 @@ that auto-responders never answer them (RFC 3834)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
@@ -18,13 +19,19 @@ AUTOMATIC = "auto-generated"
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
+def markdown_literal(text: str) -> str:
+    """Outside text (a ticket's title, a requester's name) as literal Markdown: none of its
+    characters makes markup in the HTML part."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
+
+
 def _domain(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "opsvault.invalid"
 
 
 def compose(sender: str, to: list[str], subject: str, markdown: str, *, when: datetime,
             ticket_id: str | None = None, automatic: bool = False,
-            cc: list[str] | None = None) -> EmailMessage:
+            cc: list[str] | None = None, in_reply_to: str | None = None) -> EmailMessage:
     """One message from `sender` to `to`; the subject is prefixed `[ticket_id]` if given."""
     message = EmailMessage()
     message["From"] = sender
@@ -36,6 +43,9 @@ def compose(sender: str, to: list[str], subject: str, markdown: str, *, when: da
     message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(when)
     message["Message-ID"] = make_msgid(idstring=ticket_id or None, domain=_domain(sender))
+    if in_reply_to:  # the requester's own message: their mail client threads the answer
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = in_reply_to
     if automatic:
         message["Auto-Submitted"] = AUTOMATIC
         message["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office replies

@@ -16,7 +16,7 @@ from ..metrics.export import duration
 from ..metrics.verdict import AT_RISK, BREACHED, Verdict, verdicts
 from ..model import Ticket, Vault, as_text
 from ..schema import is_email_address
-from .compose import compose
+from .compose import compose, markdown_literal
 
 NOTIFY_STATES = (AT_RISK, BREACHED)
 _SENT_LINE = re.compile(r"^SLA (?P<target>[a-z ]+) (?P<state>at risk|breached): notified ",
@@ -111,7 +111,7 @@ def notices(vault: Vault, facts: list[TicketFacts], now: datetime
 def _body(ticket: Ticket, reading: Verdict, zone: object) -> str:
     due = reading.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if reading.due else "–"  # type: ignore[arg-type]
     lines = [
-        f"**{ticket.id}** · {_plain(ticket.title)}",
+        f"**{ticket.id}** · {markdown_literal(ticket.title)}",
         "",
         f"- Target: {reading.name.lower()} within {reading.duration} ({reading.clock_text})",
         f"- State: **{reading.state}** — {reading.time_text}",
@@ -125,8 +125,3 @@ def _body(ticket: Ticket, reading: Verdict, zone: object) -> str:
               "Sent automatically by `opsvault sla --notify`; the ticket's Log records it, so "
               "it is sent once."]
     return "\n".join(lines)
-
-
-def _plain(text: str) -> str:
-    """A ticket's title as Markdown text: no markup of its own reaches the HTML part."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
