@@ -210,6 +210,13 @@ CLOCKS = ("24x7", "business")
 CONFIRMATION_EXCEPTIONS = ("not-required", "unreachable")
 # Who may write a Log line besides technicians.
 LOG_AUTHORS = ("requester", "system")
+# A technician's Log line that is contact with the requester (it answers the first-response
+# target): `ticket log --contact` writes "Contact: …", `ticket reply` "Emailed the requester …".
+CONTACT_PREFIXES = ("contact:", "emailed the requester")
+
+
+def is_contact(text: str) -> bool:
+    return text.strip().lower().startswith(CONTACT_PREFIXES)
 
 
 # --- document fields ---------------------------------------------------------------------

@@ -58,6 +58,7 @@ def updates() -> list[tuple[str, str, str | None, str]]:
 
     dst_opened = "2026-10-30T16:00:00-05:00"
     p1_opened = "2026-11-01T00:30:00-05:00"
+    p1_log = ("2026-11-01 00:40 · bob · Contact: on it, calling the clinic.",)
     p1w_opened = "2026-11-21T10:00:00-06:00"
     reop_opened = "2026-11-16T09:00:00-06:00"
     reopen_log = ("2026-11-18 09:00 · alice · Reopened: it happened again.",)
@@ -65,7 +66,7 @@ def updates() -> list[tuple[str, str, str | None, str]]:
     rept_opened = "2026-11-23T10:00:00-06:00"
     runn_opened = "2026-11-24T09:00:00-06:00"
     hldy_opened = "2026-11-25T16:00:00-06:00"
-    hldy_log = ("2026-11-30 09:00 · alice · Acknowledged; checking the mailbox.",)
+    hldy_log = ("2026-11-30 09:00 · alice · Contact: acknowledged; checking the mailbox.",)
     return [
         ("2026-10-30T16:05:00-05:00", DST, t(DST, "new", "P3", dst_opened), "new"),
         ("2026-11-02T15:30:00-06:00", DST,
@@ -73,10 +74,10 @@ def updates() -> list[tuple[str, str, str | None, str]]:
            resolved="2026-11-02T15:00:00-06:00"), "resolved"),
         ("2026-11-01T00:32:00-05:00", P1_DST, t(P1_DST, "new", "P1", p1_opened), "new"),
         ("2026-11-01T00:45:00-05:00", P1_DST,
-         t(P1_DST, "in-progress", "P1", p1_opened, log=("2026-11-01 00:40 · bob · On it.",)),
+         t(P1_DST, "in-progress", "P1", p1_opened, log=p1_log),
          "on it"),
         ("2026-11-01T03:40:00-06:00", P1_DST,
-         t(P1_DST, "resolved", "P1", p1_opened, log=("2026-11-01 00:40 · bob · On it.",),
+         t(P1_DST, "resolved", "P1", p1_opened, log=p1_log,
            resolved="2026-11-01T03:30:00-06:00"), "resolved"),
         ("2026-11-16T09:01:00-06:00", REOPENED, t(REOPENED, "new", "P3", reop_opened), "new"),
         ("2026-11-16T09:30:00-06:00", REOPENED, t(REOPENED, "open", "P3", reop_opened), "ack"),
@@ -413,3 +414,21 @@ def test_shallow_clone_uses_the_files_times_for_what_came_before(repo: Path,
     # Only commits knew when WEEKEND was answered and resolved: unknown, not zero.
     assert facts[WEEKEND].resolution_minutes is None
     assert [c.state for c in facts[WEEKEND].sla] == [UNKNOWN, UNKNOWN]
+
+
+def test_first_response_is_the_first_contact_not_an_internal_line(tmp_path: Path) -> None:
+    """Assignment and notes are internal; a --contact line (or a reply) answers the target."""
+    root = init_repo(tmp_path / "vault")
+    opened = "2026-11-24T09:00:00-06:00"
+    internal = ("2026-11-24 09:05 · alice · Assigned to bob.",
+                "2026-11-24 09:20 · bob · Checked the switch logs.")
+    contact = (*internal, "2026-11-24 10:00 · bob · Contact: called Priya, asked for the MAC.")
+    commit(root, {ticket_path("T-20261124-cnt1"): ticket("T-20261124-cnt1", "new", "P3", opened,
+                                                         log=internal)}, "new", opened)
+    commit(root, {ticket_path("T-20261124-cnt1"): ticket("T-20261124-cnt1", "new", "P3", opened,
+                                                         log=contact)}, "contact",
+           "2026-11-24T10:05:00-06:00")
+    vault = load_vault(root)
+    history = load_history(vault.root, vault.settings, use_cache=False)
+    [fact] = ticket_facts(vault, history, AS_OF)
+    assert fact.first_response == datetime.fromisoformat("2026-11-24T10:00:00-06:00")

@@ -380,6 +380,14 @@ def test_board_has_a_column_per_active_status_and_fits_the_width(root: Path) -> 
     assert VPN in result.stdout and "@alice · 6d" in result.stdout
 
 
+def test_a_contact_log_line_is_marked_so(root: Path) -> None:
+    result = ov(root, "ticket", "log", VPN, "--contact", "Called Priya; asked for the log",
+                "--as", "alice", "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert read(root, VPN_PATH).endswith(
+        "- 2026-11-24 10:00 · alice · Contact: Called Priya; asked for the log\n")
+
+
 # --- priority and category -------------------------------------------------------------------
 
 def test_priority_change_logs_the_reason_and_touches_only_its_key(root: Path) -> None:

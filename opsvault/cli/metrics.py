@@ -133,10 +133,12 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
 
     \b
     SLA targets (see the README for the full table):
-      first response  opened → first answer; never paused
+      first response  opened → first contact: a reply, a `ticket log --contact`
+                      line, or the status leaving new; never paused
       resolution      opened → resolved; paused in sla.pause_statuses
                       (waiting-on-user), continues after a reopen
-      update          news → next news (priorities.*.update, if set);
+      update          contact → next contact or status change
+                      (priorities.*.update, if set);
                       paused like resolution
 
     \b

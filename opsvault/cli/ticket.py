@@ -24,7 +24,7 @@ from ..listing import (
 )
 from ..model import Team
 from ..note_templates import load_template
-from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_email_address, suggest
+from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address, suggest
 from . import completion as complete
 from .common import colour, open_vault, vault_option
 from .updates import (
@@ -285,22 +285,33 @@ def status_command(ticket_ref: str, status: str, note: str | None, vault_dir: Pa
 @ticket_group.command("log")
 @click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.argument("text", nargs=-1, required=True)
+@click.option("--contact", is_flag=True,
+              help="This was contact with the requester (a call, a visit, a chat): the line "
+                   "starts 'Contact:' and answers the first-response target.")
 @update_options
 @with_exit_codes
-def log_command(ticket_ref: str, text: tuple[str, ...], vault_dir: Path,
+def log_command(ticket_ref: str, text: tuple[str, ...], contact: bool, vault_dir: Path,
                 actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
     """Append an action to the ticket's Log ("document every action").
+
+    First response is the first contact with the requester: a reply (`ticket reply`),
+    a line logged with --contact, or the acknowledgement (the status leaving new).
+    Other lines are internal notes.
 
     \b
     Examples:
       opsvault ticket log T-20261124-k3f9 "Replaced the toner; test page OK"
+      opsvault ticket log T-20261124-k3f9 --contact "Called Priya; asked for the error text"
       opsvault ticket log T-20261124-k3f9 --as requester "Still jams on tray 2"
 
     """
     session = start(vault_dir, actor_handle, commit, at)
+    line = " ".join(text)
+    if contact and not is_contact(line):
+        line = f"Contact: {line}"
     with refusals():
         ticket = workflow.find_ticket(session.vault, ticket_ref)
-        change = workflow.add_log(session.vault.settings, ticket, " ".join(text),
+        change = workflow.add_log(session.vault.settings, ticket, line,
                                   session.actor.handle, session.now)
         session.save_change(ticket, change)
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
 from ..model import Ticket, Vault, as_text, link_target
-from ..schema import LOG_AUTHORS, Duration, Priority, Settings
+from ..schema import LOG_AUTHORS, Duration, Priority, Settings, is_contact
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
@@ -260,13 +260,16 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
     closing_status = settings.done_statuses[-1] if settings.done_statuses else None
     story = _replay(timeline, opened, settings, closing_status)
 
-    # First response: an explicit time wins; else the first move out of the initial status or
-    # the first Log line by a technician, whichever came first.
+    # First response is the first contact with the requester: an explicit time wins; else
+    # the acknowledgement (the first move out of the initial status) or a technician's
+    # contact Log line (a reply, a call), whichever came first. Assignment and other
+    # internal lines are not contact.
     first_response = ticket.time("first_response")
     if first_response is None:
         candidates = [story.left_initial] if story.left_initial else []
         candidates += [entry.time for entry in ticket.log
-                       if _is_technician(entry.author, technicians)][:1]
+                       if _is_technician(entry.author, technicians)
+                       and is_contact(entry.text)][:1]
         if candidates:
             first_response = max(min(candidates), opened)
 
@@ -429,11 +432,11 @@ def _resolution_clock(ticket_id: str, priority: Priority, opened: datetime,
 
 def _contacts(ticket: Ticket, timeline: TicketTimeline | None,
               technicians: frozenset[str] | None, first_response: datetime) -> list[datetime]:
-    """When the requester had news: the first response, each technician's Log line and each
-    status change after it."""
+    """When the requester had news: the first response, each contact Log line (a reply, a
+    call) and each status change after it."""
     found = {first_response}
     found.update(entry.time for entry in ticket.log
-                 if _is_technician(entry.author, technicians))
+                 if _is_technician(entry.author, technicians) and is_contact(entry.text))
     if timeline is not None:
         found.update(event.time for event in timeline.events
                      if event.field == "status" and event.kind == CHANGE and event.old)
