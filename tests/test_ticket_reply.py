@@ -150,3 +150,40 @@ def test_a_broken_template_is_named_with_its_line(tmp_path: Path, template: str,
     ticket_id = opened(root)
     code, _, err = reply(root, ticket_id, "broken")
     assert code == 2 and expected in err
+
+
+def test_workflow_commands_notify_the_requester(tmp_path: Path) -> None:
+    with smtp_server() as (port, inbox):
+        root = desk(tmp_path / "desk", {"vault/opsvault.yml": settings(port)})
+        ticket_id = opened(root)
+
+        def run(*args: str) -> str:
+            done = ov(root, "ticket", *args, "--as", "alice", "--at", "2026-11-24T13:00")
+            assert done.exit_code == 0, done.output
+            return done.stdout
+
+        run("assign", ticket_id, "alice")
+        run("status", ticket_id, "open", "--notify")
+        run("status", ticket_id, "waiting-on-user", "--notify", "-m", "Which VPN client version?")
+        run("status", ticket_id, "in-progress")
+        run("resolve", ticket_id, "--resolution", "New VPN profile", "--root-cause", "MTU",
+            "--awaiting-confirmation", "--notify")
+        run("confirm", ticket_id, "--note", "Priya: fine")
+        run("close", ticket_id, "--notify")
+        subjects = [str(sent["Subject"]).strip() for _, sent in inbox.received]
+        assert [s.split("] ", 1)[1].split(":")[0] for s in subjects] == [
+            "We have your request", "We need a little more information",
+            "Fixed? Please confirm", "Closed"]
+        asked = inbox.received[1][1].get_body(("plain",)).get_content()
+        assert "Which VPN client version?" in asked
+        confirm = inbox.received[2][1].get_body(("plain",)).get_content()
+        assert "New VPN profile" in confirm
+
+        before = sorted(p.name for p in (root / "tickets").rglob("*"))
+        refused = ov(root, "ticket", "reopen", ticket_id, "--reason", "again", "--as", "alice")
+        assert refused.exit_code == 0
+        wrong = ov(root, "ticket", "status", ticket_id, "in-progress", "--notify", "--as",
+                   "alice")
+        assert wrong.exit_code == 2 and "no reply goes with 'in-progress'" in wrong.stderr
+        assert len(inbox.received) == 4
+        assert sorted(p.name for p in (root / "tickets").rglob("*")) == before

@@ -27,6 +27,7 @@ from ..note_templates import load_template
 from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address, suggest
 from . import completion as complete
 from .common import colour, open_vault, vault_option
+from .requester_mail import check_notify, notify_after, notify_option
 from .updates import (
     DATETIME,
     in_vault_zone,
@@ -262,24 +263,34 @@ def assign_command(ticket_ref: str, handle: str | None, suggest: bool, dry_run: 
 @click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.argument("status", shell_complete=complete.statuses)
 @click.option("--note", help="Why, or what was done (appended to the Log line).")
+@notify_option
 @update_options
 @with_exit_codes
-def status_command(ticket_ref: str, status: str, note: str | None, vault_dir: Path,
-                   actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+def status_command(ticket_ref: str, status: str, note: str | None, notify: bool,
+                   notify_text: str, vault_dir: Path, actor_handle: str | None,
+                   commit: bool | None, at: datetime | None) -> None:
     """Move a ticket to STATUS; an illegal move is refused with the allowed ones.
+
+    With --notify the requester is emailed too: acknowledge for open, need-information
+    for waiting-on-user (--message says what you need).
 
     \b
     Examples:
       opsvault ticket status T-20261124-k3f9 in-progress
       opsvault ticket status T-20261124-k3f9 waiting-on-user --note "Asked for a photo"
+      opsvault ticket status k3f9 waiting-on-user --notify -m "Could you send a photo?"
 
     """
     session = start(vault_dir, actor_handle, commit, at)
     with refusals():
         ticket = workflow.find_ticket(session.vault, ticket_ref)
+        if notify:
+            check_notify(session, ticket, status)
         change = workflow.change_status(session.vault.settings, ticket, status,
                                         session.actor.handle, session.now, note)
         session.save_change(ticket, change)
+    if notify:
+        notify_after(session, ticket, change.fields.get("status", status), notify_text)
 
 
 @ticket_group.command("log")
@@ -400,11 +411,13 @@ def category_command(ticket_ref: str, category: str, reason: str | None, vault_d
 @click.option("--automation", help="The script under scripts/ that fixed it, if any.")
 @click.option("--awaiting-confirmation", is_flag=True,
               help="Fix applied, user asked to confirm: status awaiting-confirmation.")
+@notify_option
 @update_options
 @with_exit_codes
 def resolve_command(ticket_ref: str, resolution: str, root_cause: str | None,
-                    automation: str | None, awaiting_confirmation: bool, vault_dir: Path,
-                    actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+                    automation: str | None, awaiting_confirmation: bool, notify: bool,
+                    notify_text: str, vault_dir: Path, actor_handle: str | None,
+                    commit: bool | None, at: datetime | None) -> None:
     """Record the fix and resolve the ticket (or await the user's confirmation).
 
     \b
@@ -417,9 +430,14 @@ def resolve_command(ticket_ref: str, resolution: str, root_cause: str | None,
     session = start(vault_dir, actor_handle, commit, at)
     with refusals():
         ticket = workflow.find_ticket(session.vault, ticket_ref)
+        if notify:
+            check_notify(session, ticket, "awaiting-confirmation" if awaiting_confirmation
+                         else session.vault.settings.resolved_status)
         change = workflow.resolve(session.vault, ticket, resolution, session.actor.handle,
                                   session.now, root_cause, automation, awaiting_confirmation)
         session.save_change(ticket, change)
+    if notify:  # with --awaiting-confirmation: "fixed? please confirm"
+        notify_after(session, ticket, str(change.fields.get("status", "")), notify_text)
 
 
 @ticket_group.command("confirm")
@@ -455,11 +473,13 @@ def confirm_command(ticket_ref: str, confirmation: str | None, note: str | None,
 @click.option("--confirmation", type=click.Choice(CONFIRMATION_EXCEPTIONS),
               help="Close without the user's confirmation, and why.")
 @click.option("--note", help="Appended to the Log line.")
+@notify_option
 @update_options
 @with_exit_codes
 def close_command(ticket_ref: str, resolution: str | None, root_cause: str | None,
-                  confirmation: str | None, note: str | None, vault_dir: Path,
-                  actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+                  confirmation: str | None, note: str | None, notify: bool, notify_text: str,
+                  vault_dir: Path, actor_handle: str | None, commit: bool | None,
+                  at: datetime | None) -> None:
     """Close a resolved ticket once documentation is complete.
 
     The closing rules: resolution, root_cause (or 'unknown'), and user_confirmed unless
@@ -469,14 +489,19 @@ def close_command(ticket_ref: str, resolution: str | None, root_cause: str | Non
     \b
     Example:
       opsvault ticket close T-20261124-k3f9 --root-cause unknown
+      opsvault ticket close k3f9 --notify      # the closing email, with the survey
 
     """
     session = start(vault_dir, actor_handle, commit, at)
     with refusals():
         ticket = workflow.find_ticket(session.vault, ticket_ref)
+        if notify:
+            check_notify(session, ticket, session.vault.settings.closed_status)
         change = workflow.close(session.vault.settings, ticket, session.actor.handle,
                                 session.now, resolution, root_cause, confirmation, note)
         session.save_change(ticket, change)
+    if notify:  # the closing email with the satisfaction survey
+        notify_after(session, ticket, session.vault.settings.closed_status, notify_text)
 
 
 @ticket_group.command("reopen")
