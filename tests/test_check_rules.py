@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from vaultkit import CLOSED_TICKET, KB_ENTRY, SCRIPT, SOP, TICKET, check_json, run_cli, write_vault
 
+from opsvault.mail.replies import SHIPPED, load_reply, template_problems
+
 T = "tickets/T-20261118-q7mz-vpn-drops.md"
 C = "tickets/T-20261110-ab12.md"
 K = "kb/Network/KB-OPS-001-vpn-drops.md"
@@ -317,3 +319,23 @@ def test_two_kb_entries_with_one_title_are_reported(tmp_path: Path) -> None:
     assert [(f["path"], f["code"], f["line"]) for f in findings] == [
         ("kb/Network/KB-OPS-002-vpn-again.md", "duplicate-title", 3)]
     assert "kb/Network/KB-OPS-001-vpn-drops.md" in str(findings[0]["message"])
+
+
+@pytest.mark.parametrize("template, line, message", [
+    ("---\nsubject: Hi {{ ticket.title }}\n---\nHello {{ requestor.name }}\n", 4,
+     "unknown placeholder 'requestor'"),
+    ("---\nsubject: Hi\n---\nline one\n\nHello {% if %}\n", 6, "template syntax"),
+    ("---\nsubject: Hi {{ nope }}\n---\nHello\n", 2, "unknown placeholder 'nope'"),
+])
+def test_a_reply_template_that_cannot_render_is_reported(tmp_path: Path, template: str,
+                                                         line: int, message: str) -> None:
+    write_vault(tmp_path, {"vault/templates/replies/broken.md": template})
+    _, findings = check_json(tmp_path)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [
+        ("vault/templates/replies/broken.md", line, "reply-template")]
+    assert message in str(findings[0]["message"])
+
+
+def test_the_shipped_reply_templates_are_clean(tmp_path: Path) -> None:
+    for name in SHIPPED:
+        assert template_problems(load_reply(tmp_path, name)[0]) == [], name

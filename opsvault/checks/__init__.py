@@ -9,7 +9,19 @@ from datetime import date
 from ..diagnostics import Diagnostic, paused_gc
 from ..links import LinkIndex
 from ..model import Vault
-from . import front_matter, history, ids, kb, links, scripts, secrets, sops, team, tickets
+from . import (
+    front_matter,
+    history,
+    ids,
+    kb,
+    links,
+    replies,
+    scripts,
+    secrets,
+    sops,
+    team,
+    tickets,
+)
 from .context import CheckContext
 
 Rule = Callable[[CheckContext], Iterable[Diagnostic]]
@@ -24,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     team.check,
     links.check,
     secrets.check,
+    replies.check,
     history.check,
 )
 

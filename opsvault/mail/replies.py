@@ -8,6 +8,7 @@ sandbox, so a template cannot reach into Python."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 from importlib.resources import files
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -108,6 +109,31 @@ def render_reply(template: str, where: str, ticket: Ticket, technician: str, mes
     while "\n\n\n" in cleaned:
         cleaned = cleaned.replace("\n\n\n", "\n\n")
     return Reply(" ".join(subject.split()), cleaned.strip() + "\n")
+
+
+PLACEHOLDERS = frozenset({"ticket", "requester", "technician", "message", "signature",
+                          "rating_links"})
+
+
+def template_problems(template: str) -> list[tuple[int, str]]:
+    """(line, message) for what would stop a reply template from rendering: Jinja2 syntax,
+    and placeholders that are not among PLACEHOLDERS."""
+    front, body = _split(template)
+    offset = template[:len(template) - len(body)].count("\n")
+    problems: list[tuple[int, str]] = []
+    for text, first_line in ((str(front.get("subject") or ""), 2), (body, offset + 1)):
+        try:
+            tree = _ENVIRONMENT.parse(text)
+        except TemplateError as exc:
+            problems.append((first_line - 1 + (getattr(exc, "lineno", 1) or 1),
+                             f"template syntax: {exc}"))
+            continue
+        for name in sorted(meta.find_undeclared_variables(tree) - PLACEHOLDERS):
+            found = re.search(r"\{[{%][^}]*\b" + re.escape(name) + r"\b", text)
+            line = text[:found.start()].count("\n") if found else 0
+            known = ", ".join(sorted(PLACEHOLDERS))
+            problems.append((first_line + line, f"unknown placeholder '{name}' (use {known})"))
+    return problems
 
 
 def _split(template: str) -> tuple[dict[str, Any], str]:
