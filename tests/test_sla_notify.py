@@ -118,3 +118,21 @@ def test_a_vault_without_a_sender_address_is_told_to_set_one(tmp_path: Path) -> 
     root = desk(tmp_path / "desk")
     code, _, err = notify(root)
     assert code == 2 and "set mail.from in vault/opsvault.yml" in err
+
+
+def test_a_report_is_mailed_with_html_and_plain_text(tmp_path: Path) -> None:
+    with smtp_server() as (port, inbox):
+        root = desk(tmp_path / "desk", {"vault/opsvault.yml": settings(port)})
+        result = ov(root, "report", "weekly", "--week", "2026-W47", "--send-to",
+                    "CTO <cto@example.org>", "--as-of", AS_OF)
+        assert result.exit_code == 0, result.output
+        assert f"weekly report 2026-W47 to CTO <cto@example.org> (sent via 127.0.0.1:{port})" \
+            in result.stdout
+        [(to, sent)] = inbox.received
+        assert to == ["cto@example.org"]
+        assert sent["Subject"] == "Weekly help desk report 2026-W47"
+        assert sent["Auto-Submitted"] == "auto-generated"
+        assert "| Tickets opened |" in sent.get_body(("plain",)).get_content()
+        assert "<table>" in sent.get_body(("html",)).get_content()
+    bad = ov(root, "report", "weekly", "--send-to", "not an address")
+    assert bad.exit_code == 2 and "is not an email address" in bad.stderr

@@ -6,14 +6,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from ..files import read_source
 from ..history import History, load_history
-from ..mail import MailError, deliver
+from ..mail import MailError, compose, deliver
 from ..mail.notify import notices
 from ..metrics import (
     BREACHED,
@@ -42,6 +43,7 @@ from ..reports import (
     render_markdown,
     report_as_dict,
 )
+from ..schema import is_email_address
 from ..workflow import outside_message
 from .common import EXIT_FINDINGS, EXIT_OK, colour, open_vault, vault_option
 from .updates import refusals, start, usage_error
@@ -207,20 +209,25 @@ def _window(since: datetime | None, until: datetime | None, week: str | None,
                                                   "month).")
 @click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
               show_default=True, help="Markdown for people, JSON for tools.")
+@click.option("--send-to", "send_to", multiple=True, metavar="ADDRESS",
+              help="Email the report (HTML and plain text) through the vault's mail "
+                   "settings instead of printing it (repeatable).")
 @as_of_option
 def report_command(kind: str, vault_dir: Path, week: str | None, month: str | None,
-                   output_format: str, as_of: str | None) -> None:
+                   output_format: str, send_to: tuple[str, ...], as_of: str | None) -> None:
     """The weekly or monthly summary: resolved, response times, SLA, repeats, KB growth.
 
     Compares the period with the one before it and lists every SLA breach of the tickets
     opened in it. Without --week or --month it reports the last complete week or month.
 
     \b
-    Exit codes: 0 done; 2 usage error, or the vault cannot be read.
+    Exit codes: 0 done; 1 the email could not be delivered; 2 usage error, or the
+    vault cannot be read.
 
     \b
     Examples:
       opsvault report weekly > reports/2026-W47.md
+      opsvault report weekly --send-to cto@example.org   # e.g. from a Monday CI job
       opsvault report weekly --week 2026-W47
       opsvault report monthly --month 2026-11 --format json
     """
@@ -234,10 +241,31 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
     except ValueError as exc:
         usage_error(str(exc))
     report = build_report(vault, history_of(vault), kind, window, moment)
+    if send_to:
+        _send_report(vault, kind, window.label, render_markdown(report), list(send_to), moment)
     if output_format == "json":
         click.echo(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
     else:
         click.echo(render_markdown(report), nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+def _send_report(vault: Vault, kind: str, label: str, markdown: str, to: list[str],
+                 moment: datetime) -> NoReturn:
+    bad = [address for address in to if not is_email_address(parseaddr(address)[1])]
+    if bad:
+        usage_error(f"--send-to {bad[0]!r} is not an email address")
+    if not vault.settings.mail.sender:
+        usage_error("set mail.from in vault/opsvault.yml (the address reports come from)")
+    message = compose(vault.settings.mail.sender, to, f"{kind.capitalize()} help desk report "
+                      f"{label}", markdown, when=moment, automatic=True)
+    try:
+        delivery = deliver(message, vault.settings.mail, vault.root)
+    except MailError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_FINDINGS) from None
+    how = "sent via" if delivery.sent else "written to"
+    click.echo(f"{kind} report {label} to {', '.join(to)} ({how} {delivery.where})")
     raise SystemExit(EXIT_OK)
 
 

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 AUTOMATIC = "auto-generated"
 
 # Markdown to HTML for the HTML part, with raw HTML off: a value from a ticket cannot add tags.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def markdown_literal(text: str) -> str:
