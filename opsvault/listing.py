@@ -46,13 +46,22 @@ class TicketFilter:
     assignees: tuple[str, ...] = ()  # UNASSIGNED ("none") matches tickets without one
     older_than: timedelta | None = None
     include_done: bool = False
+    follow_up_due: bool = False  # only tickets whose follow-up day has come (done ones too)
 
     def matches(self, ticket: Ticket, now: datetime) -> bool:
+        if self.follow_up_due:
+            due = ticket.follow_up
+            if due is None or due > now.date():
+                return False
+            return self._others_match(ticket, now)
         if self.statuses:
             if ticket.status not in self.statuses:
                 return False
         elif not self.include_done and not ticket.is_active:
             return False
+        return self._others_match(ticket, now)
+
+    def _others_match(self, ticket: Ticket, now: datetime) -> bool:
         if self.priorities and ticket.priority not in self.priorities:
             return False
         if self.categories and ticket.category not in self.categories:
@@ -85,6 +94,7 @@ def ticket_row(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "age_hours": round((now - opened).total_seconds() / 3600, 1) if opened else None,
         "path": ticket.path,
         "needs_fixing": list(ticket.flaws),
+        "follow_up": ticket.follow_up.isoformat() if ticket.follow_up else None,
     }
 
 

@@ -339,6 +339,11 @@ class Ticket(Document):
         return self.status is None or self.settings.is_active(self.status)
 
     @computed_once
+    def follow_up(self) -> date | None:
+        """The day of a planned check-back with the requester (`follow_up:`)."""
+        return as_date(self.meta.get("follow_up"))
+
+    @computed_once
     def description(self) -> str:
         """The body before the `## Log` heading: the problem as the requester put it."""
         heading = find_log_heading(self.body)

@@ -109,6 +109,7 @@ def comparison_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list
           if this.sla_update != SlaCounts() or last.sla_update != SlaCounts() else []),
         count_row("Reopened", this.reopens, last.reopens),
         count_row("Repeats of earlier tickets", this.repeats, last.repeats),
+        count_row("Follow-ups done", this.follow_ups_done, last.follow_ups_done),
         count_row("KB entries added", this.kb_added, last.kb_added),
         count_row("KB entries updated", this.kb_updated, last.kb_updated),
         share_row("Satisfied (rated 4–5)", this.satisfaction.share, last.satisfaction.share),

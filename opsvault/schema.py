@@ -215,6 +215,10 @@ LOG_AUTHORS = ("requester", "system")
 CONTACT_PREFIXES = ("contact:", "emailed the requester")
 
 
+# The Log line `ticket follow-up --done` writes; the metrics count them.
+FOLLOW_UP_DONE = "Follow-up done"
+
+
 def is_contact(text: str) -> bool:
     return text.strip().lower().startswith(CONTACT_PREFIXES)
 
@@ -251,6 +255,7 @@ TICKET_FIELDS: Mapping[str, FieldSpec] = MappingProxyType({
     "confirmation": FieldSpec("confirmation"),
     "kb": FieldSpec("link"),
     "satisfaction": FieldSpec("rating"),
+    "follow_up": FieldSpec("date"),  # a check-back planned on a resolved ticket (SPEC §7)
     "automation": FieldSpec("script-path"),
     "first_response": FieldSpec("datetime"),
     "resolved": FieldSpec("datetime"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,7 +20,14 @@ from . import edit
 from .files import conflict_line, parse_source
 from .model import TICKETS_DIR, Ticket, Vault, as_strings, as_text
 from .note_templates import fill_template, is_placeholder, slug
-from .schema import CONFIRMATION_EXCEPTIONS, Settings, closing_gaps, resolving_gaps, suggest
+from .schema import (
+    CONFIRMATION_EXCEPTIONS,
+    FOLLOW_UP_DONE,
+    Settings,
+    closing_gaps,
+    resolving_gaps,
+    suggest,
+)
 
 # Statuses the rules name; the check module names them the same way.
 ESCALATED = "escalated"
@@ -348,6 +355,37 @@ def reopen(settings: Settings, ticket: Ticket, reason: str, actor: str,
         raise WorkflowError("reopening needs a reason")
     fields = _transition(settings, ticket, settings.reopen_status, when, {})
     return _change(settings, ticket, "reopened", fields, actor, when, f"Reopened: {reason}")
+
+
+
+
+def schedule_follow_up(settings: Settings, ticket: Ticket, on: date, note: str, actor: str,
+                       when: datetime) -> Change:
+    """Plan a check-back with the requester on a resolved or closed ticket (§7: repeated or
+    severe issues)."""
+    current = _status_of(ticket)
+    if current not in settings.done_statuses:
+        raise WorkflowError(f"{ticket.id} is '{current}': a follow-up is planned once it is "
+                            f"{' or '.join(settings.done_statuses)}")
+    if not note.strip():
+        raise WorkflowError("a follow-up needs a note: --note WHAT TO CHECK")
+    if on < when.date():
+        raise UnknownName(f"--on {on.isoformat()} is in the past")
+    _not_before_opened(ticket, when)
+    return _change(settings, ticket, f"follow-up on {on.isoformat()}", {"follow_up": on},
+                   actor, when, f"Follow-up planned for {on.isoformat()}: {note.strip()}")
+
+
+def complete_follow_up(settings: Settings, ticket: Ticket, note: str, actor: str,
+                       when: datetime) -> Change:
+    """The follow-up was done: a Log line, and `follow_up:` cleared."""
+    if ticket.meta.get("follow_up") is None:
+        raise WorkflowError(f"{ticket.id} has no follow-up planned")
+    if not note.strip():
+        raise WorkflowError("say how it went: --note WHAT YOU FOUND")
+    _not_before_opened(ticket, when)
+    return _change(settings, ticket, "follow-up done", {"follow_up": None}, actor, when,
+                   f"{FOLLOW_UP_DONE}: {note.strip()}")
 
 
 def add_log(settings: Settings, ticket: Ticket, text: str, author: str,

@@ -490,3 +490,14 @@ def test_home_page_says_when_it_judged_and_lists_breaches_and_what_is_due_soon(
     due_soon = home[home.index("## Due soon"):]
     soon = next(line for line in due_soon.splitlines() if "T-20261125-soon" in line)
     assert "| first response eod | running | 3h 00m left | 2026-11-25 17:00 |" in soon
+
+
+def test_home_page_lists_the_follow_ups_due(tmp_path: Path) -> None:
+    due = CLOSED_TICKET.replace("satisfaction: 5", "satisfaction: 5\nfollow_up: 2026-11-25")
+    home = page(site_pages(tmp_path, {"tickets/T-20261110-ab12.md": due}), "index.md")
+    section = home[home.index("## Follow-ups due"):home.index("## Open tickets by priority")]
+    row = next(line for line in section.splitlines() if "T-20261110-ab12" in line)
+    assert "| 2026-11-25 | bob | closed |" in row
+    later = CLOSED_TICKET.replace("satisfaction: 5", "satisfaction: 5\nfollow_up: 2026-11-26")
+    assert "## Follow-ups due" not in page(site_pages(tmp_path / "later", {
+        "tickets/T-20261110-ab12.md": later}), "index.md")

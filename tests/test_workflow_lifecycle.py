@@ -529,3 +529,30 @@ def test_the_board_as_json_gives_each_active_status_with_its_tickets(tmp_path: P
     assert {c["status"]: [t["id"] for t in c["tickets"]] for c in columns}["in-progress"] == [
         VPN]
     assert all(c["status"] not in ("resolved", "closed") for c in columns)
+
+
+# --- follow-ups -----------------------------------------------------------------------------------
+
+def test_a_follow_up_is_planned_listed_when_due_done_and_counted(root: Path) -> None:
+    early = ov(root, "ticket", "follow-up", VPN, "--on", "2026-12-08", "--note", "x",
+               "--as", "alice", "--at", AT)
+    assert early.exit_code == 1 and "a follow-up is planned once it is resolved" in early.stderr
+    planned = ov(root, "ticket", "follow-up", PRINTER, "--on", "2026-12-01",
+                 "--note", "Tray 2 still fine?", "--as", "bob", "--at", AT)
+    assert planned.exit_code == 0, planned.output
+    assert "follow_up: 2026-12-01\n" in read(root, PRINTER_PATH)
+    def due(as_of: str) -> list[str]:
+        listed = ov(root, "ticket", "list", "--follow-up-due", "--format", "json",
+                    "--as-of", as_of)
+        return [row["id"] for row in json.loads(listed.stdout)]
+    assert due("2026-11-30T09:00") == [] and due("2026-12-01T09:00") == [PRINTER]
+    done = ov(root, "ticket", "follow-up", PRINTER, "--done", "--note", "No more jams",
+              "--as", "bob", "--at", "2026-12-01T10:00")
+    assert done.exit_code == 0, done.output
+    text = read(root, PRINTER_PATH)
+    assert "follow_up:" not in text and "· bob · Follow-up done: No more jams" in text
+    assert due("2026-12-01T11:00") == []
+    assert strict_findings(root) == []
+    metrics = json.loads(ov(root, "metrics", "--month", "2026-12", "--format", "json",
+                            "--as-of", "2026-12-02T09:00").stdout)
+    assert metrics["summary"]["follow_ups_done"] == 1

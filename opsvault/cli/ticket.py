@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -570,18 +571,56 @@ def filter_options(function: F) -> F:
     return function
 
 
+@ticket_group.command("follow-up")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day to check back with the requester.")
+@click.option("--done", is_flag=True, help="The follow-up was done: log it, clear follow_up.")
+@click.option("--note", required=True, help="What to check, or (with --done) what you found.")
+@update_options
+@with_exit_codes
+def follow_up_command(ticket_ref: str, on: datetime | None, done: bool, note: str,
+                      vault_dir: Path, actor_handle: str | None, commit: bool | None,
+                      at: datetime | None) -> None:
+    """Plan a follow-up on a resolved or closed ticket, or record that it was done.
+
+    For repeated or severe issues: `ticket list --follow-up-due` and the home page show
+    the follow-ups whose day has come; the monthly report counts those done.
+
+    \b
+    Examples:
+      opsvault ticket follow-up T-20261031-a7tp --on 2026-12-08 --note "PMS stable a week on?"
+      opsvault ticket follow-up a7tp --done --note "No drops since; closing the loop"
+    """
+    if done == (on is not None):
+        usage_error("give --on DATE to plan a follow-up, or --done to record one")
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        if done:
+            change = workflow.complete_follow_up(session.vault.settings, ticket, note,
+                                                 session.actor.handle, session.now)
+        else:
+            assert on is not None
+            change = workflow.schedule_follow_up(session.vault.settings, ticket, on.date(),
+                                                 note, session.actor.handle, session.now)
+        session.save_change(ticket, change)
+
+
 @ticket_group.command("list")
 @click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).",
               shell_complete=complete.statuses)
 @click.option("--all", "include_done", is_flag=True, help="Include resolved and closed tickets.")
+@click.option("--follow-up-due", is_flag=True,
+              help="Only tickets whose planned follow-up day has come (resolved ones too).")
 @filter_options
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
               default="table", show_default=True)
 @vault_option
-def list_command(statuses: tuple[str, ...], include_done: bool, priorities: tuple[str, ...],
-                 categories: tuple[str, ...], assignees: tuple[str, ...],
-                 older_than: str | None, as_of: datetime | None, output_format: str,
-                 vault_dir: Path) -> None:
+def list_command(statuses: tuple[str, ...], include_done: bool, follow_up_due: bool,
+                 priorities: tuple[str, ...], categories: tuple[str, ...],
+                 assignees: tuple[str, ...], older_than: str | None, as_of: datetime | None,
+                 output_format: str, vault_dir: Path) -> None:
     """List tickets, most urgent first; by default the active ones.
 
     \b
@@ -589,13 +628,15 @@ def list_command(statuses: tuple[str, ...], include_done: bool, priorities: tupl
       opsvault ticket list --assignee bob --priority P1 --priority P2
       opsvault ticket list --older-than 3d --format json
       opsvault ticket list --status closed --category network
+      opsvault ticket list --follow-up-due
 
     \b
     Exit codes: 0 done, 2 usage error.
     """
     vault = open_vault(vault_dir)
-    selection = _selection(vault.settings, vault.team, statuses, priorities, categories, assignees,
-                           older_than, include_done)
+    selection = replace(_selection(vault.settings, vault.team, statuses, priorities, categories,
+                                   assignees, older_than, include_done),
+                        follow_up_due=follow_up_due)
     now = _now(vault.settings, as_of)
     rows = [ticket_row(t, now) for t in select_tickets(vault, selection, now)]
     if output_format == "json":

@@ -117,6 +117,7 @@ class PeriodMetrics:
     sla_update: SlaCounts  # all zero unless a priority sets an `update` target
     reopens: int
     repeats: int  # tickets opened with `repeat_of`
+    follow_ups_done: int  # "Follow-up done" Log lines in the period
     satisfaction: Satisfaction
     automated: int  # tickets resolved with an `automation` script
     backlog: int  # active at the end of the period
@@ -324,6 +325,7 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
         sla_resolution=_sla(opened, RESOLUTION),
         sla_update=_sla(opened, UPDATE),
         reopens=sum(window.contains(t, zone) for f in facts for t in f.reopens),
+        follow_ups_done=sum(window.contains(t, zone) for f in facts for t in f.follow_ups_done),
         repeats=sum(f.repeat_of is not None for f in opened),
         satisfaction=_satisfaction(closed),
         automated=sum(f.automation is not None for f in resolved),

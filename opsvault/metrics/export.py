@@ -48,6 +48,7 @@ CSV_COLUMNS = (
     "sla_first_response_compliance", "sla_resolution_met", "sla_resolution_breached",
     "sla_resolution_running", "sla_resolution_compliance", "sla_update_met",
     "sla_update_breached", "sla_update_running", "sla_update_compliance", "reopens", "repeats",
+    "follow_ups_done",
     "satisfaction_rated", "satisfaction_share", "automated", "backlog", "kb_added",
     "kb_updated",
 )
@@ -68,6 +69,7 @@ def period_row(period: PeriodMetrics) -> dict[str, object]:
         **_sla_columns("sla_resolution", period.sla_resolution),
         **_sla_columns("sla_update", period.sla_update),
         "reopens": period.reopens, "repeats": period.repeats,
+        "follow_ups_done": period.follow_ups_done,
         "satisfaction_rated": period.satisfaction.rated,
         "satisfaction_share": _number(period.satisfaction.share),
         "automated": period.automated, "backlog": period.backlog,

@@ -17,7 +17,7 @@ from datetime import datetime
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
 from ..model import Ticket, Vault, as_text, link_target
-from ..schema import LOG_AUTHORS, Duration, Priority, Settings, is_contact
+from ..schema import FOLLOW_UP_DONE, LOG_AUTHORS, Duration, Priority, Settings, is_contact
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
@@ -91,6 +91,7 @@ class TicketFacts:
     first_response_minutes: float | None  # on the priority's clock
     resolution_minutes: float | None  # active time on the priority's clock, all periods
     sla: tuple[SlaClock, ...]  # first response, then resolution; none without a priority
+    follow_ups_done: tuple[datetime, ...] = ()  # "Follow-up done" Log lines (SPEC §7)
 
     def clock(self, target: str) -> SlaClock | None:
         return next((c for c in self.sla if c.target == target), None)
@@ -315,7 +316,9 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
         satisfaction=satisfaction if isinstance(satisfaction, int)
         and not isinstance(satisfaction, bool) else None,
         automation=as_text(ticket.meta.get("automation")),
-        first_response_minutes=first_minutes, resolution_minutes=resolution_minutes, sla=sla)
+        first_response_minutes=first_minutes, resolution_minutes=resolution_minutes, sla=sla,
+        follow_ups_done=tuple(entry.time for entry in ticket.log
+                              if entry.text.startswith(FOLLOW_UP_DONE)))
 
 
 def _open_periods(story: _StatusStory, opened: datetime, is_open: bool,
