@@ -12,8 +12,10 @@ import pytest
 from deskkit import desk, ov, printed_path, read, strict_findings
 from email_samples import message
 from mailkit import smtp_server
+from sitekit import NOW
 
 from opsvault.model import load_vault
+from opsvault.pages import render
 
 FIRST_ID = "<CAF-first-1234@mail.example.org>"
 AT = "2026-11-24T12:00"
@@ -180,10 +182,32 @@ def test_workflow_commands_notify_the_requester(tmp_path: Path) -> None:
         assert "New VPN profile" in confirm
 
         before = sorted(p.name for p in (root / "tickets").rglob("*"))
-        refused = ov(root, "ticket", "reopen", ticket_id, "--reason", "again", "--as", "alice")
-        assert refused.exit_code == 0
+        reopened = ov(root, "ticket", "reopen", ticket_id, "--reason", "again", "--as", "alice")
+        assert reopened.exit_code == 0
         wrong = ov(root, "ticket", "status", ticket_id, "in-progress", "--notify", "--as",
                    "alice")
         assert wrong.exit_code == 2 and "no reply goes with 'in-progress'" in wrong.stderr
         assert len(inbox.received) == 4
         assert sorted(p.name for p in (root / "tickets").rglob("*")) == before
+
+
+def _card(root: Path, ticket_id: str) -> str:
+    staged, _ = render(load_vault(root), NOW)
+    board = str(next(f.content for f in staged if f.path == "boards/index.md"))
+    return next(line for line in board.splitlines() if f'"{ticket_id}"' in line)
+
+
+def test_the_board_card_shows_that_the_user_replied(tmp_path: Path) -> None:
+    root = desk(tmp_path / "desk")
+    ticket_id = opened(root)
+    for step in (["assign", ticket_id, "alice"], ["status", ticket_id, "open"],
+                 ["resolve", ticket_id, "--resolution", "New profile",
+                  "--awaiting-confirmation"]):
+        assert ov(root, "ticket", *step, "--as", "alice", "--at", AT).exit_code == 0
+    assert "user replied" not in _card(root, ticket_id)
+    answer = message(subject=f"Re: [{ticket_id}] Fixed?", text="Still drops, sorry.",
+                     date="Tue, 24 Nov 2026 12:30:00 -0600")
+    assert ov(root, "intake", "email", "-", "--at", "2026-11-24T12:40",
+              stdin=answer).exit_code == 0
+    card = _card(root, ticket_id)
+    assert "awaiting-confirmation" in card and "· user replied" in card

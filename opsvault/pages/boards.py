@@ -86,6 +86,13 @@ def pages(site: Site) -> Iterator[StagedFile]:
                 lambda c: c.ticket.assignee or UNASSIGNED)
 
 
+def _requester_spoke_last(ticket: Ticket) -> bool:
+    """The newest Log line is the requester's (an email reply intake added): the ball is in
+    the desk's court, which matters most on a ticket waiting on them or on a confirmation."""
+    entries = ticket.log
+    return bool(entries) and max(entries, key=lambda e: e.time).author == "requester"
+
+
 def _with_needs_fixing(columns: list[tuple[str, str]], wanted: bool) -> list[tuple[str, str]]:
     """A first column for tickets whose value cannot be read, so that they are seen."""
     return [NEEDS_FIXING, *columns] if wanted else columns
@@ -107,7 +114,8 @@ def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
         priority_class=css_name((priority.name if priority else "none").lower()),
         sla_state=css_name(state), sla_text=badge.text if badge else "",
         sla_title=attribute(badge.title if badge else ""),
-        meta=f"{who} · {status} · open {age}" if age else f"{who} · {status}",
+        meta=(f"{who} · {status} · open {age}" if age else f"{who} · {status}")
+        + (" · user replied" if _requester_spoke_last(ticket) else ""),
         flaws="; ".join(ticket.flaws),
         sort_key=(SLA_ORDER.get(state, 3), badge.minutes_left if badge else 0, priority_rank,
                   ticket.opened.isoformat() if ticket.opened else ""))
