@@ -136,3 +136,40 @@ def test_a_report_is_mailed_with_html_and_plain_text(tmp_path: Path) -> None:
         assert "<table>" in sent.get_body(("html",)).get_content()
     bad = ov(root, "report", "weekly", "--send-to", "not an address")
     assert bad.exit_code == 2 and "is not an email address" in bad.stderr
+
+
+def test_an_escalation_sends_the_whole_context_to_whoever_takes_over(tmp_path: Path) -> None:
+    with smtp_server() as (port, inbox):
+        root = desk(tmp_path / "desk", {
+            "vault/opsvault.yml": settings(port),
+            "tickets/attachments/T-20261118-q7mz/client.log": "tunnel down\n"})
+        result = ov(root, "ticket", "escalate", VPN, "--to", "netops@example.org", "--reason",
+                    "Carrier fault suspected", "--notify", "--as", "alice", "--at", AS_OF)
+        assert result.exit_code == 0, result.output
+        [(to, sent)] = inbox.received
+        assert to == ["netops@example.org"]
+        assert sent["Subject"] == (f"[{VPN}] Escalated to you: Carrier fault suspected: VPN "
+                                   "drops every 10 minutes")
+        text = sent.get_body(("plain",)).get_content()
+        assert "The VPN disconnects every ten minutes" in text
+        assert "Acknowledged; asked for the client log." in text
+        assert "tickets/attachments/T-20261118-q7mz/client.log" in text
+        assert "Escalated to you: Carrier fault suspected: notified netops@example.org" in \
+            read(root, VPN_PATH)
+
+
+def test_a_new_p1_is_announced_to_its_escalation_target(tmp_path: Path) -> None:
+    with smtp_server() as (port, inbox):
+        root = desk(tmp_path / "desk", {"vault/opsvault.yml": settings(port).replace(
+            "priorities:\n  P2:", "priorities:\n  P1:\n    escalate_to: alice\n  P2:")})
+        outage = ov(root, "ticket", "new", "Clinic internet down", "-p", "P1", "-c", "network",
+                    "-d", "Nobody at Elmhurst can reach anything.", "--notify", "--as", "bob")
+        assert outage.exit_code == 0, outage.output
+        [(to, sent)] = inbox.received
+        assert to == ["alice@example.org"] and "New P1 ticket: Clinic internet down" in \
+            str(sent["Subject"])
+        minor = ov(root, "ticket", "new", "Mouse", "-p", "P4", "-c", "hardware", "-d", "Dead",
+                   "--notify", "--as", "bob")
+        assert minor.exit_code == 0 and "only the most urgent priority is announced" in \
+            minor.stderr
+        assert len(inbox.received) == 1

@@ -11,6 +11,7 @@ from ..intake.alerts import take_alert
 from ..intake.email import take_email
 from ..note_templates import load_template
 from .common import vault_option
+from .requester_mail import announce_new
 from .updates import (
     at_option,
     commit_option,
@@ -37,9 +38,11 @@ def intake_group() -> None:
 @vault_option
 @commit_option
 @at_option
+@click.option("--notify", is_flag=True,
+              help="Announce a new P1 to its escalate_to by email, with the whole context.")
 @with_exit_codes
 def email_command(source: str, vault_dir: Path, commit: bool | None,
-                  at: datetime | None) -> None:
+                  at: datetime | None, notify: bool) -> None:
     """Open a ticket from an email message (a .eml file, or - for standard input).
 
     Subject → title, sender → requester, Date → opened, the text body → description
@@ -66,6 +69,8 @@ def email_command(source: str, vault_dir: Path, commit: bool | None,
             session.save_change(result.ticket, result.change, result.attachments)
         for path, _ in result.attachments:
             click.echo(f"saved {path}")
+    if notify and result.new is not None:
+        announce_new(session, result.new.id)
 
 
 @intake_group.command("alert")
@@ -73,9 +78,11 @@ def email_command(source: str, vault_dir: Path, commit: bool | None,
 @vault_option
 @commit_option
 @at_option
+@click.option("--notify", is_flag=True,
+              help="Announce a new P1 to its escalate_to by email, with the whole context.")
 @with_exit_codes
 def alert_command(source: str, vault_dir: Path, commit: bool | None,
-                  at: datetime | None) -> None:
+                  at: datetime | None, notify: bool) -> None:
     """Open or update a ticket from a Prometheus Alertmanager webhook payload.
 
     One ticket per alert group (kept in the ticket's alert_group): channel alert,
@@ -99,3 +106,5 @@ def alert_command(source: str, vault_dir: Path, commit: bool | None,
             session.save_change(result.ticket, result.change)
         else:
             click.echo(result.message)
+    if notify and result.new is not None:
+        announce_new(session, result.new.id)

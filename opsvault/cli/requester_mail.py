@@ -1,5 +1,6 @@
-"""Emailing a ticket's requester from a reply template: shared by `ticket reply` and by the
-workflow commands' `--notify` (resolve, close, status)."""
+"""Mail from the workflow commands: the requester's replies (`ticket reply`, and `--notify`
+on resolve, close, status) and the stakeholders' notices (`--notify` on escalate, and on a
+new P1 from `ticket new` or intake)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from .. import workflow
 from ..files import read_source
 from ..intake import markdown_safe, one_line
 from ..mail import MailError, compose, deliver
+from ..mail.notify import stakeholder_message
 from ..mail.replies import ReplyError, load_reply, render_reply
-from ..model import Ticket, as_text
+from ..model import Ticket, as_text, load_vault
 from ..schema import is_email_address
 from .updates import Session, refusals, stdin_is_terminal, usage_error
 
@@ -105,3 +107,50 @@ def notify_after(session: Session, ticket: Ticket, status: str, text: str) -> No
         click.echo(f"{ticket.id}: the change is saved; send the email again with "
                    f"`opsvault ticket reply {ticket.id} {template}`", err=True)
         raise SystemExit(1)
+
+
+def tell_stakeholders(session: Session, ticket: Ticket, who: list[str], why: str) -> None:
+    """Mail the ticket's full context to `who` (handles or addresses) and log it; a delivery
+    that fails is one line and exit 1 (the ticket's own change stands)."""
+    ticket = fresh(session, ticket)
+    vault = session.vault
+    if not vault.settings.mail.sender:
+        usage_error("--notify: set mail.from in vault/opsvault.yml")
+    message, found, unknown = stakeholder_message(vault, ticket, who, why, session.now)
+    for name in unknown:
+        click.echo(f"warning: --notify: '{name}' is neither a team handle with an email nor "
+                   "an email address", err=True)
+    if message is None:
+        return
+    try:
+        delivery = deliver(message, vault.settings.mail, vault.root)
+    except MailError as exc:
+        click.echo(f"error: {exc}; nothing was recorded", err=True)
+        raise SystemExit(1) from None
+    with refusals():
+        change = workflow.outside_message(vault.settings, ticket, "system", session.now,
+                                          f"{why}: notified {', '.join(found)}", "notified")
+        session.save_change(ticket, change)
+    how = "sent via" if delivery.sent else "written to"
+    click.echo(f"{ticket.id}: notified {', '.join(found)} ({how} {delivery.where})")
+
+
+def p1_watchers(session: Session, ticket: Ticket) -> list[str]:
+    """Who hears of a new ticket of the most urgent priority: its escalate_to."""
+    settings = session.vault.settings
+    first = next(iter(settings.priorities), None)
+    if first is None or ticket.priority != first:
+        return []
+    target = settings.priorities[first].escalate_to.strip()
+    return [] if not target or target.lower() == "self" else [target]
+
+
+def announce_new(session: Session, ticket_id: str) -> None:
+    """`--notify` on a new ticket: a P1 is announced to its escalate_to, others are not."""
+    ticket = workflow.find_ticket(load_vault(session.vault.root), ticket_id)
+    watchers = p1_watchers(session, ticket)
+    if not watchers:
+        click.echo(f"note: --notify: {ticket.id} is {ticket.priority}; only the most urgent "
+                   "priority is announced", err=True)
+        return
+    tell_stakeholders(session, ticket, watchers, f"New {ticket.priority} ticket")

@@ -28,7 +28,13 @@ from ..note_templates import load_template
 from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address, suggest
 from . import completion as complete
 from .common import colour, open_vault, vault_option
-from .requester_mail import check_notify, notify_after, notify_option
+from .requester_mail import (
+    announce_new,
+    check_notify,
+    notify_after,
+    notify_option,
+    tell_stakeholders,
+)
 from .updates import (
     DATETIME,
     in_vault_zone,
@@ -150,6 +156,8 @@ def _ask_for_missing(settings: Settings, answers: dict[str, str | None]) -> None
 @click.option("--assignee", help="A handle from vault/team.yml.", shell_complete=complete.handles)
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--opened", type=DATETIME, help="When it was reported (default: now).")
+@click.option("--notify", is_flag=True,
+              help="For a P1: email its escalate_to (vault/opsvault.yml) the whole context.")
 @update_options
 @with_exit_codes
 def new_command(title: str | None, priority: str | None, category: str | None,
@@ -157,7 +165,7 @@ def new_command(title: str | None, priority: str | None, category: str | None,
                 requester_email: str | None, requester_phone: str | None,
                 requester_department: str | None, device: str | None, location: str | None,
                 assignee: str | None, tags: tuple[str, ...], opened: datetime | None,
-                vault_dir: Path, actor_handle: str | None, commit: bool | None,
+                notify: bool, vault_dir: Path, actor_handle: str | None, commit: bool | None,
                 at: datetime | None) -> None:
     """Open a ticket from vault/templates/ticket.md.
 
@@ -214,6 +222,8 @@ def new_command(title: str | None, priority: str | None, category: str | None,
             opened=in_vault_zone(opened, settings) or session.now, fields=fields,
             description=description)
         session.save_new(document)
+    if notify:
+        announce_new(session, document.id)
 
 
 @ticket_group.command("assign")
@@ -333,15 +343,21 @@ def log_command(ticket_ref: str, text: tuple[str, ...], contact: bool, vault_dir
 @click.option("--to", "to", required=True, help="Who takes over: a handle, team or vendor.",
               shell_complete=complete.handles)
 @click.option("--reason", required=True, help="Why, with the context they need.")
+@click.option("--notify", is_flag=True,
+              help="Email --to (a team handle or an address) the ticket's whole context.")
 @update_options
 @with_exit_codes
-def escalate_command(ticket_ref: str, to: str, reason: str, vault_dir: Path,
+def escalate_command(ticket_ref: str, to: str, reason: str, notify: bool, vault_dir: Path,
                      actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
     """Escalate a ticket: status escalated, escalated_to set, the reason logged.
 
+    With --notify, --to gets an email with the description, the Log (what was tried)
+    and the attachments listed.
+
     \b
-    Example:
+    Examples:
       opsvault ticket escalate T-20261124-k3f9 --to alice --reason "Needs firewall access"
+      opsvault ticket escalate k3f9 --to netops@example.org --reason "Carrier fault" --notify
 
     """
     session = start(vault_dir, actor_handle, commit, at)
@@ -350,6 +366,8 @@ def escalate_command(ticket_ref: str, to: str, reason: str, vault_dir: Path,
         change = workflow.escalate(session.vault.settings, ticket, to, reason,
                                    session.actor.handle, session.now)
         session.save_change(ticket, change)
+    if notify:
+        tell_stakeholders(session, ticket, [to], f"Escalated to you: {reason.strip()}")
 
 
 @ticket_group.command("priority")

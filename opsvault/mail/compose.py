@@ -20,9 +20,10 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 
 def markdown_literal(text: str) -> str:
-    """Outside text (a ticket's title, a requester's name) as literal Markdown: none of its
-    characters makes markup in the HTML part."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
+    """Outside text (a ticket's title, a requester's name) as literal Markdown: the characters
+    that make emphasis, code, links or tags are escaped; the rest stays readable in the
+    plain-text part."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
 
 def _domain(address: str) -> str:

@@ -125,3 +125,37 @@ def _body(ticket: Ticket, reading: Verdict, zone: object) -> str:
               "Sent automatically by `opsvault sla --notify`; the ticket's Log records it, so "
               "it is sent once."]
     return "\n".join(lines)
+
+
+def stakeholder_message(vault: Vault, ticket: Ticket, who: list[str], why: str,
+                        now: datetime) -> tuple[EmailMessage | None, list[str], list[str]]:
+    """A message with the ticket's whole context for the people it is escalated to (or
+    who hear of every P1): (message, addresses, names that are not reachable)."""
+    found, unknown = [], []
+    for name in dict.fromkeys(filter(None, (w.strip() for w in who))):
+        address = _address(vault, name)
+        (found if address else unknown).append(address or name)
+    if not found:
+        return None, [], unknown
+    folder = f"tickets/attachments/{ticket.id}/"
+    attachments = [path for path in vault.attachments if path.startswith(folder)]
+    lines = [
+        f"**{ticket.id}** · {markdown_literal(ticket.title)}", "",
+        f"{markdown_literal(why)}", "",
+        f"- Priority {ticket.priority or '?'}, status {ticket.status or '?'}, category "
+        f"{ticket.category or '?'}, assignee {ticket.assignee or 'nobody'}",
+        f"- Opened {ticket.opened:%Y-%m-%d %H:%M}" if ticket.opened else "- Opened: unknown",
+        "", "Description:", "",
+        *[f"> {markdown_literal(line)}" if line.strip() else ">"
+          for line in ticket.description.splitlines()],
+        "", "What was done so far (the Log):", "",
+        *([f"- {entry.time:%Y-%m-%d %H:%M} · {entry.author} · {markdown_literal(entry.text)}"
+           for entry in ticket.log] or ["- nothing yet"]),
+    ]
+    if attachments:
+        lines += ["", "Attachments in the vault:", "",
+                  *[f"- `{path}`" for path in attachments]]
+    lines += ["", f"File: `{ticket.path}`"]
+    message = compose(vault.settings.mail.sender, found, f"{why}: {ticket.title}",
+                      "\n".join(lines), when=now, ticket_id=ticket.id, automatic=True)
+    return message, found, unknown
