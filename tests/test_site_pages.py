@@ -498,6 +498,10 @@ def test_home_page_lists_the_follow_ups_due(tmp_path: Path) -> None:
     section = home[home.index("## Follow-ups due"):home.index("## Open tickets by priority")]
     row = next(line for line in section.splitlines() if "T-20261110-ab12" in line)
     assert "| 2026-11-25 | bob | closed |" in row
+    board = page(site_pages(tmp_path / "board", {"tickets/T-20261110-ab12.md": due}),
+                 "boards/index.md")
+    assert re.search(r"^Follow-ups due: \[T-20261110-ab12\]\([^)]+\) \(2026-11-25\)\.$", board,
+                     re.M)
     later = CLOSED_TICKET.replace("satisfaction: 5", "satisfaction: 5\nfollow_up: 2026-11-26")
     assert "## Follow-ups due" not in page(site_pages(tmp_path / "later", {
         "tickets/T-20261110-ab12.md": later}), "index.md")

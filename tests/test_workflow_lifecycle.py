@@ -351,7 +351,7 @@ def test_list_filters_by_status_priority_category_assignee_and_age(root: Path) -
     assert row == {"id": outage, "title": "Clinic internet down", "status": "new",
                    "priority": "P1", "category": "network", "assignee": None,
                    "opened": "2026-11-25T07:00:00-06:00", "age": "1h", "age_hours": 1.0,
-                   "path": row["path"], "needs_fixing": []}
+                   "path": row["path"], "needs_fixing": [], "follow_up": None}
 
 
 def test_list_table_has_a_header_and_a_row_per_ticket(root: Path) -> None:

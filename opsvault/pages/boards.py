@@ -130,6 +130,10 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
     columns = columns + [(key, key) for key in by_column if key not in known]
     views = [{"link": raw(f"[{escape_text(label)}]({site.url(page, target)})"),
               "title": label, "current": target == page} for target, label in VIEWS]
+    today = site.now.astimezone(site.vault.settings.time_zone).date()
+    follow_ups = [Markup(f"{site.link_to(page, t)} ({t.follow_up.isoformat()})")
+                  for t in sorted(site.published_tickets(), key=lambda t: t.id or "")
+                  if t.follow_up is not None and t.follow_up <= today]
     content = render_markdown(
         "board.md.j2",
         front_matter=raw(front_matter(title, exclude_from_search=True,
@@ -138,7 +142,7 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
         as_of=f"{site.now.astimezone(site.vault.settings.time_zone):%Y-%m-%d %H:%M} "
               f"{site.vault.settings.time_zone_name}",
         archive_link=raw(f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
-        report_link=report_link(site, page),
+        report_link=report_link(site, page), follow_ups=follow_ups,
         columns=[{"key": css_name(key), "title": label,
                   "cards": sorted(by_column[key], key=lambda c: c.sort_key)}
                  for key, label in columns])
