@@ -239,6 +239,24 @@ def _without_guess(ticket: Ticket, key: str) -> list[str] | None:
     return guessed or None
 
 
+def _set_or_confirm(settings: Settings, ticket: Ticket, key: str, target: str, why: str,
+                    already: str, actor: str, when: datetime) -> Change:
+    """Set a field intake may have guessed (priority, category): a change, or, when the value
+    is already there but marked guessed, its confirmation; either clears the guess mark."""
+    _not_before_opened(ticket, when)
+    written = as_text(ticket.meta.get(key))
+    guessed = key in as_strings(ticket.meta.get("guessed"))
+    if written == target and not guessed:
+        raise WorkflowError(f"{ticket.id} is already {already}")
+    fields: dict[str, Any] = {key: target, "guessed": _without_guess(ticket, key)}
+    label = key.capitalize()
+    if written == target:
+        return _change(settings, ticket, f"{key} {target} confirmed", fields, actor, when,
+                       f"{label} {target} confirmed{why}")
+    return _change(settings, ticket, f"{key} {written or 'none'} → {target}", fields, actor,
+                   when, f"{label} {written or 'none'} → {target}{why}")
+
+
 def change_priority(settings: Settings, ticket: Ticket, priority: str, reason: str,
                     actor: str, when: datetime) -> Change:
     """Set the priority (and so the SLA targets) with the reason; clears intake's guess."""
@@ -248,17 +266,8 @@ def change_priority(settings: Settings, ticket: Ticket, priority: str, reason: s
     if not reason.strip():
         raise WorkflowError("a priority change needs a reason: --reason WHY (it moves the SLA "
                             "targets)")
-    _not_before_opened(ticket, when)
-    written = as_text(ticket.meta.get("priority"))
-    guessed = "priority" in as_strings(ticket.meta.get("guessed"))
-    if written == target and not guessed:
-        raise WorkflowError(f"{ticket.id} is already {target}")
-    fields: dict[str, Any] = {"priority": target, "guessed": _without_guess(ticket, "priority")}
-    if written == target:
-        return _change(settings, ticket, f"priority {target} confirmed", fields, actor, when,
-                       f"Priority {target} confirmed: {reason.strip()}")
-    return _change(settings, ticket, f"priority {written or 'none'} → {target}", fields, actor,
-                   when, f"Priority {written or 'none'} → {target}: {reason.strip()}")
+    return _set_or_confirm(settings, ticket, "priority", target, f": {reason.strip()}", target,
+                           actor, when)
 
 
 def change_category(settings: Settings, ticket: Ticket, category: str, reason: str | None,
@@ -268,18 +277,9 @@ def change_category(settings: Settings, ticket: Ticket, category: str, reason: s
     if target is None:
         raise UnknownName(f"'{category}' is not a category"
                           f"{suggest(category, settings.categories)}")
-    _not_before_opened(ticket, when)
-    written = as_text(ticket.meta.get("category"))
-    guessed = "category" in as_strings(ticket.meta.get("guessed"))
-    if written == target and not guessed:
-        raise WorkflowError(f"{ticket.id} is already in {target}")
-    fields: dict[str, Any] = {"category": target, "guessed": _without_guess(ticket, "category")}
     why = f": {reason.strip()}" if reason and reason.strip() else "."
-    if written == target:
-        return _change(settings, ticket, f"category {target} confirmed", fields, actor, when,
-                       f"Category {target} confirmed{why}")
-    return _change(settings, ticket, f"category {written or 'none'} → {target}", fields, actor,
-                   when, f"Category {written or 'none'} → {target}{why}")
+    return _set_or_confirm(settings, ticket, "category", target, why, f"in {target}", actor,
+                           when)
 
 
 def resolve(vault: Vault, ticket: Ticket, resolution: str, actor: str, when: datetime,

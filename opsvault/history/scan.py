@@ -354,28 +354,27 @@ class HistoryScan:
             if match is None or not re.search(rf"(?:→|->)\s*{re.escape(str(status))}\b",
                                               match["text"]):
                 continue
-            try:
-                logged = datetime.fromisoformat(f"{match['date']}T{match['time']}").replace(
-                    tzinfo=self._zone)
-            except ValueError:
-                continue
-            if in_supported_range(logged):
+            logged = self._log_time(match)
+            if logged is not None:
                 return logged, True
         return when, False
+
+    def _log_time(self, match: re.Match[str]) -> datetime | None:
+        """A Log line's time in the vault's zone; None when it is no usable time."""
+        try:
+            time = datetime.fromisoformat(f"{match['date']}T{match['time']}").replace(
+                tzinfo=self._zone)
+        except ValueError:
+            return None
+        return time if in_supported_range(time) else None  # as the model reads Log lines
 
     def _log_events(self, lines: Iterable[str], ticket_id: str, sha: str, when: datetime,
                     path: str, events: list[TicketEvent]) -> None:
         for line in lines:
             match = LOG_LINE.match(line)
-            if match is None:
+            time = self._log_time(match) if match is not None else None
+            if match is None or time is None:
                 continue
-            try:
-                time = datetime.fromisoformat(f"{match['date']}T{match['time']}").replace(
-                    tzinfo=self._zone)
-            except ValueError:
-                continue
-            if not in_supported_range(time):
-                continue  # as the model reads Log lines: such a time is no time
             events.append(TicketEvent(time, LOG, ticket_id, sha, when, match["author"], "",
                                       None, None, match["text"], path, True, len(events)))
 
