@@ -9,7 +9,7 @@ from email.utils import formataddr
 
 import click
 
-from .. import workflow
+from .. import edit, workflow
 from ..files import read_source
 from ..intake import markdown_safe, one_line
 from ..mail import MailError, compose, deliver
@@ -30,6 +30,16 @@ def fresh(session: Session, ticket: Ticket) -> Ticket:
     """The ticket as its file is now (after this command's own change)."""
     source, _ = read_source(session.vault.root, ticket.path)
     return Ticket(source, settings=session.vault.settings) if source else ticket
+
+
+def still_as_read(session: Session, ticket: Ticket) -> None:
+    """Refuse (exit 1) before any mail goes out if the ticket's file changed meanwhile: a
+    message is only sent when its Log line can be written."""
+    with refusals():
+        snapshot = edit.read_snapshot(session.vault.root / ticket.path)
+        if snapshot.text != ticket.source.text:
+            raise edit.FileChangedError(f"{ticket.path} changed on disk while this command "
+                                        "ran; nothing was sent. Run the command again.")
 
 
 def check_notify(session: Session, ticket: Ticket, status: str) -> None:
@@ -72,6 +82,7 @@ def email_requester(session: Session, ticket: Ticket, template: str, text: str,
     recipient = formataddr((requester_name or "", address))
     message = compose(settings.mail.sender, [recipient], reply.subject, body, when=session.now,
                       ticket_id=ticket.id, in_reply_to=as_text(ticket.meta.get("message_id")))
+    still_as_read(session, ticket)
     try:
         delivery = deliver(message, settings.mail, vault.root)
     except MailError as exc:
@@ -122,6 +133,7 @@ def tell_stakeholders(session: Session, ticket: Ticket, who: list[str], why: str
                    "an email address", err=True)
     if message is None:
         return
+    still_as_read(session, ticket)
     try:
         delivery = deliver(message, vault.settings.mail, vault.root)
     except MailError as exc:
