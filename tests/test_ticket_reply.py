@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import re
 from pathlib import Path
 
@@ -90,6 +91,15 @@ def test_the_whole_loop_over_real_smtp(tmp_path: Path) -> None:
                   stdin=rating).exit_code == 0
         ticket = load_vault(root).ticket(ticket_id)
         assert ticket is not None and ticket.meta["satisfaction"] == 5
+
+        # A follow-up a week on: due, then done.
+        assert ov(root, "ticket", "follow-up", ticket_id, "--on", "2026-12-01", "--note",
+                  "Still stable?", "--as", "alice", "--at", "2026-11-24T16:00").exit_code == 0
+        due = ov(root, "ticket", "list", "--follow-up-due", "--as-of", "2026-12-01T09:00",
+                 "--format", "json")
+        assert [row["id"] for row in json.loads(due.stdout)] == [ticket_id]
+        assert ov(root, "ticket", "follow-up", ticket_id, "--done", "--note", "Stable",
+                  "--as", "alice", "--at", "2026-12-01T10:00").exit_code == 0
         assert strict_findings(root) == []
 
 
