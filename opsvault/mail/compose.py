@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from markdown_it import MarkdownIt
 
@@ -55,9 +55,3 @@ def compose(sender: str, to: list[str], subject: str, markdown: str, *, when: da
     message.add_alternative(f"<!DOCTYPE html>\n<html><body>\n{html}</body></html>\n",
                             subtype="html")
     return message
-
-
-def recipients(message: EmailMessage) -> list[str]:
-    """Every address the message goes to (To and Cc)."""
-    values = [str(value) for key in ("To", "Cc") for value in message.get_all(key, [])]
-    return [address for _, address in getaddresses(values) if address]

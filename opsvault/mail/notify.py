@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from email.message import EmailMessage
 from email.utils import formataddr
 
@@ -108,8 +108,8 @@ def notices(vault: Vault, facts: list[TicketFacts], now: datetime
     return found, warnings
 
 
-def _body(ticket: Ticket, reading: Verdict, zone: object) -> str:
-    due = reading.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if reading.due else "–"  # type: ignore[arg-type]
+def _body(ticket: Ticket, reading: Verdict, zone: tzinfo) -> str:
+    due = reading.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if reading.due else "–"
     lines = [
         f"**{ticket.id}** · {markdown_literal(ticket.title)}",
         "",
