@@ -1,25 +1,95 @@
-"""The `opsvault` command line: thin commands over the library, one module per noun."""
+"""The `opsvault` command line: thin commands over the library, one module per noun.
+
+Each command's module is imported only when that command runs (`LazyGroup`), so
+`opsvault --version` and `--help` do not pay for git, the checks, the metrics or the site.
+The short help of each command is written here for the same reason; a test keeps it equal
+to the command's own.
+"""
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
 
 import click
 
 from .. import __version__
-from .check import check_command
-from .common import EXIT_INTERRUPTED
-from .completion import completion_command
-from .init import init_command
-from .intake import intake_group
-from .kb import kb_group, sop_group
-from .metrics import metrics_command, report_command, sla_command
-from .site import build_command, serve_command
-from .ticket import ticket_group
-from .ticket_reply import reply_command
-from .ticket_show import show_command
+
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command ended by SIGINT (also in common)
+
+
+def _ticket_group() -> click.Group:
+    from .ticket import ticket_group
+    from .ticket_reply import reply_command
+    from .ticket_show import show_command
+
+    ticket_group.add_command(show_command)
+    ticket_group.add_command(reply_command)
+    return ticket_group
+
+
+def _attribute(module: str, name: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        command = getattr(importlib.import_module(module, __name__), name)
+        assert isinstance(command, click.Command)
+        return command
+    return load
+
+
+# name → (loader, short help), in the order `--help` lists them.
+COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
+    "build": (_attribute(".site", "build_command"),
+              "Generate the site's pages and build the site."),
+    "check": (_attribute(".check", "check_command"),
+              "Validate tickets, KB entries, SOPs, scripts, team and settings."),
+    "completion": (_attribute(".completion", "completion_command"),
+                   "Print the shell code that completes opsvault's commands, ticket ids, "
+                   "statuses, priorities, categories and handles."),
+    "init": (_attribute(".init", "init_command"),
+             "Create a new vault in DIRECTORY (default: here)."),
+    "intake": (_attribute(".intake", "intake_group"),
+               "Open tickets from email and monitoring alerts."),
+    "kb": (_attribute(".kb", "kb_group"),
+           "Knowledge-base entries (kb/<Category>/KB-OPS-NNN-….md)."),
+    "metrics": (_attribute(".metrics", "metrics_command"),
+                "Ticket metrics per ISO week: volume, response and resolution times, SLA, "
+                "repeats."),
+    "report": (_attribute(".metrics", "report_command"),
+               "The weekly or monthly summary: resolved, response times, SLA, repeats, KB "
+               "growth."),
+    "serve": (_attribute(".site", "serve_command"),
+              "Preview the site, regenerating pages as you edit the vault."),
+    "sla": (_attribute(".metrics", "sla_command"),
+            "Open tickets at risk of missing their SLA, or past it, most urgent first."),
+    "sop": (_attribute(".kb", "sop_group"),
+            "Standard operating procedures (sops/SOP-NNN-….md)."),
+    "ticket": (_ticket_group, "Open, assign, work on, resolve and close tickets."),
+}
+
+
+def _shortened(text: str, width: int) -> str:
+    """`text`, cut at a word and ended with "..." when longer than `width` (as click does)."""
+    if len(text) <= width:
+        return text
+    return text[:max(0, width - 3)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 class OpsvaultGroup(click.Group):
-    """The top command: Ctrl-C ends any command with one line and exit code 130."""
+    """The top command: subcommands imported when used, and Ctrl-C ending any of them with
+    one line and exit code 130."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = COMMANDS.get(cmd_name)
+        return found[0]() if found else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _shortened(short, width)) for name, (_, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -41,19 +111,3 @@ def main() -> None:
     opsvault validates them, runs the ticket workflow, computes metrics from git history
     and publishes a site. Run a command with --help for details and examples.
     """
-
-
-main.add_command(check_command)
-main.add_command(init_command)
-main.add_command(ticket_group)
-main.add_command(intake_group)
-main.add_command(kb_group)
-main.add_command(sop_group)
-main.add_command(build_command)
-main.add_command(serve_command)
-main.add_command(metrics_command)
-main.add_command(report_command)
-main.add_command(sla_command)
-main.add_command(completion_command)
-ticket_group.add_command(show_command)
-ticket_group.add_command(reply_command)

@@ -1,0 +1,44 @@
+"""The top command imports a subcommand only when it runs; what `--help` lists is each
+command's own first line, and every command is still there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from click.testing import CliRunner
+
+from opsvault.cli import COMMANDS, main
+
+HEAVY = ("git", "opsvault.checks", "opsvault.history", "opsvault.metrics", "opsvault.pages",
+         "opsvault.model", "yaml", "jinja2", "lxml")
+
+
+def test_version_and_help_import_none_of_the_heavy_modules() -> None:
+    probe = ("import sys\nfrom opsvault.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_listed_help_is_each_commands_own() -> None:
+    for name, (load, short) in COMMANDS.items():
+        command = load()
+        assert isinstance(command, click.Command)
+        first = " ".join((command.help or "").split("\n\n")[0].split())
+        assert short == first, name
+
+
+def test_every_command_runs_through_the_lazy_group() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert f"  {name} " in result.output
+        assert CliRunner().invoke(main, [name, "--help"]).exit_code == 0, name
+    assert CliRunner().invoke(main, ["ticket", "show", "--help"]).exit_code == 0
+    assert CliRunner().invoke(main, ["ticket", "reply", "--help"]).exit_code == 0
+    unknown = CliRunner().invoke(main, ["tickets"])
+    assert unknown.exit_code == 2 and "No such command 'tickets'" in unknown.output
