@@ -44,9 +44,14 @@ def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(tmp_path: Path) -> None
                                stdin=follower, stdout=follower, stderr=follower)
     os.close(follower)
     try:
-        assert "Title" in _read_until(leader, "Title")  # prompts go to the terminal
+        assert "Title: " in _read_until(leader, "Title: ")  # prompts go to the terminal
+        time.sleep(0.5)  # let it settle into reading the answer, as a person would take
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            seen = _read_until(leader, "~", 1)
+            raise AssertionError(f"still running after Ctrl-C; it printed {seen!r}") from None
         rest = _read_until(leader, "interrupted")
     finally:
         if process.poll() is None:
