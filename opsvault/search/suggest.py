@@ -1,0 +1,109 @@
+"""KB suggestions: the entries, procedures and scripts that may fix a ticket, ranked by BM25
+over the search index, each with the terms that matched. The query is the ticket's own words
+(title twice, description, category, tags, device, Log), widened with the synonyms help desk
+requesters use ("wireless" for Wi-Fi, "pw" for password)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from ..model import Ticket, as_text
+from .index import SearchIndex
+
+# Words that say nothing about the problem (English, and help desk filler).
+_STOPWORDS_TEXT = """
+a about after again all also am an and any are as at be been before but by can cannot could
+did do does doing don't down during each for from get gets got had has have he her here him his
+how i i'm if in into is it it's its just me more my no not now of off on once only or other our
+out over please same she should so some still such than thank thanks that the their them then
+there these they this those through to too under until up us very was we were what when where
+which while who why will with would you your yours hi hello regards since today morning
+said says way ok okay yes already one two see seems
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Requesters' words for the same thing, both ways.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "wifi": ("wireless", "wlan", "wi-fi"), "wireless": ("wifi",), "wlan": ("wifi",),
+    "pw": ("password",), "pwd": ("password",), "passwd": ("password",),
+    "password": ("credentials", "login"), "login": ("sign-in", "password"),
+    "dock": ("docking",), "docking": ("dock",), "mfa": ("2fa", "authenticator"),
+    "2fa": ("mfa",), "authenticator": ("mfa",), "laptop": ("notebook",),
+    "notebook": ("laptop",), "email": ("mail", "outlook"),
+    "mail": ("email",), "screen": ("monitor", "display"), "monitor": ("screen", "display"),
+    "slow": ("performance", "sluggish"), "vpn": ("forticlient", "tunnel"),
+}
+_WORD = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    path: str
+    kind: str  # kb | sop | script
+    ident: str
+    title: str
+    score: float
+    matched: tuple[str, ...]  # the (stemmed) terms the ticket and the entry share
+
+    @property
+    def reason(self) -> str:
+        return "matches " + ", ".join(self.matched[:6]) if self.matched else ""
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+
+
+def query_for_ticket(ticket: Ticket, with_log: bool = True) -> str:
+    """The ticket's own words: title counted twice, then what else describes the problem."""
+    device = ticket.meta.get("device")
+    parts = [ticket.title, ticket.title, ticket.description, ticket.category or "",
+             " ".join(ticket.tags),
+             as_text(device.get("name")) if isinstance(device, dict) else ""]
+    if with_log:
+        parts += [entry.text for entry in ticket.log if entry.author != "system"]
+    return "\n".join(p for p in parts if p)
+
+
+def _match(text: str) -> str:
+    terms: list[str] = []
+    for word in words(text):
+        terms.append(word)
+        terms += SYNONYMS.get(word, ())
+    unique = list(dict.fromkeys(terms))[:200]
+    return " OR ".join('"' + term.replace('"', "") + '"' for term in unique)
+
+
+def _stem_map(db: sqlite3.Connection, asked: list[str]) -> dict[str, str]:
+    """Each term as the index stems it → the word the ticket used (the same tokenizer, on a
+    scratch table: one row per word)."""
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5(x, tokenize = "
+               "'porter unicode61 remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe_terms USING fts5vocab("
+               "'temp', 'probe', 'instance')")
+    db.execute("DELETE FROM temp.probe")
+    db.executemany("INSERT INTO temp.probe (rowid, x) VALUES (?, ?)",
+                   list(enumerate(asked, start=1)))
+    found: dict[str, str] = {}
+    for term, row in db.execute("SELECT term, doc FROM temp.probe_terms"):
+        found.setdefault(term, asked[row - 1])
+    return found
+
+
+def suggest(index: SearchIndex, text: str, limit: int = 5,
+            exclude: frozenset[str] = frozenset()) -> list[Suggestion]:
+    """The best `limit` entries for `text`, with what matched."""
+    hits = [hit for hit in index.search(_match(text), limit + len(exclude))
+            if hit[0] not in exclude][:limit]
+    if not hits:
+        return []
+    asked = list(dict.fromkeys(words(text)))
+    stems = _stem_map(index.db, asked)
+    order = {word: position for position, word in enumerate(asked)}
+    found = []
+    for path, kind, ident, title, score in hits:
+        shared = sorted({stems[term] for term in stems.keys() & index.terms(path)},
+                        key=lambda word: order[word])  # in the ticket's own order
+        found.append(Suggestion(path, kind, ident, title, round(score, 3), tuple(shared)))
+    return found

@@ -1,0 +1,107 @@
+"""`opsvault kb suggest`: the right entry first for what requesters write, the index kept up to
+date file by file, and the command's output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from vaultkit import run_cli, write_vault
+
+from opsvault.model import load_vault
+from opsvault.search import open_index, suggest
+from opsvault.search.index import INDEX_PATH
+
+
+def kb(ident: str, folder: str, title: str, symptoms: str, steps: str,
+       aliases: str = "[]") -> str:
+    return (f"---\nid: {ident}\ntitle: \"{title}\"\ncategory: {folder}\nlast_updated: "
+            f"2026-11-01\naliases: {aliases}\ntags: []\n---\n# {title}\n\n## Symptoms\n"
+            f"{symptoms}\n\n## Resolution Steps\n1. {steps}\n\n## Root Cause\nVaries.\n\n"
+            "## Escalation Path\nL2.\n\n## Prevention\nNone.\n")
+
+
+ENTRIES = {
+    "kb/Network/KB-OPS-101-wifi-drops.md": kb(
+        "KB-OPS-101", "Network", "Wi-Fi drops in the operatories",
+        "Laptops lose the Wi-Fi every few minutes near the X-ray room.",
+        "Move the access point off channel 11."),
+    "kb/Network/KB-OPS-102-vpn-mtu.md": kb(
+        "KB-OPS-102", "Network", "VPN drops every few minutes after an ISP change",
+        "The VPN tunnel disconnects every ten minutes; MTU mismatch after the router change.",
+        "Set the VPN profile MTU to 1400."),
+    "kb/Network/KB-OPS-103-vpn-certificate.md": kb(
+        "KB-OPS-103", "Network", "VPN will not connect: certificate expired",
+        "FortiClient says the certificate has expired and refuses to connect at all.",
+        "Renew the client certificate from the portal."),
+    "kb/Access/KB-OPS-104-password-expired.md": kb(
+        "KB-OPS-104", "Access", "Password expired: cannot sign in",
+        "Windows says the password has expired; Outlook keeps asking for it.",
+        "Reset it with SOP-001, then sign in again."),
+    "kb/Hardware/KB-OPS-105-dock-monitors.md": kb(
+        "KB-OPS-105", "Hardware", "Docking station: external monitors stay black",
+        "After docking, both external displays stay black; the laptop screen works.",
+        "Update the dock firmware and reseat the USB-C cable."),
+    "kb/Hardware/KB-OPS-106-printer-jam.md": kb(
+        "KB-OPS-106", "Hardware", "Printer shows a paper jam with no paper stuck",
+        "The front desk printer reports a jam in tray 2 but nothing is stuck.",
+        "Clean the tray 2 pickup roller and the jam sensor."),
+    "kb/Hardware/KB-OPS-107-printer-toner.md": kb(
+        "KB-OPS-107", "Hardware", "Printer prints faded or streaked pages",
+        "Pages come out pale with grey streaks; toner low warning.",
+        "Replace the toner cartridge (SOP-002)."),
+}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return write_vault(tmp_path, ENTRIES)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("wireless keeps disconnecting in operatory 3", "KB-OPS-101"),
+    ("wifi drops every few min near xray", "KB-OPS-101"),
+    ("VPN disconnects every 10 minutes since the ISP changed the router", "KB-OPS-102"),
+    ("forticlient refuses: cert expired", "KB-OPS-103"),
+    ("my pw expired and I can't log in", "KB-OPS-104"),
+    ("dock: both monitors black after plugging in", "KB-OPS-105"),
+    ("printer says paper jam in tray 2 but there is no paper", "KB-OPS-106"),
+    ("printouts are faded with grey lines", "KB-OPS-107"),
+])
+def test_the_right_entry_comes_first(root: Path, text: str, expected: str) -> None:
+    index = open_index(load_vault(root), persist=False)
+    found = suggest(index, text, 3)
+    assert found and found[0].ident == expected, [(s.ident, s.score) for s in found]
+    assert found[0].matched  # it says why
+
+
+def test_the_index_follows_edits_and_deletions(root: Path) -> None:
+    first = open_index(load_vault(root))
+    first.close()
+    assert (root / INDEX_PATH).is_file()
+    path = root / "kb/Hardware/KB-OPS-107-printer-toner.md"
+    path.write_text(path.read_text().replace("faded or streaked pages", "smudged pages"))
+    (root / "kb/Hardware/KB-OPS-105-dock-monitors.md").unlink()
+    index = open_index(load_vault(root))
+    try:
+        assert index.sync([*load_vault(root).kb, *load_vault(root).sops,
+                           *load_vault(root).scripts]) == (0, 0)  # already current
+        assert [s.ident for s in suggest(index, "smudged pages", 1)] == ["KB-OPS-107"]
+        assert all(s.ident != "KB-OPS-105" for s in suggest(index, "docking monitors black", 5))
+    finally:
+        index.close()
+
+
+def test_kb_suggest_for_a_ticket_leaves_out_what_it_links(root: Path) -> None:
+    result = run_cli("kb", "suggest", "T-20261118-q7mz", "--format", "json", "--vault",
+                     str(root))
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found[0]["ident"] == "KB-OPS-102"  # the VPN drops entry, not the certificate one
+    assert "KB-OPS-001" not in [item["ident"] for item in found]  # already `related`
+    assert found[0]["reason"].startswith("matches ")
+    text = run_cli("kb", "suggest", "printer", "jam", "--vault", str(root))
+    assert text.stdout.startswith("1. KB-OPS-106 · Printer shows a paper jam")
+    missing = run_cli("kb", "suggest", "T-20261118-zzzz", "--vault", str(root))
+    assert missing.exit_code == 1 and "no ticket" in missing.stderr
