@@ -105,3 +105,13 @@ def test_kb_suggest_for_a_ticket_leaves_out_what_it_links(root: Path) -> None:
     assert text.stdout.startswith("1. KB-OPS-106 · Printer shows a paper jam")
     missing = run_cli("kb", "suggest", "T-20261118-zzzz", "--vault", str(root))
     assert missing.exit_code == 1 and "no ticket" in missing.stderr
+
+
+def test_ticket_show_says_what_may_apply(root: Path) -> None:
+    shown = run_cli("ticket", "show", "T-20261118-q7mz", "--vault", str(root))
+    line = next(text for text in shown.stdout.splitlines() if "may apply" in text)
+    assert line.split("may apply", 1)[1].strip().startswith("KB-OPS-102 VPN drops every few")
+    data = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
+                              "--vault", str(root)).stdout)
+    assert data["may_apply"][0]["ident"] == "KB-OPS-102"
+    assert "KB-OPS-001" not in [item["ident"] for item in data["may_apply"]]

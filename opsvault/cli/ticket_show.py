@@ -25,7 +25,8 @@ from ..history import (
 from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..metrics.verdict import state_of, verdicts
-from ..model import Ticket
+from ..model import Ticket, Vault, link_target
+from ..search import Suggestion, open_index, query_for_ticket, suggest
 from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
 from .metrics import as_of_option, history_of, parse_as_of
@@ -66,6 +67,7 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
     events = timeline.events if timeline else ()
     fact = facts_of(vault, history, ticket, moment)
     zone = vault.settings.time_zone
+    hints = may_apply(vault, ticket)
     if output_format == "json":
         click.echo(json.dumps({
             "ticket": {key: as_dict(value) for key, value in ticket.meta.items()},
@@ -77,10 +79,14 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
             "timeline": [as_dict(event) for event in events],
             "log": [as_dict(entry) for entry in ticket.log],
             "history": "git" if history.available else "none",
+            "may_apply": [{"ident": s.ident, "title": s.title, "path": s.path,
+                           "reason": s.reason} for s in hints],
         }, indent=2, ensure_ascii=False, default=str))
         raise SystemExit(EXIT_OK)
     for line in _header(ticket, fact, zone):
         click.echo(line)
+    if hints:
+        click.echo("  may apply   " + "; ".join(f"{s.ident} {s.title}" for s in hints))
     click.echo()
     if events:
         click.echo(f"Timeline ({vault.settings.time_zone_name})")
@@ -93,6 +99,21 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
         for entry in ticket.log:
             click.echo(f"  {entry.time:%Y-%m-%d %H:%M}  {entry.author}: {entry.text}")
     raise SystemExit(EXIT_OK)
+
+
+def may_apply(vault: Vault, ticket: Ticket, limit: int = 3) -> list[Suggestion]:
+    """The KB entries and procedures that may fix an open ticket, not linked from it yet."""
+    if not ticket.is_active:
+        return []
+    linked = {link_target(value) for key in ("kb", "related")
+              for value in (ticket.meta.get(key) if isinstance(ticket.meta.get(key), list)
+                            else [ticket.meta.get(key)])}
+    index = open_index(vault)
+    try:
+        found = suggest(index, query_for_ticket(ticket), limit + len(linked))
+    finally:
+        index.close()
+    return [s for s in found if s.kind != "script" and s.ident not in linked][:limit]
 
 
 def _header(ticket: Ticket, fact: TicketFacts | None, zone: ZoneInfo) -> list[str]:
