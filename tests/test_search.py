@@ -85,8 +85,9 @@ def test_the_index_follows_edits_and_deletions(root: Path) -> None:
     (root / "kb/Hardware/KB-OPS-105-dock-monitors.md").unlink()
     index = open_index(load_vault(root))
     try:
-        assert index.sync([*load_vault(root).kb, *load_vault(root).sops,
-                           *load_vault(root).scripts]) == (0, 0)  # already current
+        vault = load_vault(root)
+        assert index.sync([*vault.kb, *vault.sops, *vault.scripts, *vault.tickets]) == \
+            (0, 0)  # already current
         assert [s.ident for s in suggest(index, "smudged pages", 1)] == ["KB-OPS-107"]
         assert all(s.ident != "KB-OPS-105" for s in suggest(index, "docking monitors black", 5))
     finally:
@@ -115,3 +116,22 @@ def test_ticket_show_says_what_may_apply(root: Path) -> None:
                               "--vault", str(root)).stdout)
     assert data["may_apply"][0]["ident"] == "KB-OPS-102"
     assert "KB-OPS-001" not in [item["ident"] for item in data["may_apply"]]
+
+
+def test_similar_tickets_come_resolved_first_with_their_fix(root: Path) -> None:
+    from vaultkit import TICKET
+    earlier = TICKET.replace("id: T-20261118-q7mz", "id: T-20261020-old1").replace(
+        "status: in-progress", "status: resolved\nresolution: Set the VPN profile MTU to 1400."
+    ).replace("title: VPN drops every 10 minutes", "title: VPN keeps disconnecting")
+    other = TICKET.replace("id: T-20261118-q7mz", "id: T-20261021-prn1").replace(
+        "title: VPN drops every 10 minutes", "title: Printer jams on tray 2").replace(
+        "The VPN disconnects every ten minutes since the ISP change.", "Paper jam again.")
+    write_vault(root, {**ENTRIES, "tickets/T-20261020-old1.md": earlier,
+                       "tickets/T-20261021-prn1.md": other})
+    data = json.loads(run_cli("ticket", "similar", "T-20261118-q7mz", "--format", "json",
+                              "--vault", str(root)).stdout)
+    assert data[0]["id"] == "T-20261020-old1" and data[0]["status"] == "resolved"
+    assert data[0]["resolution"] == "Set the VPN profile MTU to 1400."
+    assert "T-20261118-q7mz" not in [row["id"] for row in data]
+    assert [row["id"] for row in data].index("T-20261020-old1") < \
+        ([row["id"] for row in data] + ["T-20261021-prn1"]).index("T-20261021-prn1")

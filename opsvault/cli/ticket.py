@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import workflow
+from .. import search, workflow
 from ..assignment import suggest_assignees
 from ..listing import (
     TicketFilter,
@@ -23,7 +23,7 @@ from ..listing import (
     select_tickets,
     ticket_row,
 )
-from ..model import Team
+from ..model import Team, as_text
 from ..note_templates import load_template
 from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address, suggest
 from . import completion as complete
@@ -623,6 +623,58 @@ def follow_up_command(ticket_ref: str, on: datetime | None, done: bool, note: st
             change = workflow.schedule_follow_up(session.vault.settings, ticket, on.date(),
                                                  note, session.actor.handle, session.now)
         session.save_change(ticket, change)
+
+
+@ticket_group.command("similar")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@vault_option
+def similar_command(ticket_ref: str, limit: int, output_format: str, vault_dir: Path) -> None:
+    """Earlier tickets with the same problem, resolved ones first with their resolution.
+
+    The same ranking as `kb suggest` (BM25 over the vault's full-text index), over the
+    other tickets. A close match from the same requester or device may be a repeat: set
+    `repeat_of` yourself if it is.
+
+    \b
+    Exit codes: 0 done; 1 no such ticket; 2 usage error, or the vault cannot be read.
+
+    \b
+    Example:
+      opsvault ticket similar T-20261116-o2fj
+    """
+    vault = open_vault(vault_dir)
+    try:
+        ticket = workflow.find_ticket(vault, ticket_ref)
+    except workflow.WorkflowError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    index = search.open_index(vault)
+    try:
+        found = search.suggest(index, search.query_for_ticket(ticket), limit,
+                               frozenset({ticket.path}), kinds=("ticket",))
+    finally:
+        index.close()
+    tickets = {t.path: t for t in vault.tickets}
+    done = [s for s in found if not tickets[s.path].is_active]
+    rows = done + [s for s in found if s not in done]
+    if output_format == "json":
+        click.echo(json.dumps([{"id": s.ident, "title": s.title, "path": s.path,
+                                "status": tickets[s.path].status, "reason": s.reason,
+                                "resolution": as_text(tickets[s.path].meta.get("resolution"))}
+                               for s in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No similar ticket.")
+    for s in rows:
+        other = tickets[s.path]
+        click.echo(f"{s.ident} [{other.status or '?'}] {s.title}")
+        if resolution := as_text(other.meta.get("resolution")):
+            click.echo(f"   fixed by: {resolution}")
+        if s.reason:
+            click.echo(f"   {s.reason}")
 
 
 @ticket_group.command("list")

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Document, Script, Vault, as_strings, as_text
+from ..model import Document, Script, Ticket, Vault, as_strings, as_text
 
-FORMAT = "1"  # bump when what is indexed changes: the index is then rebuilt
+FORMAT = "2"  # bump when what is indexed changes: the index is then rebuilt
 INDEX_PATH = ".opsvault/search.sqlite3"
 # Column weights for BM25: a word in the title says more than one in the body.
 WEIGHTS = (10.0, 6.0, 4.0, 1.0)  # title, aliases and tags, symptoms, body
+KNOWLEDGE = ("kb", "sop", "script")  # what `kb suggest` ranks; tickets are "ticket"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,16 @@ class Entry:
 
 
 def _entry(item: Document | Script) -> Entry:
+    if isinstance(item, Ticket):
+        device = item.meta.get("device")
+        keywords = " ".join([*item.tags, item.category or "",
+                             as_text(device.get("name")) or "" if isinstance(device, dict)
+                             else ""])
+        closing = " ".join(as_text(item.meta.get(key)) or "" for key in ("resolution",
+                                                                          "root_cause"))
+        log = "\n".join(entry.text for entry in item.log if entry.author != "system")
+        return Entry(item.path, "ticket", item.id or item.name, item.title, item.title,
+                     keywords, item.description, f"{closing}\n{log}")
     if isinstance(item, Script):
         return Entry(item.path, "script", item.path, item.name, item.name,
                      item.path.replace("/", " ").replace("_", " "), "", item.text[:20000])
@@ -75,15 +86,18 @@ class SearchIndex:
                                 (entry.path, _fingerprint(entry), entry.title))
         return len(changed), len(gone)
 
-    def search(self, match: str, limit: int) -> list[tuple[str, str, str, str, float]]:
-        """(path, kind, ident, title, score) best first; `match` is an FTS5 query."""
+    def search(self, match: str, limit: int, kinds: tuple[str, ...] = KNOWLEDGE
+               ) -> list[tuple[str, str, str, str, float]]:
+        """(path, kind, ident, title, score) best first among `kinds`; `match` is an FTS5
+        query."""
         if not match:
             return []
         weights = ", ".join(str(w) for w in WEIGHTS)
+        marks = ", ".join("?" for _ in kinds)
         rows = self.db.execute(
             f"SELECT docs.path, kind, ident, files.title, bm25(docs, 0, 0, 0, {weights}) AS s "
-            "FROM docs JOIN files ON files.path = docs.path WHERE docs MATCH ? "
-            "ORDER BY s LIMIT ?", (match, limit))
+            f"FROM docs JOIN files ON files.path = docs.path WHERE docs MATCH ? "
+            f"AND kind IN ({marks}) ORDER BY s LIMIT ?", (match, *kinds, limit))
         return [(path, kind, ident, title, -score) for path, kind, ident, title, score in rows]
 
     def terms(self, path: str) -> set[str]:
@@ -132,7 +146,7 @@ def open_index(vault: Vault, persist: bool = True) -> SearchIndex:
         _create(db)
     index = SearchIndex(db)
     try:
-        index.sync([*vault.kb, *vault.sops, *vault.scripts])
+        index.sync([*vault.kb, *vault.sops, *vault.scripts, *vault.tickets])
     except sqlite3.Error:  # a damaged file: start again in memory rather than fail
         index.close()
         if not persist:

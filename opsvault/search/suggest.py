@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..model import Ticket, as_text
-from .index import SearchIndex
+from .index import KNOWLEDGE, SearchIndex
 
 # Words that say nothing about the problem (English, and help desk filler).
 _STOPWORDS_TEXT = """
@@ -92,9 +92,11 @@ def _stem_map(db: sqlite3.Connection, asked: list[str]) -> dict[str, str]:
 
 
 def suggest(index: SearchIndex, text: str, limit: int = 5,
-            exclude: frozenset[str] = frozenset()) -> list[Suggestion]:
-    """The best `limit` entries for `text`, with what matched."""
-    hits = [hit for hit in index.search(_match(text), limit + len(exclude))
+            exclude: frozenset[str] = frozenset(),
+            kinds: tuple[str, ...] = KNOWLEDGE) -> list[Suggestion]:
+    """The best `limit` entries (or, with kinds=("ticket",), tickets) for `text`, with what
+    matched."""
+    hits = [hit for hit in index.search(_match(text), limit + len(exclude), kinds)
             if hit[0] not in exclude][:limit]
     if not hits:
         return []
