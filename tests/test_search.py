@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from vaultkit import run_cli, write_vault
+from click.testing import CliRunner
+from email_samples import message
+from vaultkit import TICKET, run_cli, write_vault
 
+from opsvault.cli import main
 from opsvault.model import load_vault
 from opsvault.search import open_index, suggest
 from opsvault.search.index import INDEX_PATH
@@ -119,7 +122,6 @@ def test_ticket_show_says_what_may_apply(root: Path) -> None:
 
 
 def test_similar_tickets_come_resolved_first_with_their_fix(root: Path) -> None:
-    from vaultkit import TICKET
     earlier = TICKET.replace("id: T-20261118-q7mz", "id: T-20261020-old1").replace(
         "status: in-progress", "status: resolved\nresolution: Set the VPN profile MTU to 1400."
     ).replace("title: VPN drops every 10 minutes", "title: VPN keeps disconnecting")
@@ -135,3 +137,19 @@ def test_similar_tickets_come_resolved_first_with_their_fix(root: Path) -> None:
     assert "T-20261118-q7mz" not in [row["id"] for row in data]
     assert [row["id"] for row in data].index("T-20261020-old1") < \
         ([row["id"] for row in data] + ["T-20261021-prn1"]).index("T-20261021-prn1")
+
+
+def test_intake_says_which_entry_may_apply(root: Path) -> None:
+    result = CliRunner().invoke(main, ["intake", "email", "-", "--vault", str(root), "--at",
+                                       "2026-11-24T12:00"],
+                                input=message(subject="Docking station: monitors stay black",
+                                              text="Both external monitors stay black."))
+    assert result.exit_code == 0, result.output
+    ticket = next(p for p in (root / "tickets").glob("T-20261124-*.md"))
+    assert "May apply: [[KB-OPS-105]]." in ticket.read_text()
+    vague = CliRunner().invoke(main, ["intake", "email", "-", "--vault", str(root), "--at",
+                                      "2026-11-24T12:00"],
+                               input=message(subject="Question", text="Can we talk?"))
+    assert vague.exit_code == 0
+    assert not [p for p in (root / "tickets").glob("T-20261124-*.md")
+                if "May apply" in p.read_text() and "Question" in p.read_text()]

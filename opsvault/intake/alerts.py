@@ -23,6 +23,7 @@ from typing import Any
 from ..markdown_code import code_fence, code_span
 from ..model import Ticket, Vault, as_text
 from ..schema import Settings
+from ..search import may_apply_hint
 from ..workflow import Change, NewDocument, new_ticket, outside_message
 from . import IntakeError, guess_category, markdown_safe, title_safe
 
@@ -253,7 +254,8 @@ def take_alert(vault: Vault, template: str, data: bytes, now: datetime) -> Alert
         vault, template, title=title, priority=priority, category=category, opened=opened,
         description=description, fields=fields,
         log=("system", f"Opened from an Alertmanager alert; {how}; category {category} "
-                       f"({category_reason}): check it."),
+                       f"({category_reason}): check it." + may_apply_hint(vault, f"{title}\n"
+                                                                          f"{description}")),
     )
     return AlertIntake(document, None, None, f"opened {document.id}")
 

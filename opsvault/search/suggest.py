@@ -9,8 +9,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from ..model import Ticket, as_text
-from .index import KNOWLEDGE, SearchIndex
+from ..model import Ticket, Vault, as_text
+from .index import KNOWLEDGE, SearchIndex, open_index
 
 # Words that say nothing about the problem (English, and help desk filler).
 _STOPWORDS_TEXT = """
@@ -109,3 +109,26 @@ def suggest(index: SearchIndex, text: str, limit: int = 5,
                         key=lambda word: order[word])  # in the ticket's own order
         found.append(Suggestion(path, kind, ident, title, round(score, 3), tuple(shared)))
     return found
+
+
+MIN_SHARED_WORDS = 2  # a hint needs more than one word in common with the message
+CLOSE_TO_BEST = 0.6  # and a second hint must score nearly as well as the first
+
+
+def may_apply(vault: Vault, text: str, limit: int = 2) -> list[Suggestion]:
+    """The KB entries and procedures most likely to fix what `text` describes (for intake's
+    "may apply" hint); nothing when no entry shares enough words with it."""
+    index = open_index(vault)
+    try:
+        found = suggest(index, text, limit, kinds=("kb", "sop"))
+    finally:
+        index.close()
+    best = found[0].score if found else 0.0
+    return [s for s in found
+            if len(s.matched) >= MIN_SHARED_WORDS and s.score >= CLOSE_TO_BEST * best]
+
+
+def may_apply_hint(vault: Vault, text: str) -> str:
+    """" May apply: [[KB-OPS-008]]." for intake's first Log line, or "" without a good hit."""
+    found = may_apply(vault, text)
+    return f" May apply: {', '.join(f'[[{s.ident}]]' for s in found)}." if found else ""
