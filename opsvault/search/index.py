@@ -8,7 +8,6 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..model import Document, Script, Ticket, Vault, as_strings, as_text
 
@@ -25,7 +24,6 @@ class Entry:
     kind: str  # kb | sop | script
     ident: str  # KB-OPS-007, SOP-003, scripts/python/x.py
     title: str
-    title_text: str
     keywords: str
     symptoms: str
     body: str
@@ -40,17 +38,17 @@ def _entry(item: Document | Script) -> Entry:
         closing = " ".join(as_text(item.meta.get(key)) or "" for key in ("resolution",
                                                                           "root_cause"))
         log = "\n".join(entry.text for entry in item.log if entry.author != "system")
-        return Entry(item.path, "ticket", item.id or item.name, item.title, item.title,
-                     keywords, item.description, f"{closing}\n{log}")
+        return Entry(item.path, "ticket", item.id or item.name, item.title, keywords,
+                     item.description, f"{closing}\n{log}")
     if isinstance(item, Script):
-        return Entry(item.path, "script", item.path, item.name, item.name,
+        return Entry(item.path, "script", item.path, item.name,
                      item.path.replace("/", " ").replace("_", " "), "", item.text[:20000])
     sections = item.sections() if hasattr(item, "sections") else {}
     symptoms = sections.get("Symptoms", (0, ""))[1] if isinstance(sections, dict) else ""
     keywords = " ".join([*as_strings(item.meta.get("aliases")), *item.tags,
                          as_text(item.meta.get("category")) or ""])
-    return Entry(item.path, item.kind, item.id or item.name, item.title, item.title, keywords,
-                 symptoms, item.body)
+    return Entry(item.path, item.kind, item.id or item.name, item.title, keywords, symptoms,
+                 item.body)
 
 
 def _fingerprint(entry: Entry) -> str:
@@ -80,7 +78,7 @@ class SearchIndex:
                 self.db.execute(
                     "INSERT INTO docs (path, kind, ident, title, keywords, symptoms, body) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (entry.path, entry.kind, entry.ident, entry.title_text, entry.keywords,
+                    (entry.path, entry.kind, entry.ident, entry.title, entry.keywords,
                      entry.symptoms, entry.body))
                 self.db.execute("INSERT INTO files (path, fingerprint, title) VALUES (?, ?, ?)",
                                 (entry.path, _fingerprint(entry), entry.title))
@@ -153,7 +151,3 @@ def open_index(vault: Vault, persist: bool = True) -> SearchIndex:
             raise
         return open_index(vault, persist=False)
     return index
-
-
-def index_location(root: Path) -> Path:
-    return root / INDEX_PATH
