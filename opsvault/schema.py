@@ -179,6 +179,11 @@ workflow:
 sla:
   pause_statuses: [waiting-on-user]
 
+# `ticket show` and intake point out a possible repeat: a resolved ticket of the same requester
+# or device, this many days before, that matches best. They never set `repeat_of` themselves.
+search:
+  repeat_window_days: 30
+
 # Outgoing mail (SLA notifications). With an smtp_host, messages are sent through it; without
 # one they are written as .eml files into the outbox folder for a mail client to send. The
 # password is read from the environment variable named here, never from this file.
@@ -473,6 +478,7 @@ class Settings:
     history_checked_from: date | None = None
     sla_pause_statuses: tuple[str, ...] = ("waiting-on-user",)
     mail: MailSettings = field(default_factory=MailSettings)
+    repeat_window_days: int = 30
     intake_default_category: str = "request"
     intake_default_priority: str = "P3"
     max_attachment_bytes: int = 10 * 1024 * 1024
@@ -711,9 +717,17 @@ class _SettingsBuilder:
             history_checked_from=self._optional_date("workflow.history_checked_from"),
             sla_pause_statuses=self._pause_statuses(transitions, done),
             mail=self._mail(),
+            repeat_window_days=self._repeat_window(),
             **self._intake(categories),
             source_path=self.path,
         )
+
+    def _repeat_window(self) -> int:
+        days = self.get("search.repeat_window_days", int, 30)
+        if days < 0:
+            self.fail("search.repeat_window_days", "must be 0 or more (0: no repeat hints)")
+            return 30
+        return int(days)
 
     def _mail(self) -> MailSettings:
         security = str(self.get("mail.security", str, "starttls")).lower()

@@ -359,6 +359,20 @@ def reopen(settings: Settings, ticket: Ticket, reason: str, actor: str,
 
 
 
+def mark_repeat(settings: Settings, ticket: Ticket, earlier: Ticket, actor: str,
+                when: datetime) -> Change:
+    """`repeat_of:` the earlier ticket with the same problem (the metrics count repeats)."""
+    if earlier.path == ticket.path:
+        raise WorkflowError(f"{ticket.id} cannot be a repeat of itself")
+    if earlier.opened and ticket.opened and earlier.opened > ticket.opened:
+        raise WorkflowError(f"{earlier.id} was opened after {ticket.id}: the earlier ticket is "
+                            "the one a repeat points to")
+    _not_before_opened(ticket, when)
+    return _change(settings, ticket, f"repeat of {earlier.id}",
+                   {"repeat_of": f"[[{earlier.id}]]"}, actor, when,
+                   f"Repeat of [[{earlier.id}]].")
+
+
 def schedule_follow_up(settings: Settings, ticket: Ticket, on: date, note: str, actor: str,
                        when: datetime) -> Change:
     """Plan a check-back with the requester on a resolved or closed ticket (§7: repeated or

@@ -153,3 +153,36 @@ def test_intake_says_which_entry_may_apply(root: Path) -> None:
     assert vague.exit_code == 0
     assert not [p for p in (root / "tickets").glob("T-20261124-*.md")
                 if "May apply" in p.read_text() and "Question" in p.read_text()]
+
+
+def _earlier(opened: str, email: str = "priya@example.org") -> str:
+    return TICKET.replace("id: T-20261118-q7mz", "id: T-20261105-old2").replace(
+        "status: in-progress", "status: resolved\nresolution: Set the VPN profile MTU to 1400."
+    ).replace("opened: 2026-11-18T09:12:00-06:00", f"opened: {opened}").replace(
+        "first_response: 2026-11-18T09:20:00-06:00", "first_response: " + opened).replace(
+        "priya@example.org", email).split("## Log")[0] + "## Log\n"
+
+
+@pytest.mark.parametrize("opened, email, expected", [
+    ("2026-11-05T09:00:00-06:00", "priya@example.org", "T-20261105-old2"),  # 13 days before
+    ("2026-11-05T09:00:00-06:00", "sam@example.org", None),  # someone else's
+    ("2026-09-01T09:00:00-05:00", "priya@example.org", None),  # outside the 30 days
+])
+def test_a_likely_repeat_is_pointed_out_never_set(root: Path, opened: str, email: str,
+                                                  expected: str | None) -> None:
+    write_vault(root, {**ENTRIES, "tickets/T-20261105-old2.md": _earlier(opened, email)})
+    data = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
+                              "--vault", str(root)).stdout)
+    hint = data["possible_repeat_of"]
+    assert (hint["id"] if hint else None) == expected
+    assert "repeat_of" not in data["ticket"]
+    if expected:
+        assert hint["why"] == "same requester"
+        done = run_cli("ticket", "repeat", "T-20261118-q7mz", "--of", expected, "--as", "alice",
+                       "--vault", str(root))
+        assert done.exit_code == 0, done.output
+        text = (root / "tickets/T-20261118-q7mz-vpn-drops.md").read_text()
+        assert f'repeat_of: "[[{expected}]]"' in text and f"Repeat of [[{expected}]]." in text
+        again = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
+                                   "--vault", str(root)).stdout)
+        assert again["possible_repeat_of"] is None

@@ -625,6 +625,31 @@ def follow_up_command(ticket_ref: str, on: datetime | None, done: bool, note: st
         session.save_change(ticket, change)
 
 
+@ticket_group.command("repeat")
+@click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
+@click.option("--of", "earlier_ref", metavar="EARLIER", required=True,
+              shell_complete=complete.ticket_ids, help="The earlier ticket with this problem.")
+@update_options
+@with_exit_codes
+def repeat_command(ticket_ref: str, earlier_ref: str, vault_dir: Path,
+                   actor_handle: str | None, commit: bool | None, at: datetime | None) -> None:
+    """Mark a ticket as a repeat of an earlier one (`repeat_of`), logged.
+
+    `ticket show` points out a likely repeat; this is the command that sets it.
+
+    \b
+    Example:
+      opsvault ticket repeat T-20261116-o2fj --of T-20261022-g6vd
+    """
+    session = start(vault_dir, actor_handle, commit, at)
+    with refusals():
+        ticket = workflow.find_ticket(session.vault, ticket_ref)
+        earlier = workflow.find_ticket(session.vault, earlier_ref)
+        change = workflow.mark_repeat(session.vault.settings, ticket, earlier,
+                                      session.actor.handle, session.now)
+        session.save_change(ticket, change)
+
+
 @ticket_group.command("similar")
 @click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)

@@ -26,7 +26,7 @@ from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..metrics.verdict import state_of, verdicts
 from ..model import Ticket, Vault, link_target
-from ..search import Suggestion, open_index, query_for_ticket, suggest
+from ..search import Suggestion, open_index, query_for_ticket, repeat_hint, suggest
 from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
 from .metrics import as_of_option, history_of, parse_as_of
@@ -68,6 +68,7 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
     fact = facts_of(vault, history, ticket, moment)
     zone = vault.settings.time_zone
     hints = may_apply(vault, ticket)
+    repeat = repeat_hint(vault, ticket) if ticket.is_active else None
     if output_format == "json":
         click.echo(json.dumps({
             "ticket": {key: as_dict(value) for key, value in ticket.meta.items()},
@@ -81,12 +82,18 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
             "history": "git" if history.available else "none",
             "may_apply": [{"ident": s.ident, "title": s.title, "path": s.path,
                            "reason": s.reason} for s in hints],
+            "possible_repeat_of": {"id": repeat.ticket.id, "why": repeat.why}
+            if repeat else None,
         }, indent=2, ensure_ascii=False, default=str))
         raise SystemExit(EXIT_OK)
     for line in _header(ticket, fact, zone):
         click.echo(line)
     if hints:
         click.echo("  may apply   " + "; ".join(f"{s.ident} {s.title}" for s in hints))
+    if repeat:
+        click.echo(f"  repeat?     {repeat.ticket.id} {repeat.ticket.title} ({repeat.why}, "
+                   f"{repeat.ticket.status}); if so: opsvault ticket repeat {ticket.id} "
+                   f"--of {repeat.ticket.id}")
     click.echo()
     if events:
         click.echo(f"Timeline ({vault.settings.time_zone_name})")

@@ -4,7 +4,15 @@ kept up to date file by file, that KB suggestions share (`suggest`)."""
 from __future__ import annotations
 
 from .index import SearchIndex, open_index
-from .suggest import Suggestion, may_apply, may_apply_hint, query_for_ticket, suggest
+from .suggest import (
+    RepeatHint,
+    Suggestion,
+    may_apply,
+    may_apply_hint,
+    query_for_ticket,
+    repeat_hint,
+    suggest,
+)
 
-__all__ = ["SearchIndex", "Suggestion", "may_apply", "may_apply_hint", "open_index",
-           "query_for_ticket", "suggest"]
+__all__ = ["RepeatHint", "SearchIndex", "Suggestion", "may_apply", "may_apply_hint",
+           "open_index", "query_for_ticket", "repeat_hint", "suggest"]

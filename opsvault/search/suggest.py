@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ..model import Ticket, Vault, as_text
 from .index import KNOWLEDGE, SearchIndex, open_index
@@ -132,3 +133,48 @@ def may_apply_hint(vault: Vault, text: str) -> str:
     """" May apply: [[KB-OPS-008]]." for intake's first Log line, or "" without a good hit."""
     found = may_apply(vault, text)
     return f" May apply: {', '.join(f'[[{s.ident}]]' for s in found)}." if found else ""
+
+
+@dataclass(frozen=True)
+class RepeatHint:
+    ticket: Ticket  # the earlier, resolved ticket
+    why: str  # "same requester", "same device"
+
+
+def _requester_key(ticket: Ticket) -> str:
+    requester = ticket.meta.get("requester")
+    if isinstance(requester, dict):
+        return (as_text(requester.get("email")) or as_text(requester.get("name")) or "").lower()
+    return (as_text(requester) or "").lower()
+
+
+def _device_key(ticket: Ticket) -> str:
+    device = ticket.meta.get("device")
+    return ((as_text(device.get("name")) or "") if isinstance(device, dict) else "").lower()
+
+
+def repeat_hint(vault: Vault, ticket: Ticket) -> RepeatHint | None:
+    """A possible repeat: the best-matching earlier ticket, if it is resolved, of the same
+    requester or device, and opened within `search.repeat_window_days` before this one."""
+    days = vault.settings.repeat_window_days
+    if not days or ticket.opened is None or ticket.meta.get("repeat_of"):
+        return None
+    index = open_index(vault)
+    try:
+        found = suggest(index, query_for_ticket(ticket, with_log=False), 3,
+                        frozenset({ticket.path}), kinds=("ticket",))
+    finally:
+        index.close()
+    by_path = {t.path: t for t in vault.tickets}
+    for hit in found[:1]:
+        earlier = by_path.get(hit.path)
+        if earlier is None or earlier.is_active or earlier.opened is None:
+            continue
+        gap = ticket.opened - earlier.opened
+        if not timedelta(0) < gap <= timedelta(days=days) or len(hit.matched) < MIN_SHARED_WORDS:
+            continue
+        if _requester_key(ticket) and _requester_key(ticket) == _requester_key(earlier):
+            return RepeatHint(earlier, "same requester")
+        if _device_key(ticket) and _device_key(ticket) == _device_key(earlier):
+            return RepeatHint(earlier, "same device")
+    return None
