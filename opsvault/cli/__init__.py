@@ -15,7 +15,7 @@ import click
 
 from .. import __version__
 
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command ended by SIGINT (also in common)
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command ended by SIGINT
 
 
 def _ticket_group() -> click.Group:

@@ -19,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command ended by SIGINT (see cli/__init__)
+# Ctrl-C (130) is the top command's own: cli/__init__.EXIT_INTERRUPTED.
 
 
 def find_vault_root(start: Path) -> Path | None:

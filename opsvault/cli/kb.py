@@ -12,9 +12,8 @@ import click
 
 from .. import workflow
 from ..knowledge import kb_from_ticket, new_kb, new_sop
-from ..model import link_target
 from ..note_templates import load_template
-from ..search import open_index, query_for_ticket, suggest
+from ..search import linked_targets, open_index, query_for_ticket, suggest
 from . import completion as complete
 from .common import open_vault, vault_option
 from .updates import refusals, start, update_options, usage_error, with_exit_codes
@@ -133,9 +132,7 @@ def kb_suggest_command(query: tuple[str, ...], limit: int, as_intake: bool,
         except workflow.WorkflowError as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(1) from None
-        linked = {link_target(v) for key in ("kb", "related", "automation")
-                  for v in (ticket.meta.get(key) if isinstance(ticket.meta.get(key), list)
-                            else [ticket.meta.get(key)])}
+        linked = linked_targets(ticket)
         exclude = frozenset(d.path for d in [*vault.kb, *vault.sops]
                             if d.id in linked or d.name in linked) | frozenset(
             s.path for s in vault.scripts if s.path in linked)

@@ -12,7 +12,6 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from ..files import read_source
 from ..history import History, load_history
 from ..mail import MailError, compose, deliver
 from ..mail.notify import notices
@@ -34,7 +33,7 @@ from ..metrics import (
 )
 from ..metrics.facts import COUNTED_AS_OPEN
 from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
-from ..model import Ticket, Vault
+from ..model import Vault
 from ..reports import (
     MONTHLY,
     WEEKLY,
@@ -46,6 +45,7 @@ from ..reports import (
 from ..schema import is_email_address
 from ..workflow import outside_message
 from .common import EXIT_FINDINGS, EXIT_OK, colour, open_vault, vault_option
+from .requester_mail import fresh
 from .updates import refusals, start, usage_error
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -370,9 +370,7 @@ def _notify(vault_dir: Path, facts: list[TicketFacts], moment: datetime, dry_run
             click.echo(f"error: {notice.ticket.id}: {exc}; not recorded as sent", err=True)
             failed = True
             continue
-        # Re-read the ticket: an earlier notice may have added a Log line to it.
-        source, _ = read_source(vault.root, notice.ticket.path)
-        ticket = Ticket(source, settings=vault.settings) if source else notice.ticket
+        ticket = fresh(session, notice.ticket)  # an earlier notice may have logged on it
         change = outside_message(vault.settings, ticket, "system", moment, notice.log_text,
                                  f"SLA {notice.reading.name.lower()} {notice.reading.state} "
                                  "notified")

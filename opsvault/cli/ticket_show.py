@@ -25,8 +25,15 @@ from ..history import (
 from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..metrics.verdict import state_of, verdicts
-from ..model import Ticket, Vault, link_target
-from ..search import Suggestion, open_index, query_for_ticket, repeat_hint, suggest
+from ..model import Ticket, Vault
+from ..search import (
+    Suggestion,
+    linked_targets,
+    open_index,
+    query_for_ticket,
+    repeat_hint,
+    suggest,
+)
 from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
 from .metrics import as_of_option, history_of, parse_as_of
@@ -112,9 +119,7 @@ def may_apply(vault: Vault, ticket: Ticket, limit: int = 3) -> list[Suggestion]:
     """The KB entries and procedures that may fix an open ticket, not linked from it yet."""
     if not ticket.is_active:
         return []
-    linked = {link_target(value) for key in ("kb", "related")
-              for value in (ticket.meta.get(key) if isinstance(ticket.meta.get(key), list)
-                            else [ticket.meta.get(key)])}
+    linked = linked_targets(ticket, ("kb", "related"))
     index = open_index(vault)
     try:
         found = suggest(index, query_for_ticket(ticket), limit + len(linked))

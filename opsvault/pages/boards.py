@@ -130,10 +130,9 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
     columns = columns + [(key, key) for key in by_column if key not in known]
     views = [{"link": raw(f"[{escape_text(label)}]({site.url(page, target)})"),
               "title": label, "current": target == page} for target, label in VIEWS]
-    today = site.now.astimezone(site.vault.settings.time_zone).date()
     follow_ups = [Markup(f"{site.link_to(page, t)} ({t.follow_up.isoformat()})")
-                  for t in sorted(site.published_tickets(), key=lambda t: t.id or "")
-                  if t.follow_up is not None and t.follow_up <= today]
+                  for t in sorted(site.follow_ups_due(), key=lambda t: t.id or "")
+                  if t.follow_up is not None]
     content = render_markdown(
         "board.md.j2",
         front_matter=raw(front_matter(title, exclude_from_search=True,

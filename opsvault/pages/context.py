@@ -186,6 +186,13 @@ class Site:
     def published_tickets(self) -> tuple[Ticket, ...]:
         return self.vault.tickets if self.policy.tickets else ()
 
+    def follow_ups_due(self) -> list[Ticket]:
+        """Published tickets whose planned follow-up day has come, soonest first."""
+        today = self.now.astimezone(self.vault.settings.time_zone).date()
+        return sorted((t for t in self.published_tickets()
+                       if t.follow_up is not None and t.follow_up <= today),
+                      key=lambda t: (t.follow_up, t.id or ""))
+
 
 @dataclass(frozen=True)
 class MemoPage:

@@ -55,13 +55,10 @@ def home_page(site: Site) -> StagedFile:
         rows.append({"priority": name, "open": len(tickets),
                      "breached": sum(1 for t in tickets if (b := badges.get(t.path))
                                      and b.state == "breached")})
-    today = site.now.astimezone(site.vault.settings.time_zone).date()
     follow_ups = [{"ticket": site.link_to(HOME, t), "title": t.title,
                    "due": t.follow_up.isoformat() if t.follow_up else "",
                    "assignee": t.assignee or "unassigned", "status": t.status or ""}
-                  for t in sorted((t for t in site.published_tickets()
-                                   if t.follow_up is not None and t.follow_up <= today),
-                                  key=lambda t: (t.follow_up, t.id or ""))]
+                  for t in site.follow_ups_due()]
     content = render_markdown(
         "home.md.j2", front_matter=raw(front_matter(title)), heading=raw(heading),
         follow_ups=follow_ups,

@@ -7,6 +7,7 @@ from .index import SearchIndex, open_index
 from .suggest import (
     RepeatHint,
     Suggestion,
+    linked_targets,
     may_apply,
     may_apply_hint,
     query_for_ticket,
@@ -14,5 +15,5 @@ from .suggest import (
     suggest,
 )
 
-__all__ = ["RepeatHint", "SearchIndex", "Suggestion", "may_apply", "may_apply_hint",
-           "open_index", "query_for_ticket", "repeat_hint", "suggest"]
+__all__ = ["RepeatHint", "SearchIndex", "Suggestion", "linked_targets", "may_apply",
+           "may_apply_hint", "open_index", "query_for_ticket", "repeat_hint", "suggest"]

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..model import Ticket, Vault, as_text
+from ..model import Ticket, Vault, as_text, link_target
 from .index import KNOWLEDGE, SearchIndex, open_index
 
 # Words that say nothing about the problem (English, and help desk filler).
@@ -54,6 +54,19 @@ class Suggestion:
 
 def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+
+
+LINK_KEYS = ("kb", "related", "automation")
+
+
+def linked_targets(ticket: Ticket, keys: tuple[str, ...] = LINK_KEYS) -> set[str | None]:
+    """What the ticket's front matter already links (ids, names or script paths)."""
+    found: set[str | None] = set()
+    for key in keys:
+        value = ticket.meta.get(key)
+        found.update(link_target(item) for item in (value if isinstance(value, list)
+                                                    else [value]))
+    return found
 
 
 def query_for_ticket(ticket: Ticket, with_log: bool = True) -> str:
