@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -523,7 +523,7 @@ class Vault:
 CONTENT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR)
 
 
-def _link_problem(root_text: str, entry: os.DirEntry[str], rel_path: str) -> Diagnostic | None:
+def link_problem(root_text: str, entry: os.DirEntry[str], rel_path: str) -> Diagnostic | None:
     """Why a symbolic link is not read, or None when it leads to a file of the vault's own.
 
     A link out of the vault, or into `.git`/`.opsvault` or another hidden folder, would have
@@ -550,7 +550,7 @@ def _link_problem(root_text: str, entry: os.DirEntry[str], rel_path: str) -> Dia
     return None
 
 
-def _walk(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[str]:
+def walk_files(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[str]:
     """Relative POSIX paths of files under `folder`, in name order, skipping hidden ones.
 
     A symbolic link is read only when it leads to a file in the vault's own note folders;
@@ -578,7 +578,7 @@ def _walk(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[str]:
             rel_path = f"{rel_dir}/{entry.name}"
             try:
                 if entry.is_symlink():
-                    problem = _link_problem(root_text, entry, rel_path)
+                    problem = link_problem(root_text, entry, rel_path)
                     if problem is not None:
                         problems.append(problem)
                         continue
@@ -630,6 +630,43 @@ def load_vault(root: Path | str) -> Vault:
         return _load_vault(root)
 
 
+def ticket_files_named(root: Path, reference: str) -> list[str]:
+    """The ticket files whose name holds what `reference` names (an id, a unique end of one,
+    a file name or path): where `find_ticket` will find it in a vault `check` passes, which
+    names each ticket file after its id. Only the names are listed, no file is read."""
+    wanted = reference.strip().removesuffix(".md").rpartition("/")[2].lower()
+    found: list[str] = []
+    pending = [TICKETS_DIR]
+    while wanted and pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(f"{folder}/{entry.name}")
+            elif entry.name.endswith(".md") and wanted in entry.name.lower():
+                found.append(f"{folder}/{entry.name}")
+    return sorted(found)
+
+
+def load_tickets(root: Path | str, paths: Iterable[str]) -> Vault:
+    """A vault holding only the tickets at `paths` (and the settings): for a command about one
+    ticket that finds its file through the search index rather than by reading them all."""
+    root = Path(root).resolve()
+    settings, problems = load_settings(root)
+    tickets: list[Ticket] = []
+    for rel_path in paths:
+        item, found = load_file(root, rel_path, "ticket", settings)
+        problems.extend(found)
+        if isinstance(item, Ticket):
+            tickets.append(item)
+    return Vault(root, settings, tuple(tickets), (), (), (), (), Team(), (), tuple(problems))
+
+
 def classify(rel_path: str) -> str:
     """What a vault file is: ticket, kb, sop, page, attachment, or '' (not vault content).
 
@@ -649,31 +686,38 @@ def classify(rel_path: str) -> str:
     return {TICKETS_DIR: "ticket", KB_DIR: "kb", SOPS_DIR: "sop"}.get(folder, "")
 
 
+def load_file(root: Path, rel_path: str, kind: str, settings: Settings
+              ) -> tuple[Document | Script | None, list[Diagnostic]]:
+    """One vault file as what `kind` says it is (`classify`'s answer, or "script")."""
+    if kind == "script":
+        text, problems = read_text(root, rel_path)
+        return (Script(rel_path, text) if text is not None else None), problems
+    source, problems = read_source(root, rel_path)
+    if source is None:
+        return None, problems
+    if kind == "ticket":
+        return Ticket(source, settings=settings), problems
+    return {"kb": KBEntry, "sop": SOP, "page": Page}[kind](source), problems
+
+
 def _load_vault(root: Path | str) -> Vault:
     root = Path(root).resolve()
     settings, problems = load_settings(root)
-    documents: dict[str, list[Any]] = {"ticket": [], "kb": [], "sop": [], "page": []}
+    documents: dict[str, list[Any]] = {"ticket": [], "kb": [], "sop": [], "page": [],
+                                       "script": []}
     attachments: list[str] = []
-    make = {"ticket": lambda source: Ticket(source, settings=settings), "kb": KBEntry,
-            "sop": SOP, "page": Page}
-    for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR):
-        for rel_path in _walk(root, folder, problems):
-            kind = classify(rel_path)
+    for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR):
+        for rel_path in walk_files(root, folder, problems):
+            kind = "script" if folder == SCRIPTS_DIR else classify(rel_path)
             if kind == "attachment":
                 attachments.append(rel_path)
             elif kind:
-                source, found = read_source(root, rel_path)
+                item, found = load_file(root, rel_path, kind, settings)
                 problems.extend(found)
-                if source is not None:
-                    documents[kind].append(make[kind](source))
-    scripts: list[Script] = []
-    for rel_path in _walk(root, SCRIPTS_DIR, problems):
-        text, found = read_text(root, rel_path)
-        problems.extend(found)
-        if text is not None:
-            scripts.append(Script(rel_path, text))
+                if item is not None:
+                    documents[kind].append(item)
     team, team_problems = load_team(root)
     problems.extend(team_problems)
     return Vault(root, settings, tuple(documents["ticket"]), tuple(documents["kb"]),
-                 tuple(documents["sop"]), tuple(documents["page"]), tuple(scripts), team,
-                 tuple(attachments), tuple(problems))
+                 tuple(documents["sop"]), tuple(documents["page"]), tuple(documents["script"]),
+                 team, tuple(attachments), tuple(problems))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
+if TYPE_CHECKING:  # the parser is imported when first needed: most notes hold no code
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 # `[[target#heading|alias]]`; a `!` just before makes it an embed. Starting with the literal
 # `[[` and using no lazy repeats lets the regex engine skip through text quickly.
@@ -82,6 +84,8 @@ def wikilink_plugin(md: MarkdownIt) -> None:
 @cache
 def parser() -> MarkdownIt:
     """The shared CommonMark parser with tables, strikethrough and wikilinks."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(wikilink_plugin)
 
 
