@@ -9,7 +9,7 @@ import sys
 import click
 from click.testing import CliRunner
 
-from opsvault.cli import COMMANDS, main
+from opsvault.cli import COMMANDS, KB_GROUP, main
 
 HEAVY = ("git", "opsvault.checks", "opsvault.history", "opsvault.metrics", "opsvault.pages",
          "opsvault.model", "yaml", "jinja2", "lxml")
@@ -25,7 +25,7 @@ def test_version_and_help_import_none_of_the_heavy_modules() -> None:
 
 
 def test_the_listed_help_is_each_commands_own() -> None:
-    for name, (load, short) in COMMANDS.items():
+    for name, (load, short) in [*COMMANDS.items(), *KB_GROUP.lazy.items()]:
         command = load()
         assert isinstance(command, click.Command)
         first = " ".join((command.help or "").split("\n\n")[0].split())
@@ -40,5 +40,7 @@ def test_every_command_runs_through_the_lazy_group() -> None:
         assert CliRunner().invoke(main, [name, "--help"]).exit_code == 0, name
     assert CliRunner().invoke(main, ["ticket", "show", "--help"]).exit_code == 0
     assert CliRunner().invoke(main, ["ticket", "reply", "--help"]).exit_code == 0
+    for name in KB_GROUP.lazy:
+        assert CliRunner().invoke(main, ["kb", name, "--help"]).exit_code == 0, name
     unknown = CliRunner().invoke(main, ["tickets"])
     assert unknown.exit_code == 2 and "No such command 'tickets'" in unknown.output

@@ -89,7 +89,7 @@ def test_the_index_follows_edits_and_deletions(root: Path) -> None:
     index = open_index(load_vault(root))
     try:
         vault = load_vault(root)
-        assert index.sync([*vault.kb, *vault.sops, *vault.scripts, *vault.tickets]) == \
+        assert index.sync(vault.root, vault.settings) == \
             (0, 0)  # already current
         assert [s.ident for s in suggest(index, "smudged pages", 1)] == ["KB-OPS-107"]
         assert all(s.ident != "KB-OPS-105" for s in suggest(index, "docking monitors black", 5))

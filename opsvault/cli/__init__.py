@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -36,8 +37,49 @@ def _attribute(module: str, name: str) -> Callable[[], click.Command]:
     return load
 
 
-# name → (loader, short help), in the order `--help` lists them.
-COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
+Lazy = dict[str, tuple[Callable[[], click.Command], str]]  # name → (loader, short help)
+
+
+def _shortened(text: str, width: int) -> str:
+    """`text`, cut at a word and ended with "..." when longer than `width` (as click does)."""
+    if len(text) <= width:
+        return text
+    return text[:max(0, width - 3)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when one of them runs."""
+
+    def __init__(self, *args: Any, lazy: Lazy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.lazy)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = self.lazy.get(cmd_name)
+        return found[0]() if found else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        width = formatter.width - 6 - max(len(name) for name in self.lazy)
+        rows = [(name, _shortened(short, width)) for name, (_, short) in self.lazy.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+# `kb suggest` reads the search index and one ticket: it should not wait for what `kb new`
+# imports to write files (git, the workflow, the templates).
+KB_GROUP = LazyGroup("kb", help="Knowledge-base entries (kb/<Category>/KB-OPS-NNN-….md).", lazy={
+    "new": (_attribute(".kb", "kb_new_command"),
+            "Create a KB entry with the next free id from vault/templates/kb.md."),
+    "suggest": (_attribute(".kb_suggest", "kb_suggest_command"),
+                "KB entries, procedures and scripts that may fix a ticket (or match TEXT), "
+                "best first."),
+})
+
+# In the order `--help` lists them.
+COMMANDS: Lazy = {
     "build": (_attribute(".site", "build_command"),
               "Generate the site's pages and build the site."),
     "check": (_attribute(".check", "check_command"),
@@ -49,8 +91,7 @@ COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
              "Create a new vault in DIRECTORY (default: here)."),
     "intake": (_attribute(".intake", "intake_group"),
                "Open tickets from email and monitoring alerts."),
-    "kb": (_attribute(".kb", "kb_group"),
-           "Knowledge-base entries (kb/<Category>/KB-OPS-NNN-….md)."),
+    "kb": (lambda: KB_GROUP, "Knowledge-base entries (kb/<Category>/KB-OPS-NNN-….md)."),
     "metrics": (_attribute(".metrics", "metrics_command"),
                 "Ticket metrics per ISO week: volume, response and resolution times, SLA, "
                 "repeats."),
@@ -67,29 +108,9 @@ COMMANDS: dict[str, tuple[Callable[[], click.Command], str]] = {
 }
 
 
-def _shortened(text: str, width: int) -> str:
-    """`text`, cut at a word and ended with "..." when longer than `width` (as click does)."""
-    if len(text) <= width:
-        return text
-    return text[:max(0, width - 3)].rsplit(" ", 1)[0].rstrip(",;:") + "..."
-
-
-class OpsvaultGroup(click.Group):
+class OpsvaultGroup(LazyGroup):
     """The top command: subcommands imported when used, and Ctrl-C ending any of them with
     one line and exit code 130."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        found = COMMANDS.get(cmd_name)
-        return found[0]() if found else None
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, _shortened(short, width)) for name, (_, short) in COMMANDS.items()]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -101,7 +122,7 @@ class OpsvaultGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-@click.group(cls=OpsvaultGroup,
+@click.group(cls=OpsvaultGroup, lazy=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="opsvault")
 def main() -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..diagnostics import VaultError
-from ..model import Vault, load_vault
+from ..model import Ticket, Vault, load_tickets, load_vault
 from ..schema import SETTINGS_PATH
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,17 +55,36 @@ def vault_option(function: F) -> F:
     )(function)
 
 
-def open_vault(vault_dir: Path) -> Vault:
-    """Load the vault or exit with code 2 and the reason."""
+def open_vault(vault_dir: Path, tickets: Iterable[str] | None = None) -> Vault:
+    """Load the vault (or, given `tickets`, just those ticket files and the settings) or exit
+    with code 2 and the reason."""
     if not vault_dir.is_dir():
         click.echo(f"error: {vault_dir}: no such folder (give the vault with --vault)", err=True)
         raise SystemExit(EXIT_USAGE)
     try:
-        return load_vault(vault_dir)
+        return load_vault(vault_dir) if tickets is None else load_tickets(vault_dir, tickets)
     except VaultError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.as_line(), err=True)
         raise SystemExit(EXIT_USAGE) from None
+
+
+def find_one_ticket(vault_dir: Path, reference: str, candidates: list[str]) -> Ticket:
+    """The ticket `reference` names, read from just the `candidates` files when they hold it
+    (the search index's `ticket_paths`); else from the whole vault, which also gives the
+    reason there is none. Exits 1 with that reason."""
+    from ..workflow import WorkflowError, find_ticket  # what a lookup needs, only when asked
+
+    if candidates:
+        try:
+            return find_ticket(open_vault(vault_dir, tickets=candidates), reference)
+        except WorkflowError:
+            pass
+    try:
+        return find_ticket(open_vault(vault_dir), reference)
+    except WorkflowError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_FINDINGS) from None
 
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}

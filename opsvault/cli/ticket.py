@@ -676,7 +676,7 @@ def similar_command(ticket_ref: str, limit: int, output_format: str, vault_dir: 
     except workflow.WorkflowError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
-    index = search.open_index(vault)
+    index = search.open_index(vault, ("ticket",))
     try:
         found = search.suggest(index, search.query_for_ticket(ticket), limit,
                                frozenset({ticket.path}), kinds=("ticket",))

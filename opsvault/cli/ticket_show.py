@@ -26,14 +26,7 @@ from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..metrics.verdict import state_of, verdicts
 from ..model import Ticket, Vault
-from ..search import (
-    Suggestion,
-    linked_targets,
-    open_index,
-    query_for_ticket,
-    repeat_hint,
-    suggest,
-)
+from ..search import Suggestion, for_ticket, open_index, repeat_hint
 from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
 from .metrics import as_of_option, history_of, parse_as_of
@@ -119,13 +112,11 @@ def may_apply(vault: Vault, ticket: Ticket, limit: int = 3) -> list[Suggestion]:
     """The KB entries and procedures that may fix an open ticket, not linked from it yet."""
     if not ticket.is_active:
         return []
-    linked = linked_targets(ticket, ("kb", "related"))
-    index = open_index(vault)
+    index = open_index(vault, ("kb", "sop"))
     try:
-        found = suggest(index, query_for_ticket(ticket), limit + len(linked))
+        return for_ticket(index, ticket, limit, kinds=("kb", "sop"))
     finally:
         index.close()
-    return [s for s in found if s.kind != "script" and s.ident not in linked][:limit]
 
 
 def _header(ticket: Ticket, fact: TicketFacts | None, zone: ZoneInfo) -> list[str]:

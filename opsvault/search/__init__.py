@@ -3,10 +3,11 @@ kept up to date file by file, that KB suggestions share (`suggest`)."""
 
 from __future__ import annotations
 
-from .index import SearchIndex, open_index
+from .index import KNOWLEDGE, SearchIndex, open_index
 from .suggest import (
     RepeatHint,
     Suggestion,
+    for_ticket,
     linked_targets,
     may_apply,
     may_apply_hint,
@@ -15,5 +16,6 @@ from .suggest import (
     suggest,
 )
 
-__all__ = ["RepeatHint", "SearchIndex", "Suggestion", "linked_targets", "may_apply",
-           "may_apply_hint", "open_index", "query_for_ticket", "repeat_hint", "suggest"]
+__all__ = ["KNOWLEDGE", "RepeatHint", "SearchIndex", "Suggestion", "for_ticket",
+           "linked_targets", "may_apply", "may_apply_hint", "open_index", "query_for_ticket",
+           "repeat_hint", "suggest"]

@@ -1,21 +1,47 @@
-"""The search index: KB entries, procedures and scripts in an SQLite FTS5 table (Porter
-stemming, BM25 ranking), stored in `.opsvault/search.sqlite3`. Each run re-indexes only the
-files whose text changed and drops the ones that are gone, as the history cache does."""
+"""The search index: KB entries, procedures, scripts and tickets in an SQLite FTS5 table
+(Porter stemming, BM25 ranking), stored in `.opsvault/search.sqlite3`.
+
+Each run finds what changed the way git's index does: it lists the note folders and compares
+every file's size and modification time with what it recorded, reads only the files that
+differ (and any written so close to the last run that the time cannot tell), and drops the
+ones that are gone. So a command about one ticket never loads the whole vault."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..model import Document, Script, Ticket, Vault, as_strings, as_text
+from ..model import (
+    KB_DIR,
+    SCRIPTS_DIR,
+    SOPS_DIR,
+    TICKETS_DIR,
+    Document,
+    Script,
+    Ticket,
+    Vault,
+    as_strings,
+    as_text,
+    classify,
+    link_problem,
+    load_file,
+)
+from ..schema import Settings
 
-FORMAT = "2"  # bump when what is indexed changes: the index is then rebuilt
+FORMAT = "4"  # bump when what is indexed changes: the index is then rebuilt
 INDEX_PATH = ".opsvault/search.sqlite3"
 # Column weights for BM25: a word in the title says more than one in the body.
 WEIGHTS = (10.0, 6.0, 4.0, 1.0)  # title, aliases and tags, symptoms, body
 KNOWLEDGE = ("kb", "sop", "script")  # what `kb suggest` ranks; tickets are "ticket"
+# A file changed within this long of the last run may share its modification time with the
+# version that run read (coarse file-system clocks): such files are read again.
+RACY_NS = 2_000_000_000
+FOLDERS = {"ticket": TICKETS_DIR, "kb": KB_DIR, "sop": SOPS_DIR, "script": SCRIPTS_DIR}
 
 
 @dataclass(frozen=True)
@@ -63,26 +89,66 @@ class SearchIndex:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
 
-    def sync(self, items: Iterable[Document | Script]) -> tuple[int, int]:
-        """Index what changed, drop what is gone; (indexed, removed)."""
-        wanted = {entry.path: entry for entry in map(_entry, items)}
-        known = dict(self.db.execute("SELECT path, fingerprint FROM files"))
-        changed = [entry for path, entry in wanted.items()
-                   if known.get(path) != _fingerprint(entry)]
-        gone = [path for path in known if path not in wanted]
+    def sync(self, root: Path, settings: Settings,
+             kinds: tuple[str, ...] = tuple(FOLDERS)) -> tuple[int, int]:
+        """Index what changed on disk among the files of `kinds`, drop what is gone;
+        (indexed, removed)."""
+        started = time.time_ns()
+        folders = sorted({FOLDERS[kind] for kind in kinds})
+        synced_key = "synced_ns:" + ",".join(folders)
+        last_run = int(self._meta(synced_key) or 0)
+        marks = ", ".join("?" for _ in kinds)
+        known = {path: (mtime, size, fingerprint) for path, mtime, size, fingerprint
+                 in self.db.execute("SELECT path, mtime_ns, size, fingerprint FROM files "
+                                    f"WHERE kind IN ({marks})", kinds)}
+        on_disk = dict(_stat_files(root, folders))
+        stale = [(path, kind) for path, (kind, mtime, size) in on_disk.items()
+                 if known.get(path, (None, None))[:2] != (mtime, size)
+                 or mtime >= last_run - RACY_NS]
+        gone = [path for path in known if path not in on_disk]
+        indexed = 0
         with self.db:
-            for path in gone + [entry.path for entry in changed if entry.path in known]:
-                self.db.execute("DELETE FROM docs WHERE path = ?", (path,))
-                self.db.execute("DELETE FROM files WHERE path = ?", (path,))
-            for entry in changed:
-                self.db.execute(
-                    "INSERT INTO docs (path, kind, ident, title, keywords, symptoms, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (entry.path, entry.kind, entry.ident, entry.title, entry.keywords,
-                     entry.symptoms, entry.body))
-                self.db.execute("INSERT INTO files (path, fingerprint, title) VALUES (?, ?, ?)",
-                                (entry.path, _fingerprint(entry), entry.title))
-        return len(changed), len(gone)
+            for path, kind in stale:
+                item, _ = load_file(root, path, kind, settings)
+                if item is None:
+                    gone.append(path)  # unreadable now: `check` says why
+                    continue
+                entry = _entry(item)
+                fingerprint = _fingerprint(entry)
+                _, mtime, size = on_disk[path]
+                if known.get(path, (0, 0, None))[2] != fingerprint:
+                    self._replace(entry, fingerprint)
+                    indexed += 1
+                self.db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
+                                (mtime, size, path))
+            for path in gone:
+                self._drop(path)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            (synced_key, str(started)))
+        return indexed, len([p for p in gone if p in known])
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _drop(self, path: str) -> None:
+        row = self.db.execute("SELECT kind, doc FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return
+        # By rowid: a condition on an FTS5 column would scan the whole table.
+        self.db.execute(f"DELETE FROM {_table(row[0])} WHERE rowid = ?", (row[1],))
+        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def _replace(self, entry: Entry, fingerprint: str) -> None:
+        self._drop(entry.path)
+        doc = self.db.execute(
+            f"INSERT INTO {_table(entry.kind)} (path, kind, ident, title, keywords, symptoms, "
+            "body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.path, entry.kind, entry.ident, entry.title, entry.keywords,
+             entry.symptoms, entry.body)).lastrowid
+        self.db.execute("INSERT INTO files (path, doc, kind, ident, title, fingerprint) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (entry.path, doc, entry.kind, entry.ident, entry.title, fingerprint))
 
     def search(self, match: str, limit: int, kinds: tuple[str, ...] = KNOWLEDGE
                ) -> list[tuple[str, str, str, str, float]]:
@@ -91,19 +157,23 @@ class SearchIndex:
         if not match:
             return []
         weights = ", ".join(str(w) for w in WEIGHTS)
-        marks = ", ".join("?" for _ in kinds)
-        rows = self.db.execute(
-            f"SELECT docs.path, kind, ident, files.title, bm25(docs, 0, 0, 0, {weights}) AS s "
-            f"FROM docs JOIN files ON files.path = docs.path WHERE docs MATCH ? "
-            f"AND kind IN ({marks}) ORDER BY s LIMIT ?", (match, *kinds, limit))
-        return [(path, kind, ident, title, -score) for path, kind, ident, title, score in rows]
+        found: list[tuple[str, str, str, str, float]] = []
+        for table in dict.fromkeys(map(_table, kinds)):
+            marks = ", ".join("?" for _ in kinds)
+            rows = self.db.execute(
+                f"SELECT path, kind, ident, title, bm25({table}, 0, 0, 0, {weights}) AS s "
+                f"FROM {table} WHERE {table} MATCH ? AND kind IN ({marks}) ORDER BY s LIMIT ?",
+                (match, *kinds, limit))
+            found += [(path, kind, ident, title, -score)
+                      for path, kind, ident, title, score in rows]
+        return sorted(found, key=lambda hit: -hit[4])[:limit]
 
-    def terms(self, path: str) -> set[str]:
-        """The stemmed terms an indexed file holds (to say why it matched)."""
-        rows = self.db.execute(
-            "SELECT term FROM docs_terms WHERE doc = (SELECT rowid FROM docs WHERE path = ?)",
-            (path,))
-        return {term for (term,) in rows}
+    def text(self, path: str) -> str:
+        """All the indexed text of one file (to say why it matched)."""
+        place = self.db.execute("SELECT kind, doc FROM files WHERE path = ?", (path,)).fetchone()
+        row = self.db.execute(f"SELECT title, keywords, symptoms, body FROM {_table(place[0])} "
+                              "WHERE rowid = ?", (place[1],)).fetchone() if place else None
+        return "\n".join(row) if row else ""
 
     def close(self) -> None:
         self.db.close()
@@ -112,18 +182,62 @@ class SearchIndex:
 def _create(db: sqlite3.Connection) -> None:
     db.executescript(f"""
         DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;
-        DROP TABLE IF EXISTS docs_terms;
+        DROP TABLE IF EXISTS docs_terms; DROP TABLE IF EXISTS ticket_docs;
         CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, kind UNINDEXED, ident UNINDEXED,
             title, keywords, symptoms, body, tokenize = 'porter unicode61 remove_diacritics 2');
-        CREATE VIRTUAL TABLE docs_terms USING fts5vocab(docs, instance);
-        CREATE TABLE files (path TEXT PRIMARY KEY, fingerprint TEXT, title TEXT);
+        CREATE VIRTUAL TABLE ticket_docs USING fts5(path UNINDEXED, kind UNINDEXED,
+            ident UNINDEXED, title, keywords, symptoms, body,
+            tokenize = 'porter unicode61 remove_diacritics 2');
+        CREATE TABLE files (path TEXT PRIMARY KEY, doc INTEGER, kind TEXT, ident TEXT, title TEXT,
+            fingerprint TEXT, mtime_ns INTEGER, size INTEGER);
+        CREATE INDEX files_ident ON files (ident);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         INSERT INTO meta VALUES ('format', '{FORMAT}');
     """)
 
 
-def open_index(vault: Vault, persist: bool = True) -> SearchIndex:
-    """The vault's index, up to date; in memory when the vault folder cannot be written."""
+def _table(kind: str) -> str:
+    # Tickets outnumber knowledge ten to one: apart, a KB suggestion ranks only the entries.
+    return "ticket_docs" if kind == "ticket" else "docs"
+
+
+def _stat_files(root: Path, folders: list[str]) -> Iterator[tuple[str, tuple[str, int, int]]]:
+    """(path, (kind, modification time, size)) of every file the index holds: the files
+    `load_vault` reads, found with one `scandir` per folder (what cannot be read, `check`
+    reports)."""
+    root_text = str(root)
+    for folder in folders:
+        pending = [folder]
+        while pending:
+            rel_dir = pending.pop()
+            try:
+                entries = list(os.scandir(os.path.join(root_text, rel_dir)))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel_path = f"{rel_dir}/{entry.name}"
+                try:
+                    if entry.is_symlink() and link_problem(root_text, entry, rel_path):
+                        continue
+                    if entry.is_dir():
+                        pending.append(rel_path)
+                        continue
+                    kind = "script" if folder == SCRIPTS_DIR else classify(rel_path)
+                    if kind in ("ticket", "kb", "sop", "script"):
+                        status = entry.stat()
+                        yield rel_path, (kind, status.st_mtime_ns, status.st_size)
+                except OSError:
+                    continue
+
+
+def open_index(vault: Vault, kinds: tuple[str, ...] = tuple(FOLDERS),
+               persist: bool = True) -> SearchIndex:
+    """The vault's index, with the files of `kinds` up to date with the disk (a KB suggestion
+    needs only the knowledge folders); in memory when the vault folder cannot be written.
+    Only `vault.root` and `vault.settings` are read, so a vault loaded with just one ticket
+    will do."""
     db: sqlite3.Connection | None = None
     if persist:
         path = vault.root / INDEX_PATH
@@ -144,10 +258,10 @@ def open_index(vault: Vault, persist: bool = True) -> SearchIndex:
         _create(db)
     index = SearchIndex(db)
     try:
-        index.sync([*vault.kb, *vault.sops, *vault.scripts, *vault.tickets])
+        index.sync(vault.root, vault.settings, kinds)
     except sqlite3.Error:  # a damaged file: start again in memory rather than fail
         index.close()
         if not persist:
             raise
-        return open_index(vault, persist=False)
+        return open_index(vault, kinds, persist=False)
     return index

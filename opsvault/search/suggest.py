@@ -89,19 +89,19 @@ def _match(text: str) -> str:
     return " OR ".join('"' + term.replace('"', "") + '"' for term in unique)
 
 
-def _stem_map(db: sqlite3.Connection, asked: list[str]) -> dict[str, str]:
-    """Each term as the index stems it → the word the ticket used (the same tokenizer, on a
-    scratch table: one row per word)."""
+def _stems(db: sqlite3.Connection, texts: list[str]) -> list[dict[str, int]]:
+    """The terms of each text as the index stems them → the first token's position (the same
+    tokenizer, on a scratch table of one row per text)."""
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5(x, tokenize = "
                "'porter unicode61 remove_diacritics 2')")
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe_terms USING fts5vocab("
                "'temp', 'probe', 'instance')")
     db.execute("DELETE FROM temp.probe")
     db.executemany("INSERT INTO temp.probe (rowid, x) VALUES (?, ?)",
-                   list(enumerate(asked, start=1)))
-    found: dict[str, str] = {}
-    for term, row in db.execute("SELECT term, doc FROM temp.probe_terms"):
-        found.setdefault(term, asked[row - 1])
+                   list(enumerate(texts, start=1)))
+    found: list[dict[str, int]] = [{} for _ in texts]
+    for term, row, offset in db.execute("SELECT term, doc, offset FROM temp.probe_terms"):
+        found[row - 1].setdefault(term, offset)
     return found
 
 
@@ -115,14 +115,29 @@ def suggest(index: SearchIndex, text: str, limit: int = 5,
     if not hits:
         return []
     asked = list(dict.fromkeys(words(text)))
-    stems = _stem_map(index.db, asked)
+    # Each stemmed term → the ticket's own word for it, in the ticket's order.
+    stems = {term: asked[row] for row, terms in enumerate(_stems(index.db, asked))
+             for term in terms}
     order = {word: position for position, word in enumerate(asked)}
+    held = _stems(index.db, [index.text(hit[0]) for hit in hits])
     found = []
-    for path, kind, ident, title, score in hits:
-        shared = sorted({stems[term] for term in stems.keys() & index.terms(path)},
-                        key=lambda word: order[word])  # in the ticket's own order
+    for (path, kind, ident, title, score), terms in zip(hits, held, strict=True):
+        shared = sorted({stems[term] for term in stems.keys() & terms.keys()},
+                        key=lambda word: order[word])
         found.append(Suggestion(path, kind, ident, title, round(score, 3), tuple(shared)))
     return found
+
+
+def for_ticket(index: SearchIndex, ticket: Ticket, limit: int, with_log: bool = True,
+               kinds: tuple[str, ...] = KNOWLEDGE) -> list[Suggestion]:
+    """What may fix `ticket`, best first, leaving out what it already links (by id, file
+    name or script path)."""
+    linked = linked_targets(ticket)
+    found = suggest(index, query_for_ticket(ticket, with_log), limit + len(linked),
+                    kinds=kinds)
+    return [s for s in found
+            if not {s.ident, s.path, s.path.rpartition("/")[2].removesuffix(".md")} & linked
+            ][:limit]
 
 
 MIN_SHARED_WORDS = 2  # a hint needs more than one word in common with the message
@@ -132,7 +147,7 @@ CLOSE_TO_BEST = 0.6  # and a second hint must score nearly as well as the first
 def may_apply(vault: Vault, text: str, limit: int = 2) -> list[Suggestion]:
     """The KB entries and procedures most likely to fix what `text` describes (for intake's
     "may apply" hint); nothing when no entry shares enough words with it."""
-    index = open_index(vault)
+    index = open_index(vault, ("kb", "sop"))
     try:
         found = suggest(index, text, limit, kinds=("kb", "sop"))
     finally:
@@ -172,7 +187,7 @@ def repeat_hint(vault: Vault, ticket: Ticket) -> RepeatHint | None:
     days = vault.settings.repeat_window_days
     if not days or ticket.opened is None or ticket.meta.get("repeat_of"):
         return None
-    index = open_index(vault)
+    index = open_index(vault, ("ticket",))
     try:
         found = suggest(index, query_for_ticket(ticket, with_log=False), 3,
                         frozenset({ticket.path}), kinds=("ticket",))
