@@ -437,14 +437,16 @@ def kb_file(problem: Problem) -> str:
 def ticket_file(number: int, problem: Problem, title: str, description: str,
                 opened: datetime) -> str:
     ident = f"T-{opened:%Y%m%d}-{number:04d}"
-    log = "\n".join(f"- {(opened + timedelta(hours=i + 1)).isoformat(timespec='minutes')} "
-                    f"bob: {line}" for i, line in enumerate(problem.log))
+    log = "\n".join(f"- {opened + timedelta(hours=i + 1):%Y-%m-%d %H:%M} · bob · {line}"
+                    for i, line in enumerate(problem.log))
     return (f"---\nid: {ident}\ntitle: \"{title}\"\nstatus: closed\npriority: P3\ncategory: "
             f"{problem.folder.lower()}\nchannel: email\nrequester: {{name: Ann Example, "
             f"email: ann{number}@example.org}}\nassignee: bob\nopened: "
             f"{opened.isoformat(timespec='minutes')}\nresolved: "
             f"{(opened + timedelta(hours=4)).isoformat(timespec='minutes')}\nresolution: "
-            f"Fixed.\nkb: \"[[{problem.ident}]]\"\n---\n{description}\n\n## Log\n{log}\n")
+            f"Fixed.\nroot_cause: See the KB entry.\nuser_confirmed: "
+            f"{(opened + timedelta(hours=5)).isoformat(timespec='minutes')}\nkb: "
+            f"\"[[{problem.ident}]]\"\n---\n{description}\n\n## Log\n{log}\n")
 
 
 def write_quality_vault(root: Path, per_phrasing: int = 3, seed: int = 11,

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality_vault import write_quality_vault
 
+from opsvault.checks import run_checks
 from opsvault.model import as_strings, link_target, load_vault
 from opsvault.search import open_index, query_for_ticket, suggest
 
@@ -79,6 +80,8 @@ def main() -> int:
     met = measure(Path(__file__).resolve().parents[1])
     with tempfile.TemporaryDirectory() as folder:
         count = write_quality_vault(Path(folder))
+        findings = [d for d in run_checks(load_vault(folder)) if d.severity == "error"]
+        assert not findings, findings[:3]  # its tickets read as users' tickets do
         print(f"synthetic vault ({count} tickets, bench/quality_vault.py)")
         met &= measure(Path(folder))
     return 0 if met else 1

@@ -33,7 +33,7 @@ from ..model import (
 )
 from ..schema import Settings
 
-FORMAT = "4"  # bump when what is indexed changes: the index is then rebuilt
+FORMAT = "5"  # bump when what is indexed changes: the index is then rebuilt
 INDEX_PATH = ".opsvault/search.sqlite3"
 # Column weights for BM25: a word in the title says more than one in the body.
 WEIGHTS = (10.0, 6.0, 4.0, 1.0)  # title, aliases and tags, symptoms, body
@@ -136,15 +136,15 @@ class SearchIndex:
         if row is None:
             return
         # By rowid: a condition on an FTS5 column would scan the whole table.
-        self.db.execute(f"DELETE FROM {_table(row[0])} WHERE rowid = ?", (row[1],))
+        self.db.execute("DELETE FROM docs WHERE rowid = ?", (row[1],))
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
 
     def _replace(self, entry: Entry, fingerprint: str) -> None:
         self._drop(entry.path)
         doc = self.db.execute(
-            f"INSERT INTO {_table(entry.kind)} (path, kind, ident, title, keywords, symptoms, "
-            "body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (entry.path, entry.kind, entry.ident, entry.title, entry.keywords,
+            "INSERT INTO docs (path, kind, ident, shelf, title, keywords, symptoms, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry.path, entry.kind, entry.ident, _shelf(entry.kind), entry.title, entry.keywords,
              entry.symptoms, entry.body)).lastrowid
         self.db.execute("INSERT INTO files (path, doc, kind, ident, title, fingerprint) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -157,22 +157,19 @@ class SearchIndex:
         if not match:
             return []
         weights = ", ".join(str(w) for w in WEIGHTS)
-        found: list[tuple[str, str, str, str, float]] = []
-        for table in dict.fromkeys(map(_table, kinds)):
-            marks = ", ".join("?" for _ in kinds)
-            rows = self.db.execute(
-                f"SELECT path, kind, ident, title, bm25({table}, 0, 0, 0, {weights}) AS s "
-                f"FROM {table} WHERE {table} MATCH ? AND kind IN ({marks}) ORDER BY s LIMIT ?",
-                (match, *kinds, limit))
-            found += [(path, kind, ident, title, -score)
-                      for path, kind, ident, title, score in rows]
-        return sorted(found, key=lambda hit: -hit[4])[:limit]
+        shelves = " OR ".join(f"shelf:{shelf}" for shelf in dict.fromkeys(map(_shelf, kinds)))
+        marks = ", ".join("?" for _ in kinds)
+        rows = self.db.execute(
+            f"SELECT path, kind, ident, title, bm25(docs, 0, 0, 0, 0, {weights}) AS s "
+            f"FROM docs WHERE docs MATCH ? AND kind IN ({marks}) ORDER BY s LIMIT ?",
+            (f"({match}) AND ({shelves})", *kinds, limit))
+        return [(path, kind, ident, title, -score) for path, kind, ident, title, score in rows]
 
     def text(self, path: str) -> str:
         """All the indexed text of one file (to say why it matched)."""
         place = self.db.execute("SELECT kind, doc FROM files WHERE path = ?", (path,)).fetchone()
-        row = self.db.execute(f"SELECT title, keywords, symptoms, body FROM {_table(place[0])} "
-                              "WHERE rowid = ?", (place[1],)).fetchone() if place else None
+        row = self.db.execute("SELECT title, keywords, symptoms, body FROM docs WHERE rowid = ?",
+                              (place[1],)).fetchone() if place else None
         return "\n".join(row) if row else ""
 
     def close(self) -> None:
@@ -184,9 +181,7 @@ def _create(db: sqlite3.Connection) -> None:
         DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;
         DROP TABLE IF EXISTS docs_terms; DROP TABLE IF EXISTS ticket_docs;
         CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, kind UNINDEXED, ident UNINDEXED,
-            title, keywords, symptoms, body, tokenize = 'porter unicode61 remove_diacritics 2');
-        CREATE VIRTUAL TABLE ticket_docs USING fts5(path UNINDEXED, kind UNINDEXED,
-            ident UNINDEXED, title, keywords, symptoms, body,
+            shelf, title, keywords, symptoms, body,
             tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE TABLE files (path TEXT PRIMARY KEY, doc INTEGER, kind TEXT, ident TEXT, title TEXT,
             fingerprint TEXT, mtime_ns INTEGER, size INTEGER);
@@ -196,9 +191,11 @@ def _create(db: sqlite3.Connection) -> None:
     """)
 
 
-def _table(kind: str) -> str:
-    # Tickets outnumber knowledge ten to one: apart, a KB suggestion ranks only the entries.
-    return "ticket_docs" if kind == "ticket" else "docs"
+def _shelf(kind: str) -> str:
+    # One table, so that the desk's own words in tickets weigh every term (a word in every
+    # ticket says little), with a token to rank knowledge or tickets only: a column filter
+    # lets FTS5 skip the other rows' scores.
+    return "ticket" if kind == "ticket" else "knowledge"
 
 
 def _stat_files(root: Path, folders: list[str]) -> Iterator[tuple[str, tuple[str, int, int]]]:

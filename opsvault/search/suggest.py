@@ -22,6 +22,8 @@ out over please same she should so some still such than thank thanks that the th
 there these they this those through to too under until up us very was we were what when where
 which while who why will with would you your yours hi hello regards since today morning
 said says way ok okay yes already one two see seems
+acknowledged reproduced escalated opened asked sent checked confirmed tested works working
+worked shows showed log logged case ticket fine without again
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # Requesters' words for the same thing, both ways.
