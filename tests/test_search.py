@@ -186,3 +186,28 @@ def test_a_likely_repeat_is_pointed_out_never_set(root: Path, opened: str, email
         again = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
                                    "--vault", str(root)).stdout)
         assert again["possible_repeat_of"] is None
+
+
+@pytest.mark.parametrize("email, expected", [
+    ("priya@example.org", "T-20261105-old2"),  # the same requester, 13 days on
+    ("sam@example.org", None),
+])
+def test_intake_points_out_a_likely_repeat_and_leaves_it_unset(root: Path, email: str,
+                                                               expected: str | None) -> None:
+    write_vault(root, {**ENTRIES,
+                       "tickets/T-20261105-old2.md": _earlier("2026-11-05T09:00:00-06:00")})
+    (root / "tickets/T-20261118-q7mz-vpn-drops.md").unlink()
+    mail = message(subject="VPN keeps dropping again", sender=f"Priya Shah <{email}>",
+                   text="The VPN disconnects every ten minutes again since this morning.")
+    result = CliRunner().invoke(main, ["intake", "email", "-", "--vault", str(root), "--at",
+                                       "2026-11-18T12:00"], input=mail)
+    assert result.exit_code == 0, result.output
+    opened = next(p for p in (root / "tickets").glob("T-20261118-*.md"))
+    text = opened.read_text()
+    assert "repeat_of" not in text.split("---")[1]  # never set by a guess
+    if expected:
+        ident = opened.name[:15]
+        assert (f"Possible repeat of [[{expected}]] (same requester, resolved): if so, "
+                f"`opsvault ticket repeat {ident} --of {expected}`.") in text
+    else:
+        assert "Possible repeat" not in text

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from ..mail.automatic import BOUNCE, RECEIPT
 from ..model import ATTACHMENTS_DIR, Ticket, Vault, as_text
 from ..schema import is_email_address
-from ..search import may_apply_hint
+from ..search import likely_repeat, may_apply_hint, repeat_hint_text
 from ..workflow import Change, NewDocument, allocate_ticket_id, new_ticket, outside_message
 from . import IntakeError, guess, markdown_safe, one_line, title_safe
 from .message import Forwarded, IncomingEmail, parse_email, unique_name
@@ -212,7 +212,10 @@ def take_email(vault: Vault, template: str, data: bytes, now: datetime) -> Email
         fields={"channel": "email", "requester": {k: v for k, v in requester.items() if v},
                 "guessed": ["category", "priority"], "message_id": message.message_id},
         log=("system", f"Opened from an email; guessed {guessed.describe()}: check both."
-                 + may_apply_hint(vault, f"{subject}\n{message.text}")),
+                 + may_apply_hint(vault, f"{subject}\n{message.text}")
+                 + repeat_hint_text(likely_repeat(vault, f"{subject}\n{message.text}", sent,
+                                                  (requester.get("email") or "").lower(), ""),
+                                    ticket_id)),
         ticket_id=ticket_id,
     )
     return EmailIntake(document.id, document, None, None, tuple(saved), tuple(notes))

@@ -8,14 +8,16 @@ from .suggest import (
     RepeatHint,
     Suggestion,
     for_ticket,
+    likely_repeat,
     linked_targets,
     may_apply,
     may_apply_hint,
     query_for_ticket,
     repeat_hint,
+    repeat_hint_text,
     suggest,
 )
 
 __all__ = ["KNOWLEDGE", "RepeatHint", "SearchIndex", "Suggestion", "for_ticket",
-           "linked_targets", "may_apply", "may_apply_hint", "open_index", "query_for_ticket",
-           "repeat_hint", "suggest"]
+           "likely_repeat", "linked_targets", "may_apply", "may_apply_hint", "open_index",
+           "query_for_ticket", "repeat_hint", "repeat_hint_text", "suggest"]

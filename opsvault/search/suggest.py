@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..model import Ticket, Vault, as_text, link_target
 from .index import KNOWLEDGE, SearchIndex, open_index
@@ -186,13 +186,22 @@ def _device_key(ticket: Ticket) -> str:
 def repeat_hint(vault: Vault, ticket: Ticket) -> RepeatHint | None:
     """A possible repeat: the best-matching earlier ticket, if it is resolved, of the same
     requester or device, and opened within `search.repeat_window_days` before this one."""
+    if ticket.opened is None or ticket.meta.get("repeat_of"):
+        return None
+    return likely_repeat(vault, query_for_ticket(ticket, with_log=False), ticket.opened,
+                         _requester_key(ticket), _device_key(ticket), ticket.path)
+
+
+def likely_repeat(vault: Vault, text: str, opened: datetime, requester: str, device: str,
+                  path: str = "") -> RepeatHint | None:
+    """`repeat_hint` for a problem described by `text`, opened at `opened` by `requester`
+    (an address or name, lower case) on `device`: also for a ticket not written yet."""
     days = vault.settings.repeat_window_days
-    if not days or ticket.opened is None or ticket.meta.get("repeat_of"):
+    if not days:
         return None
     index = open_index(vault, ("ticket",))
     try:
-        found = suggest(index, query_for_ticket(ticket, with_log=False), 3,
-                        frozenset({ticket.path}), kinds=("ticket",))
+        found = suggest(index, text, 3, frozenset({path}), kinds=("ticket",))
     finally:
         index.close()
     by_path = {t.path: t for t in vault.tickets}
@@ -200,11 +209,19 @@ def repeat_hint(vault: Vault, ticket: Ticket) -> RepeatHint | None:
         earlier = by_path.get(hit.path)
         if earlier is None or earlier.is_active or earlier.opened is None:
             continue
-        gap = ticket.opened - earlier.opened
+        gap = opened - earlier.opened
         if not timedelta(0) < gap <= timedelta(days=days) or len(hit.matched) < MIN_SHARED_WORDS:
             continue
-        if _requester_key(ticket) and _requester_key(ticket) == _requester_key(earlier):
+        if requester and requester == _requester_key(earlier):
             return RepeatHint(earlier, "same requester")
-        if _device_key(ticket) and _device_key(ticket) == _device_key(earlier):
+        if device and device == _device_key(earlier):
             return RepeatHint(earlier, "same device")
     return None
+
+
+def repeat_hint_text(hint: RepeatHint | None, ticket_id: str) -> str:
+    """" Possible repeat of [[T-…]] (same requester): …" for intake's first Log line."""
+    if hint is None:
+        return ""
+    return (f" Possible repeat of [[{hint.ticket.id}]] ({hint.why}, {hint.ticket.status}): if "
+            f"so, `opsvault ticket repeat {ticket_id} --of {hint.ticket.id}`.")
