@@ -4,13 +4,16 @@ Markdown by a Jinja2 template that only lays out what this module has already fo
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from .history import History
+from .markdown_code import code_span
 from .metrics import (
     Metrics,
     PeriodMetrics,
@@ -22,9 +25,10 @@ from .metrics import (
     ticket_facts,
 )
 from .metrics.export import change, duration, percent
-from .model import Vault
+from .model import Ticket, Vault
+from .search.insights import Insights, build_insights
 
-WEEKLY, MONTHLY = "weekly", "monthly"
+WEEKLY, MONTHLY, INSIGHTS = "weekly", "monthly", "insights"
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,86 @@ def _view(report: Report) -> dict[str, Any]:
                           if now.automation.by_script else ".")),
         "notices": list(now.notices),
     }
+
+
+# --- the insights report -------------------------------------------------------------------
+
+def build_insights_report(vault: Vault, history: History, as_of: datetime, weeks: int,
+                          facts: tuple[TicketFacts, ...] | None = None) -> Insights:
+    """The insights over the `weeks` before `as_of`, with the metrics' resolution times."""
+    facts = facts if facts is not None else ticket_facts(vault, history, as_of)
+    minutes = {f.ticket_id: f.resolution_minutes for f in facts
+               if f.resolution_minutes is not None}
+    return build_insights(vault, as_of, weeks, minutes)
+
+
+def insights_as_dict(insights: Insights) -> dict[str, Any]:
+    def ids(tickets: tuple[Ticket, ...]) -> list[str | None]:
+        return [t.id for t in tickets]
+
+    return {
+        "kind": "insights", "start": insights.start.isoformat(),
+        "end": insights.end.isoformat(), "weeks": insights.weeks,
+        "recurring": [{"label": g.label, "words": list(g.words), "tickets": ids(g.tickets),
+                       "solved": g.resolved, "hours_to_resolve": g.hours, "kb": list(g.kb),
+                       "suggested_kb": g.suggested, "scripts": list(g.scripts),
+                       "scriptable": g.scriptable} for g in insights.groups],
+        "solved_without_kb": ids(insights.unlinked),
+        "kb_unused_for_a_year": [e.id or e.name for e in insights.unused],
+        "scripts": [{"path": s.path, "tickets": ids(s.tickets), "hours_to_resolve": s.hours}
+                    for s in insights.scripts],
+    }
+
+
+def render_insights_markdown(insights: Insights,
+                             ticket_link: Callable[[Ticket], Markup] | None = None,
+                             entry_link: Callable[[str], Markup] | None = None,
+                             escape: Callable[[str], str] | None = None,
+                             show_tickets: bool = True, heading: bool = True) -> str:
+    """The insights as Markdown. Every value from the vault is escaped by `escape` (the
+    template's one layer), links come ready from `ticket_link` and `entry_link`: the site
+    passes its own three; the defaults give ids and HTML-inert text for a terminal or an email.
+    Without `show_tickets` no ticket id, title or title word is shown, only counts."""
+    escape = escape or _inert
+    environment = Environment(loader=PackageLoader("opsvault", "templates/reports"),
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              autoescape=False, finalize=lambda value: value if isinstance(
+                                  value, Markup) else escape(str(value)))
+    groups = [{"label": g.label, "count": len(g.tickets), "solved": g.resolved,
+               "hours": g.hours, "kb": _joined([(entry_link or _plain)(i) for i in g.kb]),
+               "suggested": (entry_link or _plain)(g.suggested) if g.suggested else None,
+               "scripts": _joined([_code(path) for path in g.scripts]),
+               "scriptable": g.scriptable,
+               "tickets": _joined([(ticket_link or _ticket_id)(t) for t in g.tickets])}
+              for g in insights.groups]
+    text = environment.get_template("insights.md.j2").render(
+        insights=insights, groups=groups, show_tickets=show_tickets, heading=heading,
+        uncovered=sum(1 for g in insights.groups if not g.kb),
+        fixed_by_scripts=sum(len(s.tickets) for s in insights.scripts),
+        scripts=[{"path": _code(s.path), "count": len(s.tickets), "hours": s.hours,
+                  "tickets": _joined([(ticket_link or _ticket_id)(t) for t in s.tickets])}
+                 for s in insights.scripts],
+        unlinked=[((ticket_link or _ticket_id)(t), t.title) for t in insights.unlinked],
+        unused=[((entry_link or _plain)(e.id or e.name), e.last_updated)
+                for e in insights.unused])
+    return text.rstrip("\n") + "\n"
+
+
+def _joined(links: list[Markup], shown: int = 12) -> Markup:
+    more = f" and {len(links) - shown} more" if len(links) > shown else ""
+    return Markup(", ".join(links[:shown]) + more)
+
+
+def _code(path: str) -> Markup:
+    return Markup(code_span(path))
+
+
+def _plain(ident: str) -> Markup:
+    return Markup(_inert(ident))
+
+
+def _ticket_id(ticket: Ticket) -> Markup:
+    return Markup(_inert(ticket.id or ticket.path))
 
 
 def _inert(text: str) -> str:

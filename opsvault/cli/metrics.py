@@ -35,10 +35,14 @@ from ..metrics.facts import COUNTED_AS_OPEN
 from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
 from ..model import Vault
 from ..reports import (
+    INSIGHTS,
     MONTHLY,
     WEEKLY,
+    build_insights_report,
     build_report,
     default_window,
+    insights_as_dict,
+    render_insights_markdown,
     render_markdown,
     report_as_dict,
 )
@@ -201,12 +205,14 @@ def _window(since: datetime | None, until: datetime | None, week: str | None,
 # --- opsvault report ------------------------------------------------------------------------
 
 @click.command("report")
-@click.argument("kind", type=click.Choice([WEEKLY, MONTHLY]))
+@click.argument("kind", type=click.Choice([WEEKLY, MONTHLY, INSIGHTS]))
 @vault_option
 @click.option("--week", metavar="YYYY-Www", help="The week of a weekly report (default: last "
                                                  "week).")
 @click.option("--month", metavar="YYYY-MM", help="The month of a monthly report (default: last "
                                                   "month).")
+@click.option("--weeks", type=click.IntRange(1, 520), default=12, show_default=True,
+              help="Insights: how many weeks before --as-of to look at.")
 @click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
               show_default=True, help="Markdown for people, JSON for tools.")
 @click.option("--send-to", "send_to", multiple=True, metavar="ADDRESS",
@@ -214,11 +220,19 @@ def _window(since: datetime | None, until: datetime | None, week: str | None,
                    "settings instead of printing it (repeatable).")
 @as_of_option
 def report_command(kind: str, vault_dir: Path, week: str | None, month: str | None,
-                   output_format: str, send_to: tuple[str, ...], as_of: str | None) -> None:
+                   weeks: int, output_format: str, send_to: tuple[str, ...],
+                   as_of: str | None) -> None:
     """The weekly or monthly summary: resolved, response times, SLA, repeats, KB growth.
 
     Compares the period with the one before it and lists every SLA breach of the tickets
     opened in it. Without --week or --month it reports the last complete week or month.
+
+    `report insights` looks at the --weeks before --as-of instead: problems that keep
+    coming back (tickets the search ranks closest to each other, or fixed with the same
+    KB entry), with their count, hours to resolve, and the KB entry or script that covers
+    them; those resolved the same way each time with no script (candidates for
+    automation); the scripts that fixed tickets; solved tickets that link no KB entry; and
+    KB entries no ticket linked in a year.
 
     \b
     Exit codes: 0 done; 1 the email could not be delivered; 2 usage error, or the
@@ -230,11 +244,21 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
       opsvault report weekly --send-to cto@example.org   # e.g. from a Monday CI job
       opsvault report weekly --week 2026-W47
       opsvault report monthly --month 2026-11 --format json
+      opsvault report insights --weeks 26
     """
     if (week and kind != WEEKLY) or (month and kind != MONTHLY):
         usage_error("use --week with a weekly report and --month with a monthly one")
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
+    if kind == INSIGHTS:
+        insights = build_insights_report(vault, history_of(vault), moment, weeks)
+        markdown = render_insights_markdown(insights)
+        if send_to:
+            _send_report(vault, kind, f"{weeks} weeks to {moment:%Y-%m-%d}", markdown,
+                         list(send_to), moment)
+        click.echo(json.dumps(insights_as_dict(insights), indent=2, ensure_ascii=False)
+                   if output_format == "json" else markdown, nl=output_format == "json")
+        raise SystemExit(EXIT_OK)
     try:
         window = (Window.iso_week(week) if week else Window.month(month) if month
                   else default_window(kind, moment))

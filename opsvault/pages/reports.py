@@ -31,7 +31,7 @@ from ..metrics import (
 )
 from ..metrics.export import duration, percent
 from ..metrics.verdict import due_soon_horizon, is_due_soon, verdict
-from ..reports import comparison_rows
+from ..reports import build_insights_report, comparison_rows, render_insights_markdown
 from .charts import Chart, Series, svg
 from .context import Site
 from .display import local_time, span
@@ -42,6 +42,7 @@ from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown
 
 REPORTS_INDEX = f"{REPORTS}/index.md"
+INSIGHTS_PAGE = f"{REPORTS}/insights.md"
 WEEKLY_REPORTS = 4  # complete weeks shown on the site, newest first
 MONTHLY_REPORTS = 3
 TREND_WEEKS = 12  # weeks of the trend charts on the home page and the weekly reports
@@ -98,6 +99,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
             newer = shown[position - 1] if position > 0 else None
             older = shown[position + 1] if position + 1 < len(shown) else None
             yield report_page(site, metrics, previous, unit, reports, newer, older)
+    yield insights_page(site)
     yield index_page(site, reports, weekly, monthly)
     yield StagedFile(METRICS_JSON, metrics_json(site, reports))
     yield StagedFile(METRICS_CSV, to_csv(reports.trend))
@@ -270,6 +272,26 @@ def kb_chart(key: str, weeks: Sequence[KBWeek], source: str) -> Chart:
 
 # --- the index, the dashboard, the data files -------------------------------------------------
 
+def insights_page(site: Site) -> StagedFile:
+    """The insights report over the trend's weeks, linking the tickets and KB entries the
+    site publishes (and naming no ticket when tickets are not published)."""
+    insights = build_insights_report(site.vault, site.known_history, site.now, TREND_WEEKS,
+                                     site.facts)
+
+    def entry_link(ident: str) -> Markup:
+        entry = site.index.document(ident)
+        return site.link_to(INSIGHTS_PAGE, entry) if entry else Markup(escape_text(ident))
+
+    body = render_insights_markdown(
+        insights, ticket_link=lambda ticket: site.link_to(INSIGHTS_PAGE, ticket),
+        entry_link=entry_link, escape=escape_text, show_tickets=site.policy.tickets,
+        heading=False)
+    title = f"Insights: the {TREND_WEEKS} weeks to {site.now:%Y-%m-%d}"
+    return StagedFile(INSIGHTS_PAGE, render_markdown(
+        "insights.md.j2", front_matter=raw(front_matter(title, exclude_from_search=True)),
+        title=title, body=raw(body), index_url=raw(site.url(INSIGHTS_PAGE, REPORTS_INDEX))))
+
+
 def index_page(site: Site, reports: ReportSet, weekly: Sequence[Metrics],
                monthly: Sequence[Metrics]) -> StagedFile:
     trend = reports.trend
@@ -282,6 +304,7 @@ def index_page(site: Site, reports: ReportSet, weekly: Sequence[Metrics],
         monthly=[{"link": report_link(REPORTS_INDEX, m), "summary": one_line(m.summary)}
                  for m in monthly],
         charts=[chart_view(chart) for chart in charts],
+        insights_url=raw(site.url(REPORTS_INDEX, INSIGHTS_PAGE)),
         json_url=raw(site.url(REPORTS_INDEX, METRICS_JSON)),
         csv_url=raw(site.url(REPORTS_INDEX, METRICS_CSV)))
     return StagedFile(REPORTS_INDEX, content)

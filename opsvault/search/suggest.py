@@ -23,7 +23,8 @@ there these they this those through to too under until up us very was we were wh
 which while who why will with would you your yours hi hello regards since today morning
 said says way ok okay yes already one two see seems
 acknowledged reproduced escalated opened asked sent checked confirmed tested works working
-worked shows showed log logged case ticket fine without again
+worked shows showed log logged case ticket fine without again doesn didn isn won aren
+using used called last day days week weeks time times work
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # Requesters' words for the same thing, both ways.
@@ -48,6 +49,7 @@ class Suggestion:
     title: str
     score: float
     matched: tuple[str, ...]  # the (stemmed) terms the ticket and the entry share
+    coverage: float  # the share of the asking text's words that it holds
 
     @property
     def reason(self) -> str:
@@ -126,7 +128,8 @@ def suggest(index: SearchIndex, text: str, limit: int = 5,
     for (path, kind, ident, title, score), terms in zip(hits, held, strict=True):
         shared = sorted({stems[term] for term in stems.keys() & terms.keys()},
                         key=lambda word: order[word])
-        found.append(Suggestion(path, kind, ident, title, round(score, 3), tuple(shared)))
+        found.append(Suggestion(path, kind, ident, title, round(score, 3), tuple(shared),
+                                round(len(shared) / len(asked), 3)))
     return found
 
 
