@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from email_samples import message
+from sitekit import page, site_pages
 from vaultkit import TICKET, run_cli, write_vault
 
 from opsvault.cli import main
@@ -211,3 +212,18 @@ def test_intake_points_out_a_likely_repeat_and_leaves_it_unset(root: Path, email
                 f"`opsvault ticket repeat {ident} --of {expected}`.") in text
     else:
         assert "Possible repeat" not in text
+
+
+def test_the_ticket_page_lists_what_may_apply_for_open_tickets_only(tmp_path: Path) -> None:
+    closed = TICKET.replace("status: in-progress", "status: closed\nresolution: MTU 1400.\n"
+                            "root_cause: MTU\nuser_confirmed: 2026-11-19T09:00:00-06:00\n"
+                            "resolved: 2026-11-18T15:00:00-06:00").replace(
+        "id: T-20261118-q7mz", "id: T-20261118-c1sd")
+    pages = site_pages(tmp_path, {**ENTRIES, "tickets/T-20261118-c1sd.md": closed})
+    open_page = page(pages, "tickets/T-20261118-q7mz-vpn-drops.md")
+    hints = open_page.split("## May apply", 1)[1].split("\n## ", 1)[0]
+    first = next(line for line in hints.splitlines() if line.startswith("- "))
+    assert first.startswith("- [KB-OPS-102](../knowledge-base/Network/KB-OPS-102-vpn-mtu.md")
+    assert first.endswith(": matches vpn, drops, every, minutes, disconnects, ten")
+    assert "KB-OPS-001" not in hints  # already `related`
+    assert "## May apply" not in page(pages, "tickets/T-20261118-c1sd.md")

@@ -21,6 +21,7 @@ from ..metrics.export import duration
 from ..metrics.facts import RESOLUTION
 from ..metrics.verdict import verdicts
 from ..model import Ticket, as_strings, as_text
+from ..search import SearchIndex, Suggestion, for_ticket, open_index
 from .context import Site
 from .display import local_time, span
 from .kb import clean_tags, split_title
@@ -63,10 +64,23 @@ def pages(site: Site) -> Iterator[StagedFile]:
 def ticket_pages(site: Site, tickets: Sequence[Ticket]) -> Iterator[StagedFile]:
     if not site.policy.tickets:
         return
-    for ticket in tickets:
-        level = service_level(site, ticket)
-        yield site.document_page(ticket, lambda t=ticket, s=level: ticket_page(site, t, s),
-                                 depends_on=level)
+    index = open_index(site.vault, ("kb", "sop"))
+    try:
+        for ticket in tickets:
+            level = service_level(site, ticket)
+            hints = may_apply(site, index, ticket)
+            yield site.document_page(
+                ticket, lambda t=ticket, s=level, h=hints: ticket_page(site, t, s, h),
+                depends_on=(level, hints))
+    finally:
+        index.close()
+
+
+def may_apply(site: Site, index: SearchIndex, ticket: Ticket) -> tuple[Suggestion, ...]:
+    """The KB entries and procedures that may fix an open ticket (as `ticket show` lists)."""
+    if not ticket.is_active:
+        return ()
+    return tuple(for_ticket(index, ticket, 3, kinds=("kb", "sop")))
 
 
 @dataclass(frozen=True)
@@ -105,8 +119,11 @@ def service_level(site: Site, ticket: Ticket) -> ServiceLevel:
                         tuple((label, value) for label, value in times if value))
 
 
-def ticket_page(site: Site, ticket: Ticket, level: ServiceLevel | None = None) -> StagedFile:
+def ticket_page(site: Site, ticket: Ticket, level: ServiceLevel | None = None,
+                hints: tuple[Suggestion, ...] = ()) -> StagedFile:
     page = site.page_of(ticket.path) or ""
+    suggested = [(site.link_to(page, document), hint.reason) for hint in hints
+                 if (document := site.index.document(hint.ident)) is not None]
     converted = site.convert(ticket, skip_sections=(LOG_SECTION,))
     _, body = split_title(converted.markdown, ticket.title)
     tags = clean_tags(ticket.tags, converted.tags)
@@ -118,7 +135,7 @@ def ticket_page(site: Site, ticket: Ticket, level: ServiceLevel | None = None) -
         flaws=ticket.flaws, fields=fields(site, ticket, page),
         level=level or service_level(site, ticket),
         body=raw(body.strip("\n") or "*No description.*"),
-        closure=closure(ticket),
+        closure=closure(ticket), may_apply=suggested,
         timeline=[event.as_row() for event in timeline(site, ticket, page)],
         index_url=raw(site.url(page, TICKETS_INDEX)), board_url=raw(site.url(page, BOARD)))
     return StagedFile(page, content)
