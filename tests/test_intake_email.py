@@ -197,3 +197,16 @@ def test_a_sender_address_check_would_reject_is_kept_as_text(root: Path) -> None
     assert "guest@localhost" in text and "not a deliverable email address" in text
     assert "email: guest@localhost" not in text
     assert strict_findings(root) == []
+
+
+@pytest.mark.parametrize("date", ["Tue, 24 Nov 1400 09:12:00 -0600",
+                                  "Tue, 24 Nov 3100 09:12:00 -0600"])
+def test_a_date_no_ticket_may_carry_counts_as_no_date(root: Path, tmp_path: Path,
+                                                       date: str) -> None:
+    path = tmp_path / "message.eml"
+    path.write_bytes(message(date=date))
+    result = ov(root, "intake", "email", str(path), "--at", AT)
+    assert result.exit_code == 0, result.output
+    ticket = load_vault(root).ticket(Path(printed_path(result.stdout)).name[:15])
+    assert ticket.opened.isoformat() == "2026-11-24T12:00:00-06:00"  # as if undated
+    assert ov(root, "check", "--strict").exit_code == 0

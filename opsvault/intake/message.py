@@ -34,6 +34,7 @@ from inscriptis.model.html_document_state import HtmlDocumentState
 from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
 from ..mail.automatic import Automatic, classify
+from ..model import in_supported_range
 from . import IntakeError
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024
@@ -407,7 +408,9 @@ def _date(header: str) -> datetime | None:
         parsed = parsedate_to_datetime(header.strip())
     except (TypeError, ValueError, IndexError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    # A year no ticket may carry (a damaged or forged header): the message counts as undated.
+    return parsed if in_supported_range(parsed) else None
 
 
 def _read(message: Message, depth: int) -> tuple[_Contents, list[Forwarded], list[str]]:
