@@ -640,22 +640,23 @@ def ticket_files_named(root: Path, reference: str) -> list[str]:
     while wanted and pending:
         folder = pending.pop()
         try:
-            entries = list(os.scandir(root / folder))
+            names = os.listdir(root / folder)  # names only: no file is looked at
         except OSError:
             continue
-        for entry in entries:
-            if entry.name.startswith("."):
+        for name in names:
+            if name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(f"{folder}/{entry.name}")
-            elif entry.name.endswith(".md") and wanted in entry.name.lower():
-                found.append(f"{folder}/{entry.name}")
+            if name.endswith(".md"):
+                if wanted in name.lower():
+                    found.append(f"{folder}/{name}")
+            elif os.path.isdir(root / folder / name) and not os.path.islink(root / folder / name):
+                pending.append(f"{folder}/{name}")
     return sorted(found)
 
 
 def load_tickets(root: Path | str, paths: Iterable[str]) -> Vault:
     """A vault holding only the tickets at `paths` (and the settings): for a command about one
-    ticket that finds its file through the search index rather than by reading them all."""
+    ticket that finds its file by name (`ticket_files_named`) rather than reading them all."""
     root = Path(root).resolve()
     settings, problems = load_settings(root)
     tickets: list[Ticket] = []

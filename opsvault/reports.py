@@ -199,26 +199,28 @@ def render_insights_markdown(insights: Insights,
     passes its own three; the defaults give ids and HTML-inert text for a terminal or an email.
     Without `show_tickets` no ticket id, title or title word is shown, only counts."""
     escape = escape or _inert
+    ticket_link = ticket_link or _ticket_id
+    entry_link = entry_link or _plain
     environment = Environment(loader=PackageLoader("opsvault", "templates/reports"),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               autoescape=False, finalize=lambda value: value if isinstance(
                                   value, Markup) else escape(str(value)))
     groups = [{"label": g.label, "count": len(g.tickets), "solved": g.resolved,
-               "hours": g.hours, "kb": _joined([(entry_link or _plain)(i) for i in g.kb]),
-               "suggested": (entry_link or _plain)(g.suggested) if g.suggested else None,
+               "hours": g.hours, "kb": _joined([entry_link(i) for i in g.kb]),
+               "suggested": entry_link(g.suggested) if g.suggested else None,
                "scripts": _joined([_code(path) for path in g.scripts]),
                "scriptable": g.scriptable,
-               "tickets": _joined([(ticket_link or _ticket_id)(t) for t in g.tickets])}
+               "tickets": _joined([ticket_link(t) for t in g.tickets])}
               for g in insights.groups]
     text = environment.get_template("insights.md.j2").render(
         insights=insights, groups=groups, show_tickets=show_tickets, heading=heading,
         uncovered=sum(1 for g in insights.groups if not g.kb),
         fixed_by_scripts=sum(len(s.tickets) for s in insights.scripts),
         scripts=[{"path": _code(s.path), "count": len(s.tickets), "hours": s.hours,
-                  "tickets": _joined([(ticket_link or _ticket_id)(t) for t in s.tickets])}
+                  "tickets": _joined([ticket_link(t) for t in s.tickets])}
                  for s in insights.scripts],
-        unlinked=[((ticket_link or _ticket_id)(t), t.title) for t in insights.unlinked],
-        unused=[((entry_link or _plain)(e.id or e.name), e.last_updated)
+        unlinked=[(ticket_link(t), t.title) for t in insights.unlinked],
+        unused=[(entry_link(e.id or e.name), e.last_updated)
                 for e in insights.unused])
     return text.rstrip("\n") + "\n"
 

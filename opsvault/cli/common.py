@@ -71,8 +71,8 @@ def open_vault(vault_dir: Path, tickets: Iterable[str] | None = None) -> Vault:
 
 def find_one_ticket(vault_dir: Path, reference: str, candidates: list[str]) -> Ticket:
     """The ticket `reference` names, read from just the `candidates` files when they hold it
-    (the search index's `ticket_paths`); else from the whole vault, which also gives the
-    reason there is none. Exits 1 with that reason."""
+    (`model.ticket_files_named`); else from the whole vault, which also gives the reason
+    there is none. Exits 1 with that reason."""
     from ..workflow import WorkflowError, find_ticket  # what a lookup needs, only when asked
 
     if candidates:

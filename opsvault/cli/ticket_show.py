@@ -26,7 +26,7 @@ from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..metrics.verdict import state_of, verdicts
 from ..model import Ticket, Vault
-from ..search import Suggestion, for_ticket, open_index, repeat_hint
+from ..search import Suggestion, fixes_for_open, open_index, repeat_hint
 from . import completion as complete
 from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
 from .metrics import as_of_option, history_of, parse_as_of
@@ -111,10 +111,10 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
 def may_apply(vault: Vault, ticket: Ticket, limit: int = 3) -> list[Suggestion]:
     """The KB entries and procedures that may fix an open ticket, not linked from it yet."""
     if not ticket.is_active:
-        return []
+        return []  # without opening (and bringing up to date) the index
     index = open_index(vault, ("kb", "sop"))
     try:
-        return for_ticket(index, ticket, limit, kinds=("kb", "sop"))
+        return fixes_for_open(index, ticket, limit)
     finally:
         index.close()
 

@@ -21,7 +21,7 @@ from ..metrics.export import duration
 from ..metrics.facts import RESOLUTION
 from ..metrics.verdict import verdicts
 from ..model import Ticket, as_strings, as_text
-from ..search import SearchIndex, Suggestion, for_ticket, open_index
+from ..search import Suggestion, fixes_for_open, open_index
 from .context import Site
 from .display import local_time, span
 from .kb import clean_tags, split_title
@@ -68,19 +68,12 @@ def ticket_pages(site: Site, tickets: Sequence[Ticket]) -> Iterator[StagedFile]:
     try:
         for ticket in tickets:
             level = service_level(site, ticket)
-            hints = may_apply(site, index, ticket)
+            hints = tuple(fixes_for_open(index, ticket))
             yield site.document_page(
                 ticket, lambda t=ticket, s=level, h=hints: ticket_page(site, t, s, h),
                 depends_on=(level, hints))
     finally:
         index.close()
-
-
-def may_apply(site: Site, index: SearchIndex, ticket: Ticket) -> tuple[Suggestion, ...]:
-    """The KB entries and procedures that may fix an open ticket (as `ticket show` lists)."""
-    if not ticket.is_active:
-        return ()
-    return tuple(for_ticket(index, ticket, 3, kinds=("kb", "sop")))
 
 
 @dataclass(frozen=True)

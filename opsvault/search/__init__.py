@@ -7,6 +7,7 @@ from .index import KNOWLEDGE, SearchIndex, open_index
 from .suggest import (
     RepeatHint,
     Suggestion,
+    fixes_for_open,
     for_ticket,
     likely_repeat,
     linked_targets,
@@ -18,6 +19,7 @@ from .suggest import (
     suggest,
 )
 
-__all__ = ["KNOWLEDGE", "RepeatHint", "SearchIndex", "Suggestion", "for_ticket",
+__all__ = ["KNOWLEDGE", "RepeatHint", "SearchIndex", "Suggestion", "fixes_for_open",
+           "for_ticket",
            "likely_repeat", "linked_targets", "may_apply", "may_apply_hint", "open_index",
            "query_for_ticket", "repeat_hint", "repeat_hint_text", "suggest"]

@@ -28,12 +28,12 @@ from ..model import (
     as_strings,
     as_text,
     classify,
-    link_problem,
     load_file,
+    walk_files,
 )
 from ..schema import Settings
 
-FORMAT = "5"  # bump when what is indexed changes: the index is then rebuilt
+FORMAT = "6"  # bump when what is indexed changes: the index is then rebuilt
 INDEX_PATH = ".opsvault/search.sqlite3"
 # Column weights for BM25: a word in the title says more than one in the body.
 WEIGHTS = (10.0, 6.0, 4.0, 1.0)  # title, aliases and tags, symptoms, body
@@ -132,11 +132,11 @@ class SearchIndex:
         return row[0] if row else None
 
     def _drop(self, path: str) -> None:
-        row = self.db.execute("SELECT kind, doc FROM files WHERE path = ?", (path,)).fetchone()
+        row = self.db.execute("SELECT doc FROM files WHERE path = ?", (path,)).fetchone()
         if row is None:
             return
         # By rowid: a condition on an FTS5 column would scan the whole table.
-        self.db.execute("DELETE FROM docs WHERE rowid = ?", (row[1],))
+        self.db.execute("DELETE FROM docs WHERE rowid = ?", row)
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
 
     def _replace(self, entry: Entry, fingerprint: str) -> None:
@@ -146,9 +146,8 @@ class SearchIndex:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (entry.path, entry.kind, entry.ident, _shelf(entry.kind), entry.title, entry.keywords,
              entry.symptoms, entry.body)).lastrowid
-        self.db.execute("INSERT INTO files (path, doc, kind, ident, title, fingerprint) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        (entry.path, doc, entry.kind, entry.ident, entry.title, fingerprint))
+        self.db.execute("INSERT INTO files (path, doc, kind, fingerprint) VALUES (?, ?, ?, ?)",
+                        (entry.path, doc, entry.kind, fingerprint))
 
     def search(self, match: str, limit: int, kinds: tuple[str, ...] = KNOWLEDGE
                ) -> list[tuple[str, str, str, str, float]]:
@@ -167,9 +166,8 @@ class SearchIndex:
 
     def text(self, path: str) -> str:
         """All the indexed text of one file (to say why it matched)."""
-        place = self.db.execute("SELECT kind, doc FROM files WHERE path = ?", (path,)).fetchone()
-        row = self.db.execute("SELECT title, keywords, symptoms, body FROM docs WHERE rowid = ?",
-                              (place[1],)).fetchone() if place else None
+        row = self.db.execute("SELECT title, keywords, symptoms, body FROM docs WHERE rowid = "
+                              "(SELECT doc FROM files WHERE path = ?)", (path,)).fetchone()
         return "\n".join(row) if row else ""
 
     def close(self) -> None:
@@ -183,9 +181,8 @@ def _create(db: sqlite3.Connection) -> None:
         CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, kind UNINDEXED, ident UNINDEXED,
             shelf, title, keywords, symptoms, body,
             tokenize = 'porter unicode61 remove_diacritics 2');
-        CREATE TABLE files (path TEXT PRIMARY KEY, doc INTEGER, kind TEXT, ident TEXT, title TEXT,
-            fingerprint TEXT, mtime_ns INTEGER, size INTEGER);
-        CREATE INDEX files_ident ON files (ident);
+        CREATE TABLE files (path TEXT PRIMARY KEY, doc INTEGER, kind TEXT, fingerprint TEXT,
+            mtime_ns INTEGER, size INTEGER);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         INSERT INTO meta VALUES ('format', '{FORMAT}');
     """)
@@ -200,33 +197,18 @@ def _shelf(kind: str) -> str:
 
 def _stat_files(root: Path, folders: list[str]) -> Iterator[tuple[str, tuple[str, int, int]]]:
     """(path, (kind, modification time, size)) of every file the index holds: the files
-    `load_vault` reads, found with one `scandir` per folder (what cannot be read, `check`
-    reports)."""
+    `load_vault` reads (what cannot be read, `check` reports)."""
     root_text = str(root)
     for folder in folders:
-        pending = [folder]
-        while pending:
-            rel_dir = pending.pop()
+        for path in walk_files(root, folder, []):
+            kind = "script" if folder == SCRIPTS_DIR else classify(path)
+            if kind not in ("ticket", "kb", "sop", "script"):
+                continue
             try:
-                entries = list(os.scandir(os.path.join(root_text, rel_dir)))
+                status = os.stat(os.path.join(root_text, path))
             except OSError:
                 continue
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                rel_path = f"{rel_dir}/{entry.name}"
-                try:
-                    if entry.is_symlink() and link_problem(root_text, entry, rel_path):
-                        continue
-                    if entry.is_dir():
-                        pending.append(rel_path)
-                        continue
-                    kind = "script" if folder == SCRIPTS_DIR else classify(rel_path)
-                    if kind in ("ticket", "kb", "sop", "script"):
-                        status = entry.stat()
-                        yield rel_path, (kind, status.st_mtime_ns, status.st_size)
-                except OSError:
-                    continue
+            yield path, (kind, status.st_mtime_ns, status.st_size)
 
 
 def open_index(vault: Vault, kinds: tuple[str, ...] = tuple(FOLDERS),

@@ -145,6 +145,14 @@ def for_ticket(index: SearchIndex, ticket: Ticket, limit: int, with_log: bool = 
             ][:limit]
 
 
+def fixes_for_open(index: SearchIndex, ticket: Ticket, limit: int = 3) -> list[Suggestion]:
+    """The KB entries and procedures that may fix an open ticket (none for a done one), as
+    `ticket show` and the ticket's page list them."""
+    if not ticket.is_active:
+        return []
+    return for_ticket(index, ticket, limit, kinds=("kb", "sop"))
+
+
 MIN_SHARED_WORDS = 2  # a hint needs more than one word in common with the message
 CLOSE_TO_BEST = 0.6  # and a second hint must score nearly as well as the first
 
