@@ -14,7 +14,7 @@ from gitkit import git
 from test_metrics import HOLIDAY, REOPENED, RUNNING_P4, WEEKEND, build_repo
 from vaultkit import run_cli
 
-from opsvault.cli import metrics as metrics_cli
+from opsvault.cli import common as cli_common
 from opsvault.model import load_vault
 
 AS_OF = "2026-12-01T12:00:00-06:00"
@@ -199,9 +199,9 @@ def test_progress_bar_on_a_long_first_pass_in_a_terminal(
         capsys: pytest.CaptureFixture[str]) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".opsvault"))
-    monkeypatch.setattr(metrics_cli, "PROGRESS_FROM_COMMITS", 10)
+    monkeypatch.setattr(cli_common, "PROGRESS_FROM_COMMITS", 10)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    metrics_cli.history_of(load_vault(copy))
+    cli_common.history_of(load_vault(copy))
     assert "Reading history" in capsys.readouterr().err
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -14,12 +15,18 @@ from ..diagnostics import VaultError
 from ..model import Ticket, Vault, load_tickets, load_vault
 from ..schema import SETTINGS_PATH
 
+if TYPE_CHECKING:
+    from ..history import History
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 # Ctrl-C (130) is the top command's own: cli/__init__.EXIT_INTERRUPTED.
+
+# A first pass over fewer commits is over before a progress bar would help.
+PROGRESS_FROM_COMMITS = 2000
 
 
 def find_vault_root(start: Path) -> Path | None:
@@ -96,3 +103,60 @@ def colour(text: str, fg: str, err: bool = False) -> str:
     if os.environ.get("NO_COLOR") or not stream.isatty():
         return text
     return click.style(text, fg=fg, bold=fg == "red")
+
+
+def usage_error(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def as_of_option(function: F) -> F:
+    return click.option(
+        "--as-of", "as_of", metavar="DATETIME", default=None,
+        help="Judge SLA clocks as of this time (default: now). A date means the end of that "
+             "day; a time without an offset is in the vault's time zone.",
+    )(function)
+
+
+def parse_as_of(value: str | None, vault: Vault) -> datetime:
+    zone = vault.settings.time_zone
+    if value is None:
+        return datetime.now(zone)
+    try:
+        if len(value.strip()) == 10:
+            return datetime.combine(date.fromisoformat(value.strip()), time.max, zone)
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        usage_error(f"--as-of: '{value}' is not a date or date-time (example: 2026-11-25T17:00)")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def history_of(vault: Vault) -> History:
+    """The vault's history, with a progress bar on a long first pass when stderr is a
+    terminal, and its notices and skipped versions on stderr."""
+    from ..history import load_history  # git and the history stage, only when asked
+
+    bar: Any = None
+    shown = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            if total < PROGRESS_FROM_COMMITS:
+                return
+            bar = click.progressbar(length=total, label="Reading history", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        history = load_history(vault.root, vault.settings,
+                               progress=progress if sys.stderr.isatty() else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for notice in history.notices:
+        click.echo(f"note: {notice}", err=True)
+    for problem in history.warnings:
+        click.echo(problem.as_line(), err=True)
+    return history

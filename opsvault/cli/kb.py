@@ -11,7 +11,8 @@ from .. import workflow
 from ..knowledge import kb_from_ticket, new_kb, new_sop
 from ..note_templates import load_template
 from . import completion as complete
-from .updates import refusals, start, update_options, usage_error, with_exit_codes
+from .common import usage_error
+from .updates import refusals, start, update_options, with_exit_codes
 
 
 @click.command("new")

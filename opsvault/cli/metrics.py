@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
-from ..history import History, load_history
 from ..mail import MailError, compose, deliver
 from ..mail.notify import notices
 from ..metrics import (
@@ -48,65 +46,23 @@ from ..reports import (
 )
 from ..schema import is_email_address
 from ..workflow import outside_message
-from .common import EXIT_FINDINGS, EXIT_OK, colour, open_vault, vault_option
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    as_of_option,
+    colour,
+    history_of,
+    open_vault,
+    parse_as_of,
+    usage_error,
+    vault_option,
+)
 from .requester_mail import fresh
-from .updates import refusals, start, usage_error
+from .updates import refusals, start
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# A first pass over fewer commits is over before a progress bar would help.
-PROGRESS_FROM_COMMITS = 2000
 DEFAULT_WEEKS = 8
-
-
-def as_of_option(function: F) -> F:
-    return click.option(
-        "--as-of", "as_of", metavar="DATETIME", default=None,
-        help="Judge SLA clocks as of this time (default: now). A date means the end of that "
-             "day; a time without an offset is in the vault's time zone.",
-    )(function)
-
-
-def parse_as_of(value: str | None, vault: Vault) -> datetime:
-    zone = vault.settings.time_zone
-    if value is None:
-        return datetime.now(zone)
-    try:
-        if len(value.strip()) == 10:
-            return datetime.combine(date.fromisoformat(value.strip()), time.max, zone)
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        usage_error(f"--as-of: '{value}' is not a date or date-time (example: 2026-11-25T17:00)")
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-
-
-def history_of(vault: Vault) -> History:
-    """The vault's history, with a progress bar on a long first pass when stderr is a
-    terminal, and its notices and skipped versions on stderr."""
-    bar: Any = None
-    shown = 0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar, shown
-        if bar is None:
-            if total < PROGRESS_FROM_COMMITS:
-                return
-            bar = click.progressbar(length=total, label="Reading history", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - shown)
-        shown = done
-
-    try:
-        history = load_history(vault.root, vault.settings,
-                               progress=progress if sys.stderr.isatty() else None)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    for notice in history.notices:
-        click.echo(f"note: {notice}", err=True)
-    for problem in history.warnings:
-        click.echo(problem.as_line(), err=True)
-    return history
 
 
 # --- opsvault metrics ------------------------------------------------------------------------

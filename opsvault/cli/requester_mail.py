@@ -17,7 +17,8 @@ from ..mail.notify import stakeholder_message
 from ..mail.replies import ReplyError, load_reply, render_reply
 from ..model import Ticket, as_text, load_vault
 from ..schema import is_email_address
-from .updates import Session, refusals, stdin_is_terminal, usage_error
+from .common import usage_error
+from .updates import Session, refusals, stdin_is_terminal
 
 MESSAGES_DIR = "tickets/messages"
 # The reply a workflow command's --notify sends, by the status it moved the ticket to.

@@ -28,8 +28,15 @@ from ..metrics.verdict import state_of, verdicts
 from ..model import Ticket, Vault
 from ..search import Suggestion, fixes_for_open, open_index, repeat_hint
 from . import completion as complete
-from .common import EXIT_FINDINGS, EXIT_OK, open_vault, vault_option
-from .metrics import as_of_option, history_of, parse_as_of
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    as_of_option,
+    history_of,
+    open_vault,
+    parse_as_of,
+    vault_option,
+)
 
 
 @click.command("show")

@@ -25,7 +25,7 @@ from ..intake import IntakeError
 from ..model import Ticket, Vault
 from ..schema import Settings
 from ..workflow import Change, NewDocument, UnknownName, WorkflowError, apply_change, write_new
-from .common import EXIT_FINDINGS, EXIT_USAGE, open_vault, vault_option
+from .common import EXIT_FINDINGS, open_vault, usage_error, vault_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,11 +95,6 @@ def with_exit_codes(function: F) -> F:
 def refuse(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     raise SystemExit(EXIT_FINDINGS)
-
-
-def usage_error(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(EXIT_USAGE)
 
 
 @contextmanager
