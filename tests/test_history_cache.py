@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from gitkit import commit, git, init_repo, ticket, ticket_path
-from test_history import ACK, FIX, T, history_of, summary
+from test_history import ACK, FIX, T, U, history_of, settings_of, summary
 
 import opsvault.history
+from opsvault.history import load_history
 from opsvault.history.cache import cache_path
 
 
@@ -129,3 +130,24 @@ def test_changed_settings_rebuild_the_cache(repo: Path) -> None:
 def test_the_cache_stays_out_of_git(repo: Path) -> None:
     history_of(repo)
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_history_of_some_tickets_from_a_current_cache_equals_the_whole(repo: Path) -> None:
+    # U's file starts as T's (an id changed in the file), so U's timeline holds both ids' rows.
+    commit(repo, {ticket_path(T): None, ticket_path(U): ticket(U, "open", log=[ACK])},
+           f"{U}: id corrected", "2026-11-16T10:00:00-06:00")
+    whole = history_of(repo)
+    partial = load_history(repo, settings_of(repo), only={U})
+    assert partial.stats.cache == "current"
+    assert summary(partial, U) == summary(whole, U)
+    assert any(e.field == "id" for e in partial.timeline(U).events)  # type: ignore[union-attr]
+    assert partial.status_pairs[U] == whole.status_pairs[U]
+    assert list(partial.timelines) == [U] and partial.file_events == ()
+
+
+def test_history_of_some_tickets_reads_new_commits_as_the_whole_does(repo: Path) -> None:
+    history_of(repo)
+    add_update(repo)
+    partial = load_history(repo, settings_of(repo), only={T})
+    assert partial.stats.cache == "incremental"
+    assert summary(partial) == summary(history_of(repo, use_cache=False))

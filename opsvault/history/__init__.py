@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import git
@@ -68,8 +68,13 @@ UNREADABLE_PREFIX = "git could not read the history"
 
 
 def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True,
-                 progress: Progress | None = None) -> History:
-    """The history of the vault at `vault_root`, from its cache plus any newer commits."""
+                 progress: Progress | None = None,
+                 only: Collection[str] | None = None) -> History:
+    """The history of the vault at `vault_root`, from its cache plus any newer commits.
+
+    With `only` (ticket ids), a history that holds the timelines of those tickets at least:
+    when the cache is current, just their rows are read from it (no other timeline, and no
+    file events); otherwise the whole history is brought up to date as without it."""
     repository = Repository.open(vault_root)
     if repository is None:
         return History(False, notices=(
@@ -77,7 +82,7 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
             "the times written in the files (opened, first_response, resolved, closed and "
             "Log lines) only. Run `git init` and commit to record updates.",))
     try:
-        return _load(repository, vault_root, settings, use_cache, progress)
+        return _load(repository, vault_root, settings, use_cache, progress, only)
     except (git.GitError, OSError, ValueError) as exc:
         # A repository git refuses to read (damaged, "dubious ownership", …): no history
         # rather than no answer.
@@ -101,7 +106,7 @@ def _failure_reason(exc: BaseException) -> str:
 
 
 def _load(repository: Repository, vault_root: Path, settings: Settings, use_cache: bool,
-          progress: Progress | None) -> History:
+          progress: Progress | None, only: Collection[str] | None) -> History:
     head = repository.head()
     if head is None:
         return History(False, notices=(
@@ -110,7 +115,13 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
     boundary = repository.shallow_boundary()
     key = _cache_key(repository, vault_root, boundary)
     path = cache.cache_path(vault_root)
-    cached, reason = cache.load(path, key) if use_cache else (None, "cache disabled")
+    cached, reason = None, "cache disabled"
+    if use_cache and only is not None:
+        cached, reason = cache.load(path, key, only)
+        if cached is not None and cached.head != head:
+            cached = None  # a partial history cannot be extended: read the whole cache
+    if use_cache and cached is None:
+        cached, reason = cache.load(path, key)
     if cached is not None and cached.head == head:
         result, stats = cached, HistoryStats(cache="current")
     elif cached is not None and repository.is_ancestor(cached.head, head):

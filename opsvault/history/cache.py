@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -112,8 +112,13 @@ def cache_path(vault_root: Path) -> Path:
     return vault_root / CACHE_DIR / CACHE_NAME
 
 
-def load(path: Path, key: Mapping[str, str]) -> tuple[CachedHistory | None, str]:
-    """The cached history, or None and why it cannot be used."""
+def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
+         ) -> tuple[CachedHistory | None, str]:
+    """The cached history, or None and why it cannot be used.
+
+    With `only` (ticket ids), just the rows those tickets' timelines are made of (an id
+    changed in the file joins the rows of its earlier ids) and none of the file events: a
+    history good for answering about those tickets, not for extending or saving."""
     if not path.is_file():
         return None, "no cache yet"
     try:
@@ -130,15 +135,19 @@ def load(path: Path, key: Mapping[str, str]) -> tuple[CachedHistory | None, str]
         if not head:
             return None, "the cache has no head commit"
         history = CachedHistory(head)
-        for ticket_id, has_file, pairs, text in connection.execute("SELECT * FROM tickets"):
+        history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
+        if only is None:
+            rows = connection.execute("SELECT * FROM tickets")
+        else:
+            rows = _rows_of(connection, sorted(_sources_of(only, history.renamed_ids)))
+        for ticket_id, has_file, pairs, text in rows:
             history.tickets[ticket_id] = partial(decode_events, ticket_id, text)
             if has_file:
                 history.with_file.add(ticket_id)
             if pairs:
                 history.status_pairs[ticket_id] = frozenset(
                     tuple(pair.split(_UNIT, 1)) for pair in pairs.split(_RECORD))  # type: ignore[misc]
-        history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
-        history.file_events = [
+        history.file_events = [] if only is not None else [
             FileEvent(datetime.fromisoformat(time), kind, area, path_, old_path, commit, author)
             for time, kind, area, path_, old_path, commit, author
             in connection.execute("SELECT * FROM file_events")]
@@ -151,6 +160,29 @@ def load(path: Path, key: Mapping[str, str]) -> tuple[CachedHistory | None, str]
     finally:
         connection.close()
     return history, ""
+
+
+def _rows_of(connection: sqlite3.Connection, ticket_ids: Sequence[str]) -> Iterator[tuple]:
+    # In slices: older SQLite builds allow 999 parameters in one statement.
+    for start in range(0, len(ticket_ids), 900):
+        chosen = ticket_ids[start:start + 900]
+        yield from connection.execute(
+            f"SELECT * FROM tickets WHERE ticket_id IN ({','.join('?' * len(chosen))})",
+            chosen)
+
+
+def _sources_of(ticket_ids: Collection[str], renamed_ids: Mapping[str, str]) -> set[str]:
+    """The ids whose events make up the timelines of `ticket_ids`: themselves and every id
+    that was renamed, in one step or several, into one of them."""
+    found = set(ticket_ids)
+    for old in renamed_ids:
+        seen, current = {old}, old
+        while current in renamed_ids and renamed_ids[current] not in seen:
+            current = renamed_ids[current]
+            seen.add(current)
+        if current in found:
+            found.add(old)
+    return found
 
 
 def save(path: Path, key: Mapping[str, str], history: CachedHistory) -> bool:
