@@ -655,17 +655,20 @@ def ticket_files_named(root: Path, reference: str) -> list[str]:
 
 
 def load_tickets(root: Path | str, paths: Iterable[str]) -> Vault:
-    """A vault holding only the tickets at `paths` (and the settings): for a command about one
-    ticket that finds its file by name (`ticket_files_named`) rather than reading them all."""
+    """A vault holding only the tickets at `paths` (and the settings and team): for a command
+    about one ticket that finds its file by name (`ticket_files_named`) rather than reading
+    them all."""
     root = Path(root).resolve()
     settings, problems = load_settings(root)
+    team, team_problems = load_team(root)  # who counts as a technician for first response
+    problems.extend(team_problems)
     tickets: list[Ticket] = []
     for rel_path in paths:
         item, found = load_file(root, rel_path, "ticket", settings)
         problems.extend(found)
         if isinstance(item, Ticket):
             tickets.append(item)
-    return Vault(root, settings, tuple(tickets), (), (), (), (), Team(), (), tuple(problems))
+    return Vault(root, settings, tuple(tickets), (), (), (), (), team, (), tuple(problems))
 
 
 def classify(rel_path: str) -> str:

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from test_metrics import HOLIDAY, REOPENED, RUNNING_P4, WEEKEND, build_repo
 from vaultkit import run_cli
 
 from opsvault.cli import common as cli_common
+from opsvault.history import load_history
+from opsvault.metrics import as_dict, facts_of
 from opsvault.model import load_vault
 
 AS_OF = "2026-12-01T12:00:00-06:00"
@@ -182,6 +185,30 @@ def test_ticket_show_json(repo: Path) -> None:
     assert data["facts"]["first_response_minutes"] == 75
     assert [e["new"] for e in data["timeline"] if e["field"] == "status"] == [
         "new", "open", "resolved"]
+
+
+def test_ticket_show_from_its_own_cache_rows_says_what_the_whole_history_says(
+        repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".opsvault"))
+    vault = load_vault(copy)
+    whole = load_history(copy, vault.settings, use_cache=False)
+    moment = datetime.fromisoformat(AS_OF)
+
+    def plain(value: object) -> object:
+        return json.loads(json.dumps(value, default=str))
+
+    for ticket in vault.tickets:
+        shown = [json.loads(run_cli("ticket", "show", ticket.id, "--vault", str(copy),
+                                    "--format", "json", "--as-of", AS_OF).stdout)
+                 for _ in range(2)]  # the first reads all of history, the second its rows
+        assert shown[0] == shown[1], ticket.id
+        fact = facts_of(vault, whole, ticket, moment)
+        assert shown[1]["facts"] == plain(as_dict(fact) if fact else None), ticket.id
+        timeline = whole.timeline(ticket.id)
+        assert shown[1]["timeline"] == plain(
+            [as_dict(e) for e in (timeline.events if timeline else ())]), ticket.id
+    assert len(vault.tickets) >= 5
 
 
 def test_ticket_show_unknown_ticket_exits_1(repo: Path) -> None:

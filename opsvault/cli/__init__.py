@@ -18,8 +18,27 @@ from .. import __version__
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command ended by SIGINT
 
+# Here rather than in cli/ticket.py, so that `ticket show` need not import that module.
+TICKET_HELP = """Open, assign, work on, resolve and close tickets.
 
-def _ticket_group() -> click.Group:
+    Every command changes only the front-matter keys it must and appends one line to the
+    ticket's Log; the rest of the file stays byte for byte. Statuses, transitions and the
+    closing rules come from vault/opsvault.yml. With --commit (or the setting
+    workflow.commit_each_update) each update is one git commit holding only that ticket.
+
+    \b
+    A day's work:
+      opsvault ticket new "Printer offline" --priority P3 --category printing
+      opsvault ticket assign T-20261124-k3f9 --suggest
+      opsvault ticket status T-20261124-k3f9 in-progress
+      opsvault ticket log T-20261124-k3f9 "Power-cycled; jam sensor dirty"
+      opsvault ticket resolve T-20261124-k3f9 --resolution "Cleaned the sensor" \\
+          --root-cause "Paper dust"
+      opsvault ticket close T-20261124-k3f9 --confirmation not-required
+    """
+
+
+def _whole_ticket_group() -> click.Group:
     from .ticket import ticket_group
     from .ticket_reply import reply_command
     from .ticket_show import show_command
@@ -27,6 +46,23 @@ def _ticket_group() -> click.Group:
     ticket_group.add_command(show_command)
     ticket_group.add_command(reply_command)
     return ticket_group
+
+
+class TicketGroup(click.Group):
+    """`opsvault ticket`: `show` is imported on its own, the other commands with the module
+    that holds them (the workflow, assignment, mail)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "show":  # a look at one ticket should not wait for the workflow
+            return _attribute(".ticket_show", "show_command")()
+        return _whole_ticket_group().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return _whole_ticket_group().list_commands(ctx)
+
+
+def _ticket_group() -> click.Group:
+    return TicketGroup("ticket", help=TICKET_HELP)
 
 
 def _attribute(module: str, name: str) -> Callable[[], click.Command]:

@@ -26,6 +26,7 @@ from ..listing import (
 from ..model import Team, as_text
 from ..note_templates import load_template
 from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address, suggest
+from . import TICKET_HELP
 from . import completion as complete
 from .common import colour, open_vault, vault_option
 from .requester_mail import (
@@ -49,25 +50,9 @@ from .updates import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group("ticket")
+@click.group("ticket", help=TICKET_HELP)
 def ticket_group() -> None:
-    """Open, assign, work on, resolve and close tickets.
-
-    Every command changes only the front-matter keys it must and appends one line to the
-    ticket's Log; the rest of the file stays byte for byte. Statuses, transitions and the
-    closing rules come from vault/opsvault.yml. With --commit (or the setting
-    workflow.commit_each_update) each update is one git commit holding only that ticket.
-
-    \b
-    A day's work:
-      opsvault ticket new "Printer offline" --priority P3 --category printing
-      opsvault ticket assign T-20261124-k3f9 --suggest
-      opsvault ticket status T-20261124-k3f9 in-progress
-      opsvault ticket log T-20261124-k3f9 "Power-cycled; jam sensor dirty"
-      opsvault ticket resolve T-20261124-k3f9 --resolution "Cleaned the sensor" \\
-          --root-cause "Paper dust"
-      opsvault ticket close T-20261124-k3f9 --confirmation not-required
-    """
+    pass
 
 
 def _priority_choices(settings: Settings) -> str:

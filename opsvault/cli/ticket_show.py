@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from .. import workflow
 from ..history import (
     BASELINE,
     CHANGE,
@@ -25,13 +24,13 @@ from ..history import (
 from ..metrics import SlaClock, TicketFacts, as_dict, facts_of
 from ..metrics.export import duration
 from ..metrics.verdict import state_of, verdicts
-from ..model import Ticket, Vault
+from ..model import Ticket, Vault, ticket_files_named
 from ..search import Suggestion, fixes_for_open, open_index, repeat_hint
 from . import completion as complete
 from .common import (
-    EXIT_FINDINGS,
     EXIT_OK,
     as_of_option,
+    find_one_ticket,
     history_of,
     open_vault,
     parse_as_of,
@@ -62,14 +61,13 @@ def show_command(ticket_ref: str, vault_dir: Path, output_format: str,
       opsvault ticket show T-20261118-q7mz
       opsvault ticket show q7mz --format json
     """
-    vault = open_vault(vault_dir)
-    try:
-        ticket = workflow.find_ticket(vault, ticket_ref)
-    except workflow.WorkflowError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(EXIT_FINDINGS) from None
+    # Only this ticket's file and, from a current cache, its own history are read: not the
+    # vault's 20,000 others. What it says is what the whole vault's history would say.
+    candidates = ticket_files_named(vault_dir, ticket_ref)
+    ticket = find_one_ticket(vault_dir, ticket_ref, candidates)
+    vault = open_vault(vault_dir, tickets=[ticket.path])
     moment = parse_as_of(as_of, vault)
-    history = history_of(vault)
+    history = history_of(vault, only=[ticket.id] if ticket.id else None)
     timeline = history.timeline(ticket.id)
     events = timeline.events if timeline else ()
     fact = facts_of(vault, history, ticket, moment)

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..model import Ticket, Vault, as_text, link_target
+from ..model import Ticket, Vault, as_text, link_target, load_file
 from .index import KNOWLEDGE, SearchIndex, open_index
 
 # Words that say nothing about the problem (English, and help desk filler).
@@ -217,7 +217,7 @@ def likely_repeat(vault: Vault, text: str, opened: datetime, requester: str, dev
         index.close()
     by_path = {t.path: t for t in vault.tickets}
     for hit in found[:1]:
-        earlier = by_path.get(hit.path)
+        earlier = by_path.get(hit.path) or _ticket_at(vault, hit.path)
         if earlier is None or earlier.is_active or earlier.opened is None:
             continue
         gap = opened - earlier.opened
@@ -228,6 +228,13 @@ def likely_repeat(vault: Vault, text: str, opened: datetime, requester: str, dev
         if device and device == _device_key(earlier):
             return RepeatHint(earlier, "same device")
     return None
+
+
+def _ticket_at(vault: Vault, path: str) -> Ticket | None:
+    """The ticket file at `path`, read from disk: a vault loaded with one ticket
+    (`model.load_tickets`) does not hold the earlier one."""
+    item, _ = load_file(vault.root, path, "ticket", vault.settings)
+    return item if isinstance(item, Ticket) else None
 
 
 def repeat_hint_text(hint: RepeatHint | None, ticket_id: str) -> str:
