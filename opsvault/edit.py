@@ -28,7 +28,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from .files import parse_source
-from .model import find_log_heading, log_section_end
+from .model import CACHE_DIR, find_log_heading, log_section_end, prepare_cache_folder
 
 BOM = b"\xef\xbb\xbf"
 
@@ -45,7 +45,7 @@ class LockedError(EditError):
     """Another opsvault command held the vault's write lock for too long."""
 
 
-LOCK_PATH = ".opsvault/write.lock"
+LOCK_PATH = f"{CACHE_DIR}/write.lock"
 LOCK_WAIT_SECONDS = 60.0
 TEMPORARY_PREFIX = ".opsvault-"
 # Folders a command writes into: where a killed command can have left a temporary file.
@@ -60,7 +60,7 @@ def vault_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> FileLock:
     """
     lock_path = root / LOCK_PATH
     try:
-        lock_path.parent.mkdir(exist_ok=True)
+        prepare_cache_folder(lock_path.parent)
         lock = FileLock(lock_path, timeout=wait)
         lock.acquire(poll_interval=0.005)
     except Timeout:

@@ -27,6 +27,7 @@ SCRIPTS_DIR = "scripts"
 PAGES_DIR = "vault"
 TEMPLATES_DIR = "vault/templates"
 ATTACHMENTS_DIR = "tickets/attachments"
+CACHE_DIR = ".opsvault"  # one clone's own files: the history cache, the indexes, the write lock
 VAULT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, SCRIPTS_DIR, PAGES_DIR)
 
 # A level-2 ATX heading "Log" as CommonMark reads it: up to three spaces before, any spacing,
@@ -590,6 +591,15 @@ def walk_files(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[
                 problems.append(error(rel_path, 0, "unreadable",
                                       f"cannot be read ({exc.strerror or exc})"))
         pending.extend(reversed(subdirs))
+
+
+def prepare_cache_folder(folder: Path) -> None:
+    """Make the cache folder (`CACHE_DIR`) if need be, with a `.gitignore` of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        # Caches belong to one clone: keep them out of git even where .gitignore forgets.
+        ignore.write_text("*\n", encoding="utf-8")
 
 
 def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:

@@ -24,10 +24,10 @@ from functools import partial
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity
+from ..model import CACHE_DIR, prepare_cache_folder
 from .events import CHANGE, MENTION, FileEvent, TicketEvent
 from .timeline import EventSource
 
-CACHE_DIR = ".opsvault"
 CACHE_NAME = "history.sqlite"
 # "3": the Log section is found outside fenced code and date-times outside 1900–2999 are no
 # times, so events cached by format 2 may differ from what the history now reads.
@@ -189,7 +189,7 @@ def save(path: Path, key: Mapping[str, str], history: CachedHistory) -> bool:
     """Write a whole cache to a new file, then move it into place. False if it cannot be."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        _prepare_folder(path.parent)
+        prepare_cache_folder(path.parent)
         temporary.unlink(missing_ok=True)
         connection = sqlite3.connect(temporary)
         try:
@@ -231,14 +231,6 @@ def append(path: Path, previous_head: str, update: CachedHistory,
         return False
     finally:
         connection.close()
-
-
-def _prepare_folder(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        # Caches belong to one clone: keep them out of git even where .gitignore forgets.
-        ignore.write_text("*\n", encoding="utf-8")
 
 
 def _write(connection: sqlite3.Connection, history: CachedHistory,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import (
+    CACHE_DIR,
     KB_DIR,
     SCRIPTS_DIR,
     SOPS_DIR,
@@ -29,12 +30,13 @@ from ..model import (
     as_text,
     classify,
     load_file,
+    prepare_cache_folder,
     walk_files,
 )
 from ..schema import Settings
 
 FORMAT = "6"  # bump when what is indexed changes: the index is then rebuilt
-INDEX_PATH = ".opsvault/search.sqlite3"
+INDEX_PATH = f"{CACHE_DIR}/search.sqlite3"
 # Column weights for BM25: a word in the title says more than one in the body.
 WEIGHTS = (10.0, 6.0, 4.0, 1.0)  # title, aliases and tags, symptoms, body
 KNOWLEDGE = ("kb", "sop", "script")  # what `kb suggest` ranks; tickets are "ticket"
@@ -221,7 +223,7 @@ def open_index(vault: Vault, kinds: tuple[str, ...] = tuple(FOLDERS),
     if persist:
         path = vault.root / INDEX_PATH
         try:
-            path.parent.mkdir(exist_ok=True)
+            prepare_cache_folder(path.parent)
             db = sqlite3.connect(path)
             rows = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchall() \
                 if db.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchall() \
