@@ -10,12 +10,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-import secrets
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from email.utils import parseaddr
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -418,6 +416,8 @@ class IdFormat:
             if kind == "date":
                 return when.strftime(arg or "%Y%m%d")
             if kind == "random":
+                import secrets  # only a command that makes a ticket needs it
+
                 return "".join(secrets.choice(ID_ALPHABET) for _ in range(int(arg or 4)))
             return str(next_seq).zfill(int(arg or 3))
 
@@ -739,6 +739,8 @@ class _SettingsBuilder:
             self.fail("mail.smtp_port", "must be a port number (1–65535)")
             port = 587
         sender = str(self.get("mail.from", str, "") or "").strip()
+        from email.utils import parseaddr  # a mail setting is there: read it
+
         if sender and not is_email_address(parseaddr(sender)[1]):
             self.fail("mail.from", f"'{sender}' has no valid email address")
         outbox = str(self.get("mail.outbox", str, "outbox") or "outbox").strip().strip("/")
