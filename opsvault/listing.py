@@ -6,10 +6,10 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
-from .model import Ticket, Vault
+from .schema import Settings
 
 UNASSIGNED = "none"
 _AGE = re.compile(r"^\s*(\d+)\s*(m|h|d|w)\s*$")
@@ -36,6 +36,37 @@ def format_age(age: timedelta) -> str:
     return f"{minutes // (24 * 60)}d"
 
 
+class ListedTicket(Protocol):
+    """What lists and boards read of a ticket: a `model.Ticket`, or the ticket index's
+    `TicketSummary` of one."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def priority(self) -> str | None: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def assignee(self) -> str | None: ...
+    @property
+    def opened(self) -> datetime | None: ...
+    @property
+    def follow_up(self) -> date | None: ...
+    @property
+    def flaws(self) -> tuple[str, ...]: ...
+    @property
+    def is_active(self) -> bool: ...
+
+
+T = TypeVar("T", bound=ListedTicket)
+
+
 @dataclass(frozen=True)
 class TicketFilter:
     """Which tickets to show; empty tuples mean "any". Without statuses, active tickets only."""
@@ -48,7 +79,12 @@ class TicketFilter:
     include_done: bool = False
     follow_up_due: bool = False  # only tickets whose follow-up day has come (done ones too)
 
-    def matches(self, ticket: Ticket, now: datetime) -> bool:
+    @property
+    def only_active(self) -> bool:
+        """Whether only active tickets (and unreadable statuses) can match."""
+        return not (self.statuses or self.include_done or self.follow_up_due)
+
+    def matches(self, ticket: ListedTicket, now: datetime) -> bool:
         if self.follow_up_due:
             due = ticket.follow_up
             if due is None or due > now.date():
@@ -61,7 +97,7 @@ class TicketFilter:
             return False
         return self._others_match(ticket, now)
 
-    def _others_match(self, ticket: Ticket, now: datetime) -> bool:
+    def _others_match(self, ticket: ListedTicket, now: datetime) -> bool:
         if self.priorities and ticket.priority not in self.priorities:
             return False
         if self.categories and ticket.category not in self.categories:
@@ -75,15 +111,16 @@ class TicketFilter:
         return True
 
 
-def select_tickets(vault: Vault, selection: TicketFilter, now: datetime) -> list[Ticket]:
+def select_tickets(tickets: Iterable[T], settings: Settings, selection: TicketFilter,
+                   now: datetime) -> list[T]:
     """Matching tickets, most urgent priority first, then oldest first."""
-    order = {name: index for index, name in enumerate(vault.settings.priorities)}
-    chosen = [t for t in vault.tickets if selection.matches(t, now)]
+    order = {name: index for index, name in enumerate(settings.priorities)}
+    chosen = [t for t in tickets if selection.matches(t, now)]
     return sorted(chosen, key=lambda t: (order.get(t.priority or "", len(order)),
                                          t.opened.timestamp() if t.opened else 0, t.id or ""))
 
 
-def ticket_row(ticket: Ticket, now: datetime) -> dict[str, Any]:
+def ticket_row(ticket: ListedTicket, now: datetime) -> dict[str, Any]:
     """One ticket as plain data (the JSON output of `ticket list`)."""
     opened = ticket.opened
     return {
@@ -122,12 +159,12 @@ def render_table(rows: Sequence[dict[str, Any]], width: int) -> str:
 NEEDS_FIXING = "needs fixing"  # the board column of tickets whose status cannot be read
 
 
-def board_columns(vault: Vault, tickets: Iterable[Ticket]) -> list[tuple[str, list[Ticket]]]:
+def board_columns(settings: Settings, tickets: Iterable[T]) -> list[tuple[str, list[T]]]:
     """(status, tickets) for every active status in workflow order; first a "needs fixing"
     column when a ticket's status cannot be read, so that it is seen rather than lost."""
-    active = [s for s in vault.settings.statuses if vault.settings.is_active(s)]
-    grouped: dict[str, list[Ticket]] = {status: [] for status in active}
-    unreadable: list[Ticket] = []
+    active = [s for s in settings.statuses if settings.is_active(s)]
+    grouped: dict[str, list[T]] = {status: [] for status in active}
+    unreadable: list[T] = []
     for ticket in tickets:
         if ticket.status in grouped:
             grouped[ticket.status].append(ticket)
@@ -137,7 +174,7 @@ def board_columns(vault: Vault, tickets: Iterable[Ticket]) -> list[tuple[str, li
     return [(NEEDS_FIXING, unreadable), *columns] if unreadable else columns
 
 
-def _card(ticket: Ticket, width: int, now: datetime) -> list[str]:
+def _card(ticket: ListedTicket, width: int, now: datetime) -> list[str]:
     opened = ticket.opened
     lines = [_fit(f"{ticket.id} {ticket.priority or '?'}", width)]
     lines += textwrap.wrap(ticket.title, width, max_lines=2, placeholder="…") or [""]
@@ -150,7 +187,7 @@ def _card(ticket: Ticket, width: int, now: datetime) -> list[str]:
     return lines
 
 
-def render_board(columns: Sequence[tuple[str, Sequence[Ticket]]], width: int,
+def render_board(columns: Sequence[tuple[str, Sequence[ListedTicket]]], width: int,
                  now: datetime) -> str:
     """Kanban columns side by side, in bands of as many columns as fit in `width`."""
     fitting = max(1, (width + len(BOARD_GAP)) // (BOARD_MIN_COLUMN + len(BOARD_GAP)))

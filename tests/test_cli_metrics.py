@@ -7,17 +7,19 @@ import io
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from gitkit import git
 from test_metrics import HOLIDAY, REOPENED, RUNNING_P4, WEEKEND, build_repo
+from test_sla_pause import _repo as pause_repo
 from vaultkit import run_cli
 
 from opsvault.cli import common as cli_common
 from opsvault.history import load_history
-from opsvault.metrics import as_dict, facts_of
+from opsvault.metrics import as_dict, facts_of, open_clocks, ticket_facts
 from opsvault.model import load_vault
 
 AS_OF = "2026-12-01T12:00:00-06:00"
@@ -166,6 +168,29 @@ def test_sla_with_nothing_breached_exits_0_and_lists_what_is_due_soon(repo: Path
     tickets = json.loads(everything.stdout)["tickets"]
     assert [(t["ticket_id"], t["state"], t["minutes_left"]) for t in tickets] == [
         (RUNNING_P4, "running", 360)]
+
+
+@pytest.mark.parametrize("build", [build_repo, pause_repo], ids=["desk", "pauses"])
+@pytest.mark.parametrize("as_of", ["2026-11-30T10:00:00-06:00", AS_OF])
+def test_sla_from_the_open_tickets_alone_says_what_the_whole_vault_says(
+        build: Callable[[Path], Path], as_of: str, tmp_path: Path) -> None:
+    root = build(tmp_path / "vault")
+    vault = load_vault(root)
+    moment = datetime.fromisoformat(as_of)
+    every_fact = ticket_facts(vault, load_history(root, vault.settings, use_cache=False),
+                              moment)
+    expected = [(c.ticket_id, c.target, c.state, c.minutes_left, c.due and c.due.isoformat())
+                for c in open_clocks(every_fact) if c.started <= moment]
+    shown = []
+    for _ in range(2):  # no cache and no index yet; then both
+        result = run_cli("sla", "--vault", str(root), "--as-of", as_of, "--all",
+                         "--format", "json")
+        assert result.exit_code in (0, 1), result.stderr
+        shown.append([(c["ticket_id"], c["target"], c["state"].replace("at-risk", "running"),
+                       c["minutes_left"], c["due"])
+                      for c in json.loads(result.stdout)["tickets"]])
+    assert shown[0] == shown[1] == expected
+    assert expected and len(vault.tickets) > len(expected) + 2  # and closed ones to leave out
 
 
 def test_ticket_show_lists_fields_and_timeline(repo: Path) -> None:

@@ -38,23 +38,30 @@ TICKET_HELP = """Open, assign, work on, resolve and close tickets.
     """
 
 
+# The commands that only read, each imported on its own: a look at one ticket or at the
+# queue should not wait for the workflow, assignment and mail modules to load.
+_READING_TICKET_COMMANDS = {"show": (".ticket_show", "show_command"),
+                            "list": (".ticket_list", "list_command"),
+                            "board": (".ticket_list", "board_command")}
+
+
 def _whole_ticket_group() -> click.Group:
     from .ticket import ticket_group
     from .ticket_reply import reply_command
-    from .ticket_show import show_command
 
-    ticket_group.add_command(show_command)
+    for module, name in _READING_TICKET_COMMANDS.values():
+        ticket_group.add_command(_attribute(module, name)())
     ticket_group.add_command(reply_command)
     return ticket_group
 
 
 class TicketGroup(click.Group):
-    """`opsvault ticket`: `show` is imported on its own, the other commands with the module
-    that holds them (the workflow, assignment, mail)."""
+    """`opsvault ticket`: the reading commands are imported on their own, the others with
+    the module that holds them (the workflow, assignment, mail)."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name == "show":  # a look at one ticket should not wait for the workflow
-            return _attribute(".ticket_show", "show_command")()
+        if cmd_name in _READING_TICKET_COMMANDS:
+            return _attribute(*_READING_TICKET_COMMANDS[cmd_name])()
         return _whole_ticket_group().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -136,7 +143,7 @@ COMMANDS: Lazy = {
                "growth."),
     "serve": (_attribute(".site", "serve_command"),
               "Preview the site, regenerating pages as you edit the vault."),
-    "sla": (_attribute(".metrics", "sla_command"),
+    "sla": (_attribute(".sla", "sla_command"),
             "Open tickets at risk of missing their SLA, or past it, most urgent first."),
     "sop": (_attribute(".kb", "sop_group"),
             "Standard operating procedures (sops/SOP-NNN-….md)."),

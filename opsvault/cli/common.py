@@ -13,10 +13,12 @@ import click
 
 from ..diagnostics import VaultError
 from ..model import Ticket, Vault, load_tickets, load_vault
-from ..schema import SETTINGS_PATH
+from ..schema import SETTINGS_PATH, Settings
+from ..ticket_index import TicketSummary, ticket_summaries
 
 if TYPE_CHECKING:
     from ..history import History
+    from ..metrics import Excluded
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +76,19 @@ def open_vault(vault_dir: Path, tickets: Iterable[str] | None = None) -> Vault:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.as_line(), err=True)
         raise SystemExit(EXIT_USAGE) from None
+
+
+def listed_tickets(vault: Vault, active_only: bool) -> list[TicketSummary]:
+    """The vault's tickets (only the active ones, with `active_only`) as lists show them,
+    from the ticket index; a file that cannot be read is named on stderr, since it is
+    missing from what follows."""
+    summaries, problems = ticket_summaries(vault.root, vault.settings, active_only)
+    for problem in problems:
+        click.echo(problem.as_line(), err=True)
+    if unread := len({problem.path for problem in problems}):
+        click.echo(f"warning: {unread} ticket file{'s' if unread > 1 else ''} could not be "
+                   f"read and {'are' if unread > 1 else 'is'} left out", err=True)
+    return summaries
 
 
 def find_one_ticket(vault_dir: Path, reference: str, candidates: list[str]) -> Ticket:
@@ -162,3 +177,54 @@ def history_of(vault: Vault, only: Iterable[str] | None = None) -> History:
     for problem in history.warnings:
         click.echo(problem.as_line(), err=True)
     return history
+
+
+class DateTimeType(click.ParamType):
+    """An ISO 8601 date-time; without a UTC offset it is read in the vault's time zone."""
+
+    name = "DATETIME"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not an ISO 8601 date-time (e.g. 2026-11-24T09:30 or "
+                      "2026-11-24T09:30:00-06:00)", param, ctx)
+
+
+DATETIME = DateTimeType()
+
+
+def in_vault_zone(value: datetime | None, settings: Settings) -> datetime | None:
+    """A date-time given without a UTC offset is read in the vault's time zone."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=settings.time_zone)
+
+
+def priority_choices(settings: Settings) -> str:
+    return ", ".join(f"{p.name} ({p.label})" for p in settings.priorities.values())
+
+
+def priority_named(settings: Settings, value: str) -> str:
+    normalised = settings.normalise_priority(value)
+    if normalised is None:
+        usage_error(f"'{value}' is not a priority; use one of: {priority_choices(settings)}")
+    return normalised
+
+
+def category_named(settings: Settings, value: str) -> str:
+    normalised = settings.normalise_category(value)
+    if normalised is None:
+        usage_error(f"'{value}' is not a category; use one of: {', '.join(settings.categories)}")
+    return normalised
+
+
+def report_excluded(excluded: Iterable[Excluded]) -> None:
+    """One stderr line per ticket the figures leave out, in whole or in part."""
+    for item in excluded:
+        click.echo(f"{item.path}: warning: {item.ticket} needs fixing ({item.reason}); "
+                   f"left out of the figures: {item.left_out}", err=True)

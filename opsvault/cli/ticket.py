@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,21 +12,20 @@ import click
 
 from .. import search, workflow
 from ..assignment import suggest_assignees
-from ..listing import (
-    TicketFilter,
-    board_columns,
-    parse_age,
-    render_board,
-    render_table,
-    select_tickets,
-    ticket_row,
-)
-from ..model import Team, as_text
+from ..model import as_text
 from ..note_templates import load_template
-from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address, suggest
+from ..schema import CONFIRMATION_EXCEPTIONS, Settings, is_contact, is_email_address
 from . import TICKET_HELP
 from . import completion as complete
-from .common import colour, open_vault, vault_option
+from .common import (
+    DATETIME,
+    category_named,
+    in_vault_zone,
+    open_vault,
+    priority_choices,
+    priority_named,
+    vault_option,
+)
 from .requester_mail import (
     announce_new,
     check_notify,
@@ -37,8 +34,6 @@ from .requester_mail import (
     tell_stakeholders,
 )
 from .updates import (
-    DATETIME,
-    in_vault_zone,
     refusals,
     start,
     stdin_is_terminal,
@@ -53,24 +48,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 @click.group("ticket", help=TICKET_HELP)
 def ticket_group() -> None:
     pass
-
-
-def _priority_choices(settings: Settings) -> str:
-    return ", ".join(f"{p.name} ({p.label})" for p in settings.priorities.values())
-
-
-def _priority(settings: Settings, value: str) -> str:
-    normalised = settings.normalise_priority(value)
-    if normalised is None:
-        usage_error(f"'{value}' is not a priority; use one of: {_priority_choices(settings)}")
-    return normalised
-
-
-def _category(settings: Settings, value: str) -> str:
-    normalised = settings.normalise_category(value)
-    if normalised is None:
-        usage_error(f"'{value}' is not a category; use one of: {', '.join(settings.categories)}")
-    return normalised
 
 
 def _checked(convert: Callable[[str], str | None], what: str, choices: str) -> Callable[[str], str]:
@@ -104,8 +81,8 @@ def _ask_for_missing(settings: Settings, answers: dict[str, str | None]) -> None
     channels = ", ".join(settings.channels)
     questions: list[tuple[str, str, Callable[[str], str], str | None]] = [
         ("title", "Title", _required("the title"), None),
-        ("priority", f"Priority ({_priority_choices(settings)})",
-         _checked(settings.normalise_priority, "a priority", _priority_choices(settings)),
+        ("priority", f"Priority ({priority_choices(settings)})",
+         _checked(settings.normalise_priority, "a priority", priority_choices(settings)),
          settings.intake_default_priority),
         ("category", f"Category ({categories})",
          _checked(settings.normalise_category, "a category", categories),
@@ -203,7 +180,8 @@ def new_command(title: str | None, priority: str | None, category: str | None,
     with refusals():
         document = workflow.new_ticket(
             session.vault, load_template(session.vault.root, "ticket"), title=title,
-            priority=_priority(settings, priority), category=_category(settings, category),
+            priority=priority_named(settings, priority),
+            category=category_named(settings, category),
             opened=in_vault_zone(opened, settings) or session.now, fields=fields,
             description=description)
         session.save_new(document)
@@ -532,48 +510,6 @@ def reopen_command(ticket_ref: str, reason: str, vault_dir: Path, actor_handle: 
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _selection(settings: Settings, team: Team, statuses: tuple[str, ...],
-               priorities: tuple[str, ...], categories: tuple[str, ...],
-               assignees: tuple[str, ...], older_than: str | None,
-               include_done: bool) -> TicketFilter:
-    for status in statuses:
-        if status not in settings.transitions:
-            usage_error(f"'{status}' is not a status; use one of: {', '.join(settings.statuses)}")
-    for assignee in assignees:
-        if assignee != "none" and team.present and team.get(assignee) is None:
-            usage_error(f"'{assignee}' is not in vault/team.yml"
-                        f"{suggest(assignee, team.handles)}; use a handle or 'none'")
-    age = None
-    if older_than:
-        try:
-            age = parse_age(older_than)
-        except ValueError as exc:
-            usage_error(str(exc))
-    return TicketFilter(
-        statuses=statuses, priorities=tuple(_priority(settings, p) for p in priorities),
-        categories=tuple(_category(settings, c) for c in categories), assignees=assignees,
-        older_than=age, include_done=include_done)
-
-
-def _now(settings: Settings, as_of: datetime | None) -> datetime:
-    return in_vault_zone(as_of, settings) or datetime.now(settings.time_zone)
-
-
-def filter_options(function: F) -> F:
-    for option in reversed([
-        click.option("--priority", "priorities", multiple=True, help="Only this priority.",
-                     shell_complete=complete.priorities),
-        click.option("--category", "categories", multiple=True, help="Only this category.",
-                     shell_complete=complete.categories),
-        click.option("--assignee", "assignees", multiple=True, shell_complete=complete.handles,
-                     help="Only this assignee ('none': unassigned)."),
-        click.option("--older-than", help="Only tickets opened longer ago (90m, 12h, 3d, 2w)."),
-        click.option("--as-of", type=DATETIME, help="Judge ages as of this time (default: now)."),
-    ]):
-        function = option(function)
-    return function
-
-
 @ticket_group.command("follow-up")
 @click.argument("ticket_ref", metavar="ID", shell_complete=complete.ticket_ids)
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -685,78 +621,3 @@ def similar_command(ticket_ref: str, limit: int, output_format: str, vault_dir: 
             click.echo(f"   fixed by: {resolution}")
         if s.reason:
             click.echo(f"   {s.reason}")
-
-
-@ticket_group.command("list")
-@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).",
-              shell_complete=complete.statuses)
-@click.option("--all", "include_done", is_flag=True, help="Include resolved and closed tickets.")
-@click.option("--follow-up-due", is_flag=True,
-              help="Only tickets whose planned follow-up day has come (resolved ones too).")
-@filter_options
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
-@vault_option
-def list_command(statuses: tuple[str, ...], include_done: bool, follow_up_due: bool,
-                 priorities: tuple[str, ...], categories: tuple[str, ...],
-                 assignees: tuple[str, ...], older_than: str | None, as_of: datetime | None,
-                 output_format: str, vault_dir: Path) -> None:
-    """List tickets, most urgent first; by default the active ones.
-
-    \b
-    Examples:
-      opsvault ticket list --assignee bob --priority P1 --priority P2
-      opsvault ticket list --older-than 3d --format json
-      opsvault ticket list --status closed --category network
-      opsvault ticket list --follow-up-due
-
-    \b
-    Exit codes: 0 done, 2 usage error.
-    """
-    vault = open_vault(vault_dir)
-    selection = replace(_selection(vault.settings, vault.team, statuses, priorities, categories,
-                                   assignees, older_than, include_done),
-                        follow_up_due=follow_up_due)
-    now = _now(vault.settings, as_of)
-    rows = [ticket_row(t, now) for t in select_tickets(vault, selection, now)]
-    if output_format == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        table = render_table(rows, shutil.get_terminal_size((100, 24)).columns)
-        click.echo("\n".join(colour(line, "yellow") if line.startswith("! ") else line
-                             for line in table.splitlines()))
-
-
-@ticket_group.command("board")
-@filter_options
-@click.option("--width", type=click.IntRange(20), help="Columns to fit (default: terminal).")
-@click.option("--format", "output_format", type=click.Choice(["board", "json"]),
-              default="board", show_default=True,
-              help="board for people; json: each active status with its tickets.")
-@vault_option
-def board_command(priorities: tuple[str, ...], categories: tuple[str, ...],
-                  assignees: tuple[str, ...], older_than: str | None, as_of: datetime | None,
-                  width: int | None, output_format: str, vault_dir: Path) -> None:
-    """Show open tickets as a kanban board: one column per active status.
-
-    \b
-    Examples:
-      opsvault ticket board
-      opsvault ticket board --assignee alice --width 100
-      opsvault ticket board --format json
-
-    \b
-    Exit codes: 0 done, 2 usage error.
-    """
-    vault = open_vault(vault_dir)
-    selection = _selection(vault.settings, vault.team, (), priorities, categories, assignees,
-                           older_than, False)
-    now = _now(vault.settings, as_of)
-    tickets = select_tickets(vault, selection, now)
-    if output_format == "json":
-        click.echo(json.dumps([{"status": status, "tickets": [ticket_row(t, now) for t in cards]}
-                               for status, cards in board_columns(vault, tickets)],
-                              indent=2, ensure_ascii=False))
-        return
-    click.echo(render_board(board_columns(vault, tickets),
-                            width or shutil.get_terminal_size((100, 24)).columns, now))

@@ -23,9 +23,8 @@ from .. import gitops
 from ..edit import EditError, create_file, vault_lock
 from ..intake import IntakeError
 from ..model import Ticket, Vault
-from ..schema import Settings
 from ..workflow import Change, NewDocument, UnknownName, WorkflowError, apply_change, write_new
-from .common import EXIT_FINDINGS, open_vault, usage_error, vault_option
+from .common import DATETIME, EXIT_FINDINGS, in_vault_zone, open_vault, usage_error, vault_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,23 +38,6 @@ Exit codes:
   130  interrupted (Ctrl-C)"""
 
 
-class DateTimeType(click.ParamType):
-    """An ISO 8601 date-time; without a UTC offset it is read in the vault's time zone."""
-
-    name = "DATETIME"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        try:
-            return datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"'{value}' is not an ISO 8601 date-time (e.g. 2026-11-24T09:30 or "
-                      "2026-11-24T09:30:00-06:00)", param, ctx)
-
-
-DATETIME = DateTimeType()
 
 
 def actor_option(function: F) -> F:
@@ -180,13 +162,6 @@ class Session:
         except gitops.GitError as exc:
             refuse(f"the change is written but not committed: {exc}")
         click.echo(f"committed {commit[:10]}")
-
-
-def in_vault_zone(value: datetime | None, settings: Settings) -> datetime | None:
-    """A date-time given without a UTC offset is read in the vault's time zone."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=settings.time_zone)
 
 
 def start(vault_dir: Path, actor_handle: str | None, commit: bool | None, at: datetime | None,
