@@ -232,3 +232,41 @@ def test_script_payloads_in_notes_and_titles_do_not_run(visit: Visit) -> None:
     assert "<script>window.__xss='body'" in page.locator("article").inner_text()
     assert "mallory@example.org" not in page.content()
     assert visit.dialogs == []
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_queue_pages_list_their_tickets_and_fit_a_phone(
+        browser: Any, server: str, site: Path, width: int, height: int,
+        tmp_path: Path) -> None:
+    tab = Visit(browser, server)
+    tab.page.set_viewport_size({"width": width, "height": height})
+    try:
+        vault = load_vault(site)
+        active = [t for t in vault.tickets if t.is_active]
+        expected = {
+            "boards/queues/unassigned/": sorted(t.id or "" for t in active if not t.assignee),
+            "boards/queues/mine/bob/": sorted(t.id or "" for t in active
+                                              if t.assignee == "bob"),
+            "boards/queues/waiting-on-user/": sorted(t.id or "" for t in active
+                                                     if t.status == "waiting-on-user"),
+        }
+        for path, ids in expected.items():
+            page = tab.open(path)
+            shown = sorted(link.inner_text() for link in
+                           page.locator("article table tbody tr td:first-child a").all())
+            assert shown == ids, path
+            # The page itself never scrolls sideways; a wide table scrolls in its own box.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '-')}-{width}.png"))
+        assert "T-20261125-x5ss" in expected["boards/queues/unassigned/"]
+        page = tab.open("boards/queues/unassigned/")
+        assert page.evaluate("window.__xss") is None and tab.dialogs == []
+        assert "<script>window.__xss=2</script>" in page.locator("article").inner_text()
+        home = tab.open("")
+        home.locator("article a", has_text="Unassigned").first.click()
+        home.wait_for_load_state("networkidle")
+        assert home.url.endswith("/boards/queues/unassigned/")
+        assert "as of 2026-11-25 14:00 America/Chicago" in home.locator("article").inner_text()
+    finally:
+        assert tab.blocked == []
+        tab.close()

@@ -21,7 +21,7 @@ from ..checks.secrets import find_secrets, scanned_sources
 from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
-from . import boards, home, kb, procedures, reports, scripts, tickets
+from . import boards, home, kb, procedures, queues, reports, scripts, tickets
 from .context import PageMemo, Site
 from .outline import vault_outline
 from .paths import ASSETS
@@ -101,7 +101,7 @@ def _metrics_pages(site: Site, split: bool = False) -> list[StagedFile]:
     """The pages that need the metrics: the home dashboard, the boards, the reports (with
     `split`, and every WORKER_SHARE-th ticket page, so that both processes take as long)."""
     shown = site.vault.tickets[::WORKER_SHARE] if split else ()
-    return [home.home_page(site), *boards.pages(site), *reports.pages(site),
+    return [home.home_page(site), *boards.pages(site), *queues.pages(site), *reports.pages(site),
             *tickets.ticket_pages(site, shown)]
 
 

@@ -86,7 +86,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
                 lambda c: c.ticket.assignee or UNASSIGNED)
 
 
-def _requester_spoke_last(ticket: Ticket) -> bool:
+def requester_spoke_last(ticket: Ticket) -> bool:
     """The newest Log line is the requester's (an email reply intake added): the ball is in
     the desk's court, which matters most on a ticket waiting on them or on a confirmation."""
     entries = ticket.log
@@ -115,7 +115,7 @@ def card(site: Site, ticket: Ticket, page: str, badge: SlaBadge | None) -> Card:
         sla_state=css_name(state), sla_text=badge.text if badge else "",
         sla_title=attribute(badge.title if badge else ""),
         meta=(f"{who} · {status} · open {age}" if age else f"{who} · {status}")
-        + (" · user replied" if _requester_spoke_last(ticket) else ""),
+        + (" · user replied" if requester_spoke_last(ticket) else ""),
         flaws="; ".join(ticket.flaws),
         sort_key=(SLA_ORDER.get(state, 3), badge.minutes_left if badge else 0, priority_rank,
                   ticket.opened.isoformat() if ticket.opened else ""))
@@ -140,7 +140,8 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
         title=title, views=views, total=len(cards),
         as_of=f"{site.now.astimezone(site.vault.settings.time_zone):%Y-%m-%d %H:%M} "
               f"{site.vault.settings.time_zone_name}",
-        archive_link=raw(f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
+        archive_link=raw(f"[Queues]({site.url(page, f'{BOARDS}/queues/index.md')}) · "
+                         f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
         report_link=report_link(site, page), follow_ups=follow_ups,
         columns=[{"key": css_name(key), "title": label,
                   "cards": sorted(by_column[key], key=lambda c: c.sort_key)}

@@ -10,7 +10,9 @@ from ..model import Page
 from .boards import BY_STATUS, report_link
 from .context import Site
 from .kb import KB_INDEX, clean_tags, split_title
+from .obsidian.escape import escape_text
 from .paths import HOME, is_reserved
+from .queues import MINE, QUEUES_INDEX, queues
 from .reports import dashboard
 from .sla import sla_badges
 from .staging import StagedFile
@@ -59,8 +61,11 @@ def home_page(site: Site) -> StagedFile:
                    "due": t.follow_up.isoformat() if t.follow_up else "",
                    "assignee": t.assignee or "unassigned", "status": t.status or ""}
                   for t in site.follow_ups_due()]
+    queue_links = [raw(f"[{escape_text(q.title)}]({site.url(HOME, q.page)}) ({len(q.tickets)})")
+                   for q in queues(site) if not q.page.startswith(MINE + "/")]
     content = render_markdown(
         "home.md.j2", front_matter=raw(front_matter(title)), heading=raw(heading),
+        queue_links=queue_links, queues_url=raw(site.url(HOME, QUEUES_INDEX)),
         follow_ups=follow_ups,
         body=raw(body.strip("\n")), report_link=report_link(site, HOME),
         tickets_published=site.policy.tickets, open_by_priority=rows,
