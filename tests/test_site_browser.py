@@ -270,3 +270,19 @@ def test_queue_pages_list_their_tickets_and_fit_a_phone(
     finally:
         assert tab.blocked == []
         tab.close()
+
+
+def test_kb_entry_has_a_breadcrumb_and_a_copy_button_on_its_commands(visit: Visit) -> None:
+    page = visit.open("knowledge-base/Network/KB-OPS-009-nas-backup-job-failed/")
+    command = page.locator("article pre code", has_text="backup_verify.py --max-age 26h")
+    assert command.count() == 1
+    # content.code.copy: the theme's button that copies the block.
+    page.locator("article pre").first.hover()
+    assert page.locator("article .md-code__button[data-md-type=\"copy\"]").count() == 1
+    crumbs = page.locator("nav.ov-breadcrumb a")
+    assert crumbs.all_inner_texts() == ["Knowledge base", "Network"]
+    crumbs.nth(1).click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/knowledge-base/Network/")
+    # The category lists each entry by its title too, as a link.
+    assert page.locator("article table a", has_text="Nightly backup job failed").count() == 1

@@ -186,8 +186,22 @@ def test_front_matter_and_inline_tags_reach_the_page_and_the_tag_index(tmp_path:
     pages = site_pages(tmp_path, {"vault/note.md": "---\ntitle: N\ntags: [printers]\n---\n#vpn\n"})
     assert yaml.safe_load(str(pages["note.md"]).split("---\n")[1])["tags"] == ["printers", "vpn"]
     index = str(pages["knowledge-base/tags.md"])
-    assert "## printers { #tag-printers }" in index
-    assert "- [N](../note.md)" in index
+    assert "## printers (1) { #tag-printers }" in index
+    assert "**Pages:** [N](../note.md)" in index
+
+
+def test_tags_that_differ_in_case_are_one_tag_named_as_most_pages_spell_it(
+        tmp_path: Path) -> None:
+    pages = site_pages(tmp_path, {
+        "vault/a.md": "---\ntitle: A\ntags: [VPN]\n---\nText.\n",
+        "vault/b.md": "---\ntitle: B\n---\nAbout #vpn here.\n",
+        "vault/c.md": "---\ntitle: C\ntags: [vpn]\n---\nText.\n"})
+    index = str(pages["knowledge-base/tags.md"])
+    # The base KB entry is tagged vpn too: four pages, one section, one anchor.
+    assert index.count("{ #tag-vpn }") == 1 and "## VPN" not in index
+    section = index.split("## vpn (4) { #tag-vpn }", 1)[1].split("\n## ", 1)[0]
+    assert "**KB entries:** [VPN drops for remote staff]" in section
+    assert "**Pages:** [A](../a.md), [B](../b.md), [C](../c.md)" in section
 
 
 def test_comments_are_stripped(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def test_kb_entry_lists_the_tickets_that_used_it(tmp_path: Path) -> None:
 def test_kb_entry_is_boosted_in_search_and_carries_its_tags(tmp_path: Path) -> None:
     meta = front(page(site_pages(tmp_path), KB_PAGE))
     assert meta == {"title": "VPN drops for remote staff", "tags": ["vpn"],
-                    "search": {"boost": 2}}
+                    "search": {"boost": 2}, "hide": ["navigation"]}
 
 
 def test_kb_entry_lists_related_entries(tmp_path: Path) -> None:

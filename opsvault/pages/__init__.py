@@ -22,7 +22,7 @@ from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
 from . import boards, home, kb, procedures, queues, reports, scripts, tickets
-from .context import PageMemo, Site
+from .context import PageMemo, Site, TagUse
 from .outline import vault_outline
 from .paths import ASSETS
 from .privacy import published_vault
@@ -110,7 +110,7 @@ def _can_fork() -> bool:
 
 
 _FORKED_SITE: Site | None = None
-WorkerResult = tuple[list[StagedFile], list[tuple[str, str, str]], list[Diagnostic],
+WorkerResult = tuple[list[StagedFile], list[TagUse], list[Diagnostic],
                      dict[str, str]]
 
 

@@ -3,7 +3,7 @@ converter, where each file goes, and the moment the site is generated for."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +23,8 @@ from .obsidian.links import link, relative_url
 from .paths import TAGS_PAGE, TICKETS, asset_path, is_mail, is_reserved, staging_path
 from .staging import StagedFile
 
+TagUse = tuple[str, str, str, str]  # (tag, page, title, kind of document)
+
 
 @dataclass
 class Site:
@@ -37,7 +39,8 @@ class Site:
     memo: PageMemo | None = None  # pages of the previous run, kept by `opsvault serve`
     assets: dict[str, str] = field(default_factory=dict)  # vault path → staging path
     problems: list[Diagnostic] = field(default_factory=list)
-    tag_log: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, page, title)
+    # (tag, page, title, kind) of every page's tags, in the order the pages were made
+    tag_log: list[TagUse] = field(default_factory=list)
     extras: dict[str, object] = field(default_factory=dict)  # results pages share (reports)
 
     def __post_init__(self) -> None:
@@ -104,15 +107,19 @@ class Site:
 
     def register_tags(self, page: str, document: Document, tags: tuple[str, ...]) -> None:
         """Note the page's tags for the tag index."""
-        self.tag_log.extend((tag, page, document.title) for tag in tags)
+        self.tag_log.extend((tag, page, document.title, document.kind) for tag in tags)
 
     @property
-    def tagged(self) -> dict[str, list[tuple[str, str]]]:
-        """Tag → (page, title) of every page that carries it."""
-        found: dict[str, list[tuple[str, str]]] = {}
-        for tag, page, title in self.tag_log:
-            found.setdefault(tag, []).append((page, title))
-        return found
+    def tagged(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Tag → (page, title, kind) of every page that carries it. As in Obsidian, `#VPN` and
+        `#vpn` are one tag; it is named as most pages spell it (the first spelling on a tie)."""
+        uses: dict[str, list[tuple[str, str, str]]] = {}
+        spellings: dict[str, Counter[str]] = {}
+        for tag, page, title, kind in self.tag_log:
+            key = tag.lower()
+            uses.setdefault(key, []).append((page, title, kind))
+            spellings.setdefault(key, Counter())[tag] += 1
+        return {spellings[key].most_common(1)[0][0]: found for key, found in uses.items()}
 
     def document_page(self, source: Document | Script, render: Callable[[], StagedFile],
                       depends_on: object = None) -> StagedFile:
@@ -198,7 +205,7 @@ class Site:
 class MemoPage:
     fingerprint: tuple[str, str]
     file: StagedFile
-    tags: tuple[tuple[str, str, str], ...]
+    tags: tuple[TagUse, ...]
     problems: tuple[Diagnostic, ...]
     assets: dict[str, str]
 

@@ -103,10 +103,17 @@ def entry_page(site: Site, entry: KBEntry, related: RelatedEntries) -> StagedFil
     rows = [Row(site.link_to(page, t), t.title, status=t.status or "",
                 opened=local_date(t.opened, zone)) for t in tickets] \
         if site.policy.tickets else []
+    folder = category_folder(entry)
+    category_link = raw(link(escape_text(folder), site.url(page, category_index(folder))))
     content = render_markdown(
         "kb_entry.md.j2",
-        front_matter=raw(front_matter(entry.title, tags=tags, boost=SEARCH_BOOST)),
+        # No navigation sidebar: single entries are not in it (see paths.py), so it would
+        # stand empty; the breadcrumb leads back instead.
+        front_matter=raw(front_matter(entry.title, tags=tags, boost=SEARCH_BOOST,
+                                      hide=("navigation",))),
         heading=raw(heading), body=raw(body.rstrip("\n")),
+        breadcrumb=[raw(link("Knowledge base", site.url(page, KB_INDEX))), category_link],
+        category_link=category_link, category_name=folder,
         entry={"id": entry.id or entry.name, "category": entry.category or "",
                "updated": local_date(updated, zone), "aliases": entry.aliases,
                "stale": updated is not None and site.now.date() - updated > stale_after},
@@ -123,8 +130,8 @@ def category_index(folder: str) -> str:
 def category_page(site: Site, folder: str, entries: list[KBEntry]) -> StagedFile:
     page = category_index(folder)
     zone = site.vault.settings.time_zone
-    rows = [Row(site.link_to(page, e), e.title, local_date(e.last_updated, zone),
-                clean_tags(e.tags)) for e in entries]
+    rows = [Row(site.link_to(page, e), site.link_to(page, e, e.title),
+                local_date(e.last_updated, zone), clean_tags(e.tags)) for e in entries]
     content = render_markdown(
         "kb_category.md.j2", front_matter=raw(front_matter(folder)), title=folder,
         entries=rows, tags_url=raw(site.url(page, TAGS_PAGE)), kb_url=raw(site.url(page, KB_INDEX)))
@@ -147,17 +154,34 @@ def index_page(site: Site, entries: list[KBEntry], order: list[str],
     return StagedFile(KB_INDEX, content)
 
 
+# The tag index groups each tag's pages by what they are, in this order.
+TAG_KINDS = (("kb", "KB entries"), ("sop", "Procedures"), ("page", "Pages"),
+             ("ticket", "Tickets"), ("script", "Scripts"))
+
+
 def tags_page(site: Site) -> StagedFile:
-    """Every tag (front matter and inline `#tags`) with the pages that carry it."""
+    """Every tag (front matter and inline `#tags`, one tag whatever its case) with the pages
+    that carry it, grouped by kind, each group on one line: a compact index, not a wall."""
     tags = []
-    for name in sorted(site.tagged, key=str.lower):
-        pages = sorted(site.tagged[name], key=lambda item: item[1].lower())
+    labels = dict(TAG_KINDS)
+    pages_tagged: set[str] = set()
+    for name, uses in sorted(site.tagged.items(), key=lambda item: item[0].lower()):
+        groups = []
+        for kind, label in (*TAG_KINDS, *((k, k) for k in sorted({u[2] for u in uses})
+                                           if k not in labels)):
+            chosen = sorted({(page, title) for page, title, used_kind in uses
+                             if used_kind == kind}, key=lambda item: item[1].lower())
+            if chosen:
+                groups.append({"label": label, "links": [
+                    raw(f"[{escape_text(title)}]({site.url(TAGS_PAGE, page)})")
+                    for page, title in chosen]})
+        pages_tagged.update(page for page, _, _ in uses)
         tags.append({
             "name": name, "anchor": raw(tag_anchor(name)),
             "link": raw(f"[{escape_text(name)}](#{tag_anchor(name)})"),
-            "pages": [raw(f"[{escape_text(title)}]({site.url(TAGS_PAGE, page)})")
-                      for page, title in pages]})
-    content = render_markdown("tags.md.j2", front_matter=raw(front_matter("Tags")), tags=tags)
+            "count": len({page for page, _, _ in uses}), "groups": groups})
+    content = render_markdown("tags.md.j2", front_matter=raw(front_matter("Tags")), tags=tags,
+                              pages=len(pages_tagged), kb_url=raw(site.url(TAGS_PAGE, KB_INDEX)))
     return StagedFile(TAGS_PAGE, content)
 
 
