@@ -30,6 +30,8 @@ SCAFFOLD_FILES = {
     "mkdocs.yml": "mkdocs.yml",
     ".gitignore": "gitignore",
     ".github/workflows/opsvault.yml": ".github/workflows/opsvault.yml",
+    # For `opsvault metrics --format prometheus`: import it in Grafana (Dashboards → Import).
+    "grafana/opsvault-dashboard.json": "grafana/opsvault-dashboard.json",
 }
 SCRIPT_LANGUAGES = ("bash", "powershell", "php", "python")
 WORKFLOW_PATH = ".github/workflows/opsvault.yml"

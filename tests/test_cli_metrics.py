@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from gitkit import git
+from prometheus_client.parser import text_string_to_metric_families
 from test_metrics import HOLIDAY, REOPENED, RUNNING_P4, WEEKEND, build_repo
 from test_sla_pause import _repo as pause_repo
 from vaultkit import run_cli
@@ -66,18 +69,47 @@ def test_metrics_by_group(repo: Path) -> None:
                                                              "P4": "1"}
 
 
-def test_metrics_prometheus_text_format(repo: Path) -> None:
+def prometheus_families(text: str) -> dict[str, list[tuple[dict[str, str], float]]]:
+    """Metric family → its samples, as Prometheus's own client library parses the text."""
+    return {family.name: [(sample.labels, sample.value) for sample in family.samples]
+            for family in text_string_to_metric_families(text)}
+
+
+def series_of(families: dict[str, list[tuple[dict[str, str], float]]]) -> set[tuple]:
+    return {(name, tuple(sorted(labels.items())))
+            for name, samples in families.items() for labels, _ in samples}
+
+
+def test_metrics_prometheus_export_follows_prometheus_conventions(repo: Path) -> None:
+    code, out, _ = metrics(repo, "--week", "2026-W48", "--format", "prometheus")
+    assert code == 0
+    families = prometheus_families(out)
+    assert families["opsvault_opened_tickets"] == [({}, 3)]
+    assert families["opsvault_first_response_median_seconds"] == [({}, 42.5 * 60)]
+    assert ({"priority": "P2", "target": "first_response", "state": "breached"}, 1) in \
+        families["opsvault_sla_tickets"]
+    # The window is told by values, never by a label: each export continues the same series.
+    monday = datetime(2026, 11, 23, tzinfo=ZoneInfo("America/Chicago")).timestamp()
+    assert families["opsvault_window_start_timestamp_seconds"] == [({}, monday)]
+    assert families["opsvault_window_end_timestamp_seconds"] == [({}, monday + 7 * 86400)]
+    for name, samples in families.items():
+        assert re.fullmatch(r"opsvault_[a-z][a-z0-9_]*", name), name
+        assert not name.endswith("_minutes"), name  # base units: seconds
+        for labels, _ in samples:
+            assert set(labels) <= {"priority", "target", "state"}, (name, labels)
+    _, earlier, _ = metrics(repo, "--week", "2026-W47", "--format", "prometheus")
+    assert series_of(families) == series_of(prometheus_families(earlier))
+
+
+def test_metrics_prometheus_groups_only_by_bounded_labels(repo: Path) -> None:
     code, out, _ = metrics(repo, "--week", "2026-W48", "--by", "category", "--format",
                            "prometheus")
     assert code == 0
-    assert "# TYPE opsvault_tickets_opened gauge" in out
-    assert 'opsvault_tickets_opened{window="2026-W48"} 3' in out
-    assert 'opsvault_tickets_opened{window="2026-W48",category="network"} 3' in out
-    assert 'opsvault_first_response_minutes_median{window="2026-W48"} 42.5' in out
-    assert ('opsvault_sla_tickets{window="2026-W48",priority="P2",target="first_response",'
-            'state="breached"} 1') in out
-    for line in out.splitlines():
-        assert line.startswith(("# HELP opsvault_", "# TYPE opsvault_", "opsvault_"))
+    opened = prometheus_families(out)["opsvault_opened_tickets"]
+    assert ({"category": "network"}, 3) in opened
+    assert all(set(labels) == {"category"} for labels, _ in opened)  # no total to count twice
+    code, _, err = metrics(repo, "--by", "assignee", "--format", "prometheus")
+    assert code == 2 and "--by priority or category only" in err
 
 
 def test_metrics_table_for_people(repo: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import git
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 from vaultkit import check_json, run_cli
 
 from opsvault.scaffold import shareable_remote
@@ -187,3 +190,30 @@ def test_the_package_defaults_to_a_shared_origin_of_this_clone() -> None:
         "ssh://git@github.com/lakeview/opsvault.git"
     assert shareable_remote("/home/bob/src/opsvault") == ""
     assert shareable_remote("../opsvault") == ""
+
+
+def test_the_grafana_dashboard_charts_what_the_prometheus_export_holds(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path / "desk")).exit_code == 0
+    dashboard = json.loads((tmp_path / "desk/grafana/opsvault-dashboard.json").read_text())
+    demo = tmp_path / "demo"  # the demo's files without git: the export of a real desk
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("tickets", "kb", "sops", "scripts", "vault"):
+        shutil.copytree(root / folder, demo / folder)
+    export = run_cli("metrics", "--vault", str(demo), "--format", "prometheus", "--as-of",
+                     "2026-11-25T14:00:00-06:00")
+    assert export.exit_code == 0
+    exported = {family.name for family in text_string_to_metric_families(export.stdout)}
+    panels = dashboard["panels"]
+    assert len(panels) >= 10 and len({p["id"] for p in panels}) == len(panels)
+    charted = set()
+    for panel in panels:
+        assert panel["title"] and panel["targets"], panel
+        assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
+        for target in panel["targets"]:
+            charted.update(re.findall(r"opsvault_[a-z0-9_]+", target["expr"]))
+    assert charted and charted <= exported, charted - exported
+    assert {"opsvault_backlog_tickets", "opsvault_sla_tickets",
+            "opsvault_first_response_median_seconds"} <= charted
+    variable = dashboard["templating"]["list"][0]
+    assert (variable["name"], variable["type"], variable["query"]) == (
+        "datasource", "datasource", "prometheus")

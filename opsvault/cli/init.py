@@ -22,8 +22,9 @@ def init_command(directory: Path, missing_only: bool, package: str | None) -> No
 
     Writes vault/opsvault.yml (every setting, commented), vault/team.yml, templates that
     Obsidian's Templates plugin uses unchanged, the tickets/ kb/ sops/ scripts/ folders,
-    mkdocs.yml, .gitignore and a GitHub Actions workflow (check and build with --strict,
-    then deploy the site to GitHub Pages from main), and runs `git init` when DIRECTORY is
+    mkdocs.yml, .gitignore, a GitHub Actions workflow (check and build with --strict,
+    then deploy the site to GitHub Pages from main) and a Grafana dashboard for
+    `metrics --format prometheus`, and runs `git init` when DIRECTORY is
     not in a repository yet. It never overwrites a file: when any of these files exists it
     stops (exit code 1) unless --missing-only is given.
 

@@ -14,6 +14,7 @@ import click
 from ..mail import MailError, compose, deliver
 from ..metrics import (
     GROUPINGS,
+    PROMETHEUS_GROUPINGS,
     Window,
     as_dict,
     build_metrics,
@@ -99,7 +100,15 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
       opsvault metrics --week 2026-W47 --by assignee
       opsvault metrics --since 2026-09-01 --until 2026-11-30 --format csv > metrics.csv
       opsvault metrics --format prometheus > /var/lib/node_exporter/opsvault.prom
+
+    \b
+    Prometheus: gauges named opsvault_*, times in seconds of each priority's clock; the
+    window is told by opsvault_window_start/end_timestamp_seconds, not by a label, so a
+    scheduled export keeps its time series. --by priority or category only.
     """
+    if output_format == "prometheus" and group_by not in (None, *PROMETHEUS_GROUPINGS):
+        usage_error(f"--format prometheus groups --by {' or '.join(PROMETHEUS_GROUPINGS)} only: "
+                    "Prometheus labels must take few values")
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)

@@ -36,7 +36,7 @@ from .aggregate import (
     Trend,
     compute_metrics,
 )
-from .export import as_dict, to_csv, to_prometheus, to_table
+from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
 from .facts import (
     AT_RISK_SHARE,
     BREACHED,
@@ -64,6 +64,7 @@ __all__ = [
     "GROUPINGS",
     "MET",
     "PAUSED",
+    "PROMETHEUS_GROUPINGS",
     "RESOLUTION",
     "RUNNING",
     "SATISFACTION_GOAL",

@@ -10,8 +10,9 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .aggregate import Metrics, PeriodMetrics, SlaCounts
 from .windows import DAYS
@@ -102,53 +103,82 @@ def to_csv(metrics: Metrics) -> str:
 
 
 # --- Prometheus --------------------------------------------------------------------------------
+#
+# Prometheus conventions (prometheus.io/docs/practices/naming): base units (seconds), the unit
+# last in the name, `_ratio` for shares, and labels whose values are bounded. The window the
+# figures cover is not a label, which would start new time series every day: it is told by
+# two timestamp gauges, so that a scheduled export is one set of series that moves.
+
+# Label dimensions whose values the settings bound (a `--by` for Prometheus must be one).
+PROMETHEUS_GROUPINGS = ("priority", "category")
+SECONDS_PER_MINUTE = 60
 
 _GAUGES: tuple[tuple[str, str, Any], ...] = (
-    ("tickets_opened", "Tickets opened in the window.", lambda p: p.opened),
-    ("tickets_resolved", "Tickets resolved in the window.", lambda p: p.resolved),
-    ("tickets_closed", "Tickets closed in the window.", lambda p: p.closed),
-    ("first_response_minutes_median", "Median first response time, in minutes of each "
-     "priority's clock.", lambda p: p.first_response.median),
-    ("first_response_minutes_p90", "90th percentile first response time, in clock minutes.",
-     lambda p: p.first_response.p90),
-    ("resolution_minutes_median", "Median resolution time, in clock minutes.",
-     lambda p: p.resolution.median),
-    ("resolution_minutes_p90", "90th percentile resolution time, in clock minutes.",
-     lambda p: p.resolution.p90),
-    ("reopens", "Tickets reopened in the window.", lambda p: p.reopens),
+    ("opened_tickets", "Tickets opened in the window.", lambda p: p.opened),
+    ("resolved_tickets", "Tickets resolved in the window.", lambda p: p.resolved),
+    ("closed_tickets", "Tickets closed in the window.", lambda p: p.closed),
+    ("first_response_median_seconds", "Median first response time in the window, in seconds "
+     "of each priority's clock (business hours or 24x7).",
+     lambda p: _seconds(p.first_response.median)),
+    ("first_response_p90_seconds", "90th percentile first response time in the window, in "
+     "seconds of each priority's clock.", lambda p: _seconds(p.first_response.p90)),
+    ("resolution_median_seconds", "Median resolution time in the window, in seconds of each "
+     "priority's clock.", lambda p: _seconds(p.resolution.median)),
+    ("resolution_p90_seconds", "90th percentile resolution time in the window, in seconds "
+     "of each priority's clock.", lambda p: _seconds(p.resolution.p90)),
+    ("reopened_tickets", "Tickets reopened in the window.", lambda p: p.reopens),
     ("repeat_tickets", "Tickets opened in the window as a repeat of an earlier one.",
      lambda p: p.repeats),
     ("backlog_tickets", "Tickets open at the end of the window.", lambda p: p.backlog),
-    ("satisfaction_ratio", "Share of rated closed tickets rated 4 or 5.",
+    ("satisfaction_ratio", "Share of the rated tickets closed in the window rated 4 or 5.",
      lambda p: p.satisfaction.share),
-    ("automated_tickets", "Tickets resolved by an automation script.",
+    ("automated_tickets", "Tickets resolved by an automation script in the window.",
      lambda p: p.automated),
     ("kb_entries_added", "KB entries added in the window.", lambda p: p.kb_added),
     ("kb_entries_updated", "KB entries updated in the window.", lambda p: p.kb_updated),
 )
 
 
+def _seconds(minutes: float | None) -> float | None:
+    return None if minutes is None else minutes * SECONDS_PER_MINUTE
+
+
+def _timestamp(day: date, zone: ZoneInfo) -> int:
+    return int(datetime.combine(day, time(), zone).timestamp())
+
+
 def to_prometheus(metrics: Metrics) -> str:
     """The text exposition format, for a node_exporter textfile or a scrape endpoint."""
-    window = {"window": metrics.window.label}
-    periods: list[tuple[dict[str, str], PeriodMetrics]] = [(window, metrics.summary)]
-    if metrics.group_by:
-        periods += [({**window, metrics.group_by: group.label}, group)
-                    for group in metrics.groups]
-    lines: list[str] = []
+    if metrics.group_by is not None and metrics.group_by not in PROMETHEUS_GROUPINGS:
+        raise ValueError(f"Prometheus labels must have bounded values: group by "
+                         f"{' or '.join(PROMETHEUS_GROUPINGS)}, not {metrics.group_by}")
+    zone = ZoneInfo(metrics.time_zone)
+    window = metrics.window
+    lines = _family("window_start_timestamp_seconds", "Start of the window the figures cover "
+                    "(Unix time).", [({}, _timestamp(window.start, zone))])
+    lines += _family("window_end_timestamp_seconds", "End of the window the figures cover "
+                     "(Unix time, exclusive).",
+                     [({}, _timestamp(window.end + timedelta(days=1), zone))])
+    lines += _family("as_of_timestamp_seconds", "The moment the figures were judged at "
+                     "(Unix time).", [({}, int(metrics.as_of.timestamp()))])
+    # With --by, each figure per group: a total beside them would make sum() count twice.
+    periods: list[tuple[dict[str, str], PeriodMetrics]] = \
+        [({metrics.group_by: group.label}, group) for group in metrics.groups] \
+        if metrics.group_by else [({}, metrics.summary)]
     for name, help_text, value_of in _GAUGES:
         samples = [(labels, value_of(period)) for labels, period in periods]
         lines += _family(name, help_text, [(labels, v) for labels, v in samples
                                            if v is not None])
-    sla = [({**window, "priority": row.priority, "target": target, "state": state}, count)
+    sla = [({"priority": row.priority, "target": target, "state": state}, count)
            for row in metrics.sla_by_priority
            for target, counts in (("first_response", row.first_response),
                                   ("resolution", row.resolution))
            for state, count in (("met", counts.met), ("breached", counts.breached),
                                 ("running", counts.running), ("unknown", counts.unknown))]
-    lines += _family("sla_tickets", "Tickets opened in the window by SLA state.", sla)
+    lines += _family("sla_tickets", "Tickets opened in the window, by priority, SLA target "
+                     "and the state of its clock.", sla)
     lines += _family("kb_entries", "KB entries in the vault.", [({}, metrics.kb.entries)])
-    lines += _family("kb_entries_stale", "KB entries not updated within kb.stale_after_days.",
+    lines += _family("kb_stale_entries", "KB entries not updated within kb.stale_after_days.",
                      [({}, len(metrics.kb.stale))])
     return "\n".join(lines) + "\n"
 
