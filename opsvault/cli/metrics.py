@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -18,6 +20,7 @@ from ..metrics import (
     Window,
     as_dict,
     build_metrics,
+    build_workbook,
     to_csv,
     to_prometheus,
     to_table,
@@ -66,12 +69,15 @@ DEFAULT_WEEKS = 8
 @click.option("--by", "group_by", type=click.Choice(GROUPINGS), default=None,
               help="One row per category, priority, assignee or channel instead of per week.")
 @click.option("--format", "output_format",
-              type=click.Choice(["table", "json", "csv", "prometheus"]), default="table",
-              show_default=True, help="table for people; json, csv or prometheus for tools.")
+              type=click.Choice(["table", "json", "csv", "prometheus", "xlsx"]), default="table",
+              show_default=True, help="table for people; json, csv or prometheus for tools; "
+                                      "xlsx: an Excel workbook with charts.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --format xlsx: write the workbook to this file (else to stdout).")
 @as_of_option
 def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | None,
                     week: str | None, month: str | None, group_by: str | None,
-                    output_format: str, as_of: str | None) -> None:
+                    output_format: str, output: Path | None, as_of: str | None) -> None:
     """Ticket metrics per ISO week: volume, response and resolution times, SLA, repeats.
 
     Counts tickets opened, resolved and closed; first response and resolution times
@@ -109,10 +115,15 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     if output_format == "prometheus" and group_by not in (None, *PROMETHEUS_GROUPINGS):
         usage_error(f"--format prometheus groups --by {' or '.join(PROMETHEUS_GROUPINGS)} only: "
                     "Prometheus labels must take few values")
+    _check_output(output_format, output)
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)
     history = history_of(vault)
+    if output_format == "xlsx":  # every grouping, each on a sheet: --by is not needed
+        _write_binary(build_workbook(vault, history, window, moment,
+                                     f"Help desk metrics {window.label}"), output)
+        raise SystemExit(EXIT_OK)
     metrics = build_metrics(vault, history, window, moment, group_by)
     report_excluded(metrics.excluded)
     if output_format == "json":
@@ -158,15 +169,19 @@ def _window(since: datetime | None, until: datetime | None, week: str | None,
                                                   "month).")
 @click.option("--weeks", type=click.IntRange(1, 520), default=12, show_default=True,
               help="Insights: how many weeks before --as-of to look at.")
-@click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
-              show_default=True, help="Markdown for people, JSON for tools.")
+@click.option("--format", "output_format", type=click.Choice(["md", "json", "xlsx"]),
+              default="md", show_default=True,
+              help="Markdown for people, JSON for tools, xlsx: an Excel workbook with charts "
+                   "(weekly and monthly).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --format xlsx: write the workbook to this file (else to stdout).")
 @click.option("--send-to", "send_to", multiple=True, metavar="ADDRESS",
               help="Email the report (HTML and plain text) through the vault's mail "
                    "settings instead of printing it (repeatable).")
 @as_of_option
 def report_command(kind: str, vault_dir: Path, week: str | None, month: str | None,
-                   weeks: int, output_format: str, send_to: tuple[str, ...],
-                   as_of: str | None) -> None:
+                   weeks: int, output_format: str, output: Path | None,
+                   send_to: tuple[str, ...], as_of: str | None) -> None:
     """The weekly or monthly summary: resolved, response times, SLA, repeats, KB growth.
 
     Compares the period with the one before it and lists every SLA breach of the tickets
@@ -193,6 +208,10 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
     """
     if (week and kind != WEEKLY) or (month and kind != MONTHLY):
         usage_error("use --week with a weekly report and --month with a monthly one")
+    if output_format == "xlsx" and (kind == INSIGHTS or send_to):
+        usage_error("--format xlsx is for a weekly or monthly report, not insights, and is "
+                    "written, not sent")
+    _check_output(output_format, output)
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
     if kind == INSIGHTS:
@@ -209,7 +228,12 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
                   else default_window(kind, moment))
     except ValueError as exc:
         usage_error(str(exc))
-    report = build_report(vault, history_of(vault), kind, window, moment)
+    history = history_of(vault)
+    if output_format == "xlsx":
+        _write_binary(build_workbook(vault, history, window, moment,
+                                     f"{kind.title()} report {window.label}"), output)
+        raise SystemExit(EXIT_OK)
+    report = build_report(vault, history, kind, window, moment)
     if send_to:
         _send_report(vault, kind, window.label, render_markdown(report), list(send_to), moment)
     if output_format == "json":
@@ -217,6 +241,31 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
     else:
         click.echo(render_markdown(report), nl=False)
     raise SystemExit(EXIT_OK)
+
+
+def _check_output(output_format: str, output: Path | None) -> None:
+    if output is not None and output_format != "xlsx":
+        usage_error("--output goes with --format xlsx")
+    if output_format == "xlsx" and output is None and sys.stdout.isatty():
+        usage_error("--format xlsx makes a binary workbook: give --output FILE.xlsx (or "
+                    "redirect it to a file)")
+
+
+def _write_binary(data: bytes, output: Path | None) -> None:
+    """The workbook to `output` (a temporary file renamed into place), or to stdout."""
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    click.echo(f"wrote {output}", err=True)
 
 
 def _send_report(vault: Vault, kind: str, label: str, markdown: str, to: list[str],

@@ -90,6 +90,7 @@ __all__ = [
     "Window",
     "as_dict",
     "build_metrics",
+    "build_workbook",
     "compute_metrics",
     "excluded_tickets",
     "facts_of",
@@ -99,6 +100,20 @@ __all__ = [
     "to_prometheus",
     "to_table",
 ]
+
+
+def build_workbook(vault: Vault, history: History, window: Window, as_of: datetime, title: str,
+                   include_tickets: bool = True,
+                   facts: Sequence[TicketFacts] | None = None) -> bytes:
+    """`window`'s metrics as an Excel workbook, with a breakdown by every grouping."""
+    from .workbook import to_xlsx  # XlsxWriter only for a workbook
+
+    if facts is None:
+        facts = ticket_facts(vault, history, as_of)
+    metrics = compute_metrics(vault, history, facts, window, as_of)
+    breakdowns = {grouping: compute_metrics(vault, history, facts, window, as_of, grouping)
+                  for grouping in GROUPINGS}
+    return to_xlsx(metrics, breakdowns, title, include_tickets)
 
 
 def build_metrics(vault: Vault, history: History, window: Window, as_of: datetime,

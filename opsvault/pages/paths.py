@@ -23,10 +23,11 @@ ASSETS = "assets"
 TAGS_PAGE = f"{KB}/tags.md"
 METRICS_JSON = "metrics.json"
 METRICS_CSV = "metrics.csv"
+METRICS_XLSX = "metrics.xlsx"
 # Vault folder → staging folder. Hand-written pages (vault/**/*.md) go to the top.
 FOLDERS = {"kb": KB, "sops": PROCEDURES, "tickets": TICKETS, "vault": ""}
 RESERVED = {BOARDS, KB, PROCEDURES, REPORTS, SCRIPTS, TICKETS, ASSETS, "search",
-            METRICS_JSON, METRICS_CSV, "404.md", "sitemap.xml"}
+            METRICS_JSON, METRICS_CSV, METRICS_XLSX, "404.md", "sitemap.xml"}
 
 
 # The engine names navigation sections after folders and the theme writes those names into

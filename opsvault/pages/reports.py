@@ -26,6 +26,7 @@ from ..metrics import (
     Window,
     as_dict,
     build_metrics,
+    build_workbook,
     open_clocks,
     to_csv,
 )
@@ -37,7 +38,7 @@ from .context import Site
 from .display import local_time, span
 from .obsidian.escape import escape_text
 from .obsidian.links import relative_url
-from .paths import METRICS_CSV, METRICS_JSON, REPORTS
+from .paths import METRICS_CSV, METRICS_JSON, METRICS_XLSX, REPORTS
 from .staging import StagedFile
 from .templates import front_matter, raw, render_markdown
 
@@ -103,6 +104,11 @@ def pages(site: Site) -> Iterator[StagedFile]:
     yield index_page(site, reports, weekly, monthly)
     yield StagedFile(METRICS_JSON, metrics_json(site, reports))
     yield StagedFile(METRICS_CSV, to_csv(reports.trend))
+    # The same window as a workbook with charts; ticket ids and titles only when published.
+    yield StagedFile(METRICS_XLSX, build_workbook(
+        site.vault, site.known_history, reports.trend.window, site.now,
+        f"Help desk metrics {reports.trend.window.label}", include_tickets=site.policy.tickets,
+        facts=site.facts))
 
 
 # --- one report ---------------------------------------------------------------------------
@@ -306,7 +312,8 @@ def index_page(site: Site, reports: ReportSet, weekly: Sequence[Metrics],
         charts=[chart_view(chart) for chart in charts],
         insights_url=raw(site.url(REPORTS_INDEX, INSIGHTS_PAGE)),
         json_url=raw(site.url(REPORTS_INDEX, METRICS_JSON)),
-        csv_url=raw(site.url(REPORTS_INDEX, METRICS_CSV)))
+        csv_url=raw(site.url(REPORTS_INDEX, METRICS_CSV)),
+        xlsx_url=raw(site.url(REPORTS_INDEX, METRICS_XLSX)))
     return StagedFile(REPORTS_INDEX, content)
 
 
