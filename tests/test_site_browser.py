@@ -286,3 +286,27 @@ def test_kb_entry_has_a_breadcrumb_and_a_copy_button_on_its_commands(visit: Visi
     assert page.url.endswith("/knowledge-base/Network/")
     # The category lists each entry by its title too, as a link.
     assert page.locator("article table a", has_text="Nightly backup job failed").count() == 1
+
+
+def test_search_ranks_the_kb_and_procedures_above_tickets_and_labels_each_hit(
+        visit: Visit) -> None:
+    page = visit.open("")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("backup")
+    # The first article of each hit (the page, or its matching section) carries the label.
+    headings = page.locator(
+        ".md-search-result__item > a.md-search-result__link article > :is(h1, h2)")
+    headings.first.wait_for(timeout=10_000)
+    kinds = [heading.evaluate("h => getComputedStyle(h, '::before').content")
+             for heading in headings.all()]
+    hrefs = [link.get_attribute("href") or "" for link in
+             page.locator(".md-search-result__item > a.md-search-result__link").all()]
+    assert len(kinds) == len(hrefs) >= 5
+    assert all(kind.startswith('"') for kind in kinds), list(zip(kinds, hrefs, strict=True))
+    kinds = [kind.strip('"').split(" · ")[0] for kind in kinds]
+    assert {"KB entry", "Procedure", "Ticket"} <= set(kinds), kinds
+    first_ticket = kinds.index("Ticket")
+    assert {"KB entry", "Procedure"} <= set(kinds[:first_ticket]), kinds
+    # A ticket's hit shows its description, not the field table.
+    ticket_hit = page.locator(".md-search-result__item").nth(first_ticket).inner_text()
+    assert "Requester" not in ticket_hit and "Field" not in ticket_hit, ticket_hit

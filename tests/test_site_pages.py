@@ -185,7 +185,9 @@ def test_front_matter_is_curated(tmp_path: Path) -> None:
     ticket = TICKET.replace("assignee: alice\n", "assignee: alice\nicon: material/bug\n"
                             "hide: [toc]\nsearch: {exclude: true}\ntemplate: evil.html\n")
     pages = site_pages(tmp_path, {"tickets/T-20261118-q7mz-vpn-drops.md": ticket})
-    assert set(front(page(pages, OPEN_TICKET_PAGE))) == {"title"}
+    # Only what opsvault itself sets: the vault's `search: {exclude: true}` is not taken over.
+    assert front(page(pages, OPEN_TICKET_PAGE)) == {
+        "title": "T-20261118-q7mz VPN drops every 10 minutes", "search": {"boost": 0.5}}
     for path, content in pages.items():
         if path.endswith(".md"):
             assert set(front(str(content))) <= {"title", "tags", "search", "hide"}, path

@@ -20,7 +20,7 @@ from .obsidian.links import link
 from .obsidian.tags import tag_anchor
 from .paths import KB, TAGS_PAGE, staging_path
 from .staging import StagedFile
-from .templates import front_matter, raw, render_markdown
+from .templates import front_matter, listing_front_matter, raw, render_markdown
 
 KB_INDEX = f"{KB}/index.md"
 SEARCH_BOOST = 2  # KB entries and SOPs come first in search results
@@ -133,7 +133,7 @@ def category_page(site: Site, folder: str, entries: list[KBEntry]) -> StagedFile
     rows = [Row(site.link_to(page, e), site.link_to(page, e, e.title),
                 local_date(e.last_updated, zone), clean_tags(e.tags)) for e in entries]
     content = render_markdown(
-        "kb_category.md.j2", front_matter=raw(front_matter(folder)), title=folder,
+        "kb_category.md.j2", front_matter=raw(listing_front_matter(folder)), title=folder,
         entries=rows, tags_url=raw(site.url(page, TAGS_PAGE)), kb_url=raw(site.url(page, KB_INDEX)))
     return StagedFile(page, content)
 
@@ -147,7 +147,7 @@ def index_page(site: Site, entries: list[KBEntry], order: list[str],
     recent = sorted((e for e in entries if e.last_updated), key=lambda e: e.last_updated,
                     reverse=True)[:10]
     content = render_markdown(
-        "kb_index.md.j2", front_matter=raw(front_matter("Knowledge base")),
+        "kb_index.md.j2", front_matter=raw(listing_front_matter("Knowledge base")),
         total=len(entries), categories=categories, tags_url=raw(site.url(KB_INDEX, TAGS_PAGE)),
         recent=[Row(site.link_to(KB_INDEX, e), e.title, local_date(e.last_updated, zone))
                 for e in recent])
@@ -180,8 +180,9 @@ def tags_page(site: Site) -> StagedFile:
             "name": name, "anchor": raw(tag_anchor(name)),
             "link": raw(f"[{escape_text(name)}](#{tag_anchor(name)})"),
             "count": len({page for page, _, _ in uses}), "groups": groups})
-    content = render_markdown("tags.md.j2", front_matter=raw(front_matter("Tags")), tags=tags,
-                              pages=len(pages_tagged), kb_url=raw(site.url(TAGS_PAGE, KB_INDEX)))
+    content = render_markdown("tags.md.j2", front_matter=raw(listing_front_matter("Tags")),
+                              tags=tags, pages=len(pages_tagged),
+                              kb_url=raw(site.url(TAGS_PAGE, KB_INDEX)))
     return StagedFile(TAGS_PAGE, content)
 
 

@@ -9,7 +9,7 @@ from .context import Site
 from .kb import SEARCH_BOOST, Row, clean_tags, split_title
 from .paths import PROCEDURES
 from .staging import StagedFile
-from .templates import front_matter, raw, render_markdown
+from .templates import front_matter, listing_front_matter, raw, render_markdown
 
 PROCEDURES_INDEX = f"{PROCEDURES}/index.md"
 
@@ -23,7 +23,8 @@ def pages(site: Site) -> Iterator[StagedFile]:
              "review_every": as_text(sop.meta.get("review_every")) or ""}
             for sop in procedures]
     yield StagedFile(PROCEDURES_INDEX, render_markdown(
-        "procedures_index.md.j2", front_matter=raw(front_matter("Procedures")), procedures=rows))
+        "procedures_index.md.j2", front_matter=raw(listing_front_matter("Procedures")),
+        procedures=rows))
 
 
 def procedure_page(site: Site, sop: SOP) -> StagedFile:

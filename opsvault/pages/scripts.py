@@ -13,7 +13,7 @@ from .kb import Row
 from .obsidian.escape import escape_url
 from .paths import SCRIPTS
 from .staging import StagedFile
-from .templates import front_matter, raw, render_markdown
+from .templates import front_matter, listing_front_matter, raw, render_markdown
 
 SCRIPTS_INDEX = f"{SCRIPTS}/index.md"
 # The language of each scripts/ folder, for highlighting.
@@ -34,7 +34,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
                      "language": script.language, "purpose": purpose[1] if purpose else "",
                      "kb": [site.link_to(SCRIPTS_INDEX, entry) for entry in kb]})
     yield StagedFile(SCRIPTS_INDEX, render_markdown(
-        "scripts_index.md.j2", front_matter=raw(front_matter("Scripts")), scripts=rows))
+        "scripts_index.md.j2", front_matter=raw(listing_front_matter("Scripts")), scripts=rows))
 
 
 def kb_entries(site: Site, script: Script) -> list[KBEntry]:

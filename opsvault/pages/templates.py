@@ -79,3 +79,9 @@ def front_matter(title: str, *, tags: tuple[str, ...] = (), boost: float | None 
         lines.append("hide:")
         lines += [f"- {json.dumps(item)}" for item in hide]
     return "\n".join(lines) + "\n---\n"
+
+
+def listing_front_matter(title: str) -> str:
+    """A listing page (an index, a category, the tags): kept out of search, where its hits
+    would only stand in front of the entries it lists."""
+    return front_matter(title, exclude_from_search=True)

@@ -29,7 +29,7 @@ from .obsidian.escape import escape_text
 from .paths import BOARDS, TICKETS
 from .privacy import redact
 from .staging import StagedFile
-from .templates import front_matter, raw, render_markdown
+from .templates import front_matter, listing_front_matter, raw, render_markdown
 
 TICKETS_INDEX = f"{TICKETS}/index.md"
 BOARD = f"{BOARDS}/index.md"
@@ -112,6 +112,9 @@ def service_level(site: Site, ticket: Ticket) -> ServiceLevel:
                         tuple((label, value) for label, value in times if value))
 
 
+TICKET_SEARCH_BOOST = 0.5
+
+
 def ticket_page(site: Site, ticket: Ticket, level: ServiceLevel | None = None,
                 hints: tuple[Suggestion, ...] = ()) -> StagedFile:
     page = site.page_of(ticket.path) or ""
@@ -123,8 +126,12 @@ def ticket_page(site: Site, ticket: Ticket, level: ServiceLevel | None = None,
     site.register_tags(page, ticket, tags)
     content = render_markdown(
         "ticket.md.j2",
-        front_matter=raw(front_matter(f"{ticket.id or ticket.name} {ticket.title}", tags=tags)),
-        ticket={"id": ticket.id or ticket.name, "title": ticket.title},
+        # Below the KB, procedures and scripts in search: a ticket is one user's case.
+        front_matter=raw(front_matter(f"{ticket.id or ticket.name} {ticket.title}", tags=tags,
+                                      boost=TICKET_SEARCH_BOOST)),
+        ticket={"id": ticket.id or ticket.name, "title": ticket.title,
+                "status": ticket.status or "status unreadable", "priority": ticket.priority or "?",
+                "category": ticket.category or ""},
         flaws=ticket.flaws, fields=fields(site, ticket, page),
         level=level or service_level(site, ticket),
         body=raw(body.strip("\n") or "*No description.*"),
@@ -301,12 +308,12 @@ def archive_pages(site: Site) -> Iterator[StagedFile]:
                  "priority": t.priority or "", "category": t.category or "",
                  "opened": local_time(t.opened, zone)} for t in tickets]
         yield StagedFile(page, render_markdown(
-            "tickets_month.md.j2", front_matter=raw(front_matter(f"Tickets {month}")),
+            "tickets_month.md.j2", front_matter=raw(listing_front_matter(f"Tickets {month}")),
             month=month, tickets=rows, index_url=raw(site.url(page, TICKETS_INDEX))))
         months.append({"link": raw(f"[{month}](months/{month}.md)"), "count": len(tickets),
                        "active": sum(t.is_active for t in tickets)})
     yield StagedFile(TICKETS_INDEX, render_markdown(
-        "tickets_index.md.j2", front_matter=raw(front_matter("All tickets")),
+        "tickets_index.md.j2", front_matter=raw(listing_front_matter("All tickets")),
         total=len(site.vault.tickets), active=sum(t.is_active for t in site.vault.tickets),
         months=months, board_url=raw(site.url(TICKETS_INDEX, BOARD))))
 
