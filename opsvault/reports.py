@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from .metrics import (
     TicketFacts,
     Window,
     as_dict,
+    breakdown,
     build_metrics,
     ticket_facts,
 )
@@ -38,6 +39,8 @@ class Report:
     kind: str  # WEEKLY | MONTHLY
     current: Metrics
     previous: Metrics
+    # The period's numbers per category, location, technician and channel.
+    breakdowns: dict[str, tuple[PeriodMetrics, ...]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -54,8 +57,11 @@ def default_window(kind: str, as_of: datetime) -> Window:
 def build_report(vault: Vault, history: History, kind: str, window: Window,
                  as_of: datetime, facts: tuple[TicketFacts, ...] | None = None) -> Report:
     facts = facts if facts is not None else ticket_facts(vault, history, as_of)
+    zone = vault.settings.time_zone
     return Report(kind, build_metrics(vault, history, window, as_of, facts=facts),
-                  build_metrics(vault, history, window.previous(), as_of, facts=facts))
+                  build_metrics(vault, history, window.previous(), as_of, facts=facts),
+                  {grouping: breakdown(facts, window, zone, as_of, grouping)
+                   for grouping in BREAKDOWNS})
 
 
 def report_as_dict(report: Report) -> dict[str, Any]:
@@ -74,31 +80,59 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
 
+# The breakdowns a report shows (priority has its own SLA table), with their headings.
+BREAKDOWNS = {"category": ("By category", "Category"), "location": ("By location", "Location"),
+              "assignee": ("By technician", "Technician"), "channel": ("By channel", "Channel")}
+BREAKDOWN_COLUMNS = ("Opened", "Resolved", "First response, median", "Resolution, median",
+                     "SLA met: resolution", "Reopened")
+
+
+def breakdown_rows(periods: tuple[PeriodMetrics, ...]) -> list[list[str]]:
+    """One row per group, busiest first: the numbers a CTO compares across groups."""
+    ranked = sorted(periods, key=lambda p: (-(p.opened + p.resolved), p.label.lower()))
+    return [[p.label, str(p.opened), str(p.resolved), duration(p.first_response.median),
+             duration(p.resolution.median), percent(p.sla_resolution.compliance),
+             str(p.reopens)] for p in ranked if p.opened or p.resolved or p.reopens]
+
+
+# Which way is good for each headline number: up, down, or neither (more tickets opened is
+# not the desk's doing). The change column says "better" or "worse" in words, not colour.
+UP, DOWN = 1, -1
+
+
+def _cue(change_value: float | None, good: int | None) -> str:
+    if change_value is None or good is None or round(change_value) == 0:
+        return ""
+    return ", better" if (change_value > 0) == (good == UP) else ", worse"
+
+
 def comparison_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list[list[str]]:
     """The headline numbers of a period against the one before, in words:
-    [label, this period, previous period, change]. Reports and the site both show these."""
+    [label, this period, previous period, change, with "better" or "worse" where one way is
+    good]. Reports and the site both show these."""
 
-    def count_row(label: str, value: int | None, previous: int | None) -> list[str]:
+    def count_row(label: str, value: int | None, previous: int | None,
+                  good: int | None) -> list[str]:
         shown = "–" if value is None else str(value)
         shown_before = "–" if previous is None else str(previous)
-        return [label, shown, shown_before,
-                change(None if value is None or previous is None or previous == 0
-                       else (value - previous) / previous * 100)]
+        moved = None if value is None or previous is None or previous == 0 \
+            else (value - previous) / previous * 100
+        return [label, shown, shown_before, change(moved) + _cue(moved, good)]
 
     def time_row(label: str, value: float | None, previous: float | None) -> list[str]:
-        return [label, duration(value), duration(previous),
-                change(None if value is None or not previous else
-                       (value - previous) / previous * 100)]
+        moved = None if value is None or not previous else (value - previous) / previous * 100
+        return [label, duration(value), duration(previous), change(moved) + _cue(moved, DOWN)]
 
     def share_row(label: str, value: float | None, previous: float | None) -> list[str]:
-        return [label, percent(value), percent(previous),
-                "–" if value is None or previous is None
-                else f"{(value - previous) * 100:+.0f} pts"]
+        if value is None or previous is None:
+            return [label, percent(value), percent(previous), "–"]
+        points = (value - previous) * 100
+        return [label, percent(value), percent(previous), f"{points:+.0f} pts" + _cue(points, UP)]
 
     return [
-        count_row("Tickets opened", this.opened, last.opened),
-        count_row("Tickets resolved", this.resolved, last.resolved),
-        count_row("Tickets closed", this.closed, last.closed),
+        count_row("Tickets opened", this.opened, last.opened, None),
+        count_row("Tickets resolved", this.resolved, last.resolved, UP),
+        count_row("Tickets closed", this.closed, last.closed, UP),
         time_row("First response, median", this.first_response.median,
                  last.first_response.median),
         time_row("First response, p90", this.first_response.p90, last.first_response.p90),
@@ -111,14 +145,43 @@ def comparison_rows(this: PeriodMetrics, last: PeriodMetrics, unit: str) -> list
         *([share_row("SLA met: updates", this.sla_update.compliance,
                      last.sla_update.compliance)]
           if this.sla_update != SlaCounts() or last.sla_update != SlaCounts() else []),
-        count_row("Reopened", this.reopens, last.reopens),
-        count_row("Repeats of earlier tickets", this.repeats, last.repeats),
-        count_row("Follow-ups done", this.follow_ups_done, last.follow_ups_done),
-        count_row("KB entries added", this.kb_added, last.kb_added),
-        count_row("KB entries updated", this.kb_updated, last.kb_updated),
+        count_row("Reopened", this.reopens, last.reopens, DOWN),
+        count_row("Repeats of earlier tickets", this.repeats, last.repeats, DOWN),
+        count_row("Follow-ups done", this.follow_ups_done, last.follow_ups_done, UP),
+        count_row("KB entries added", this.kb_added, last.kb_added, UP),
+        count_row("KB entries updated", this.kb_updated, last.kb_updated, UP),
         share_row("Satisfied (rated 4–5)", this.satisfaction.share, last.satisfaction.share),
-        count_row("Resolved by a script", this.automated, last.automated),
-        count_row(f"Open at the end of the {unit}", this.backlog, last.backlog),
+        count_row("Resolved by a script", this.automated, last.automated, UP),
+        count_row(f"Open at the end of the {unit}", this.backlog, last.backlog, DOWN),
+    ]
+
+
+def summary_sentences(current: Metrics, previous: Metrics, unit: str) -> list[str]:
+    """The period in three sentences of plain numbers, for the top of a report (the CTO's
+    first read): volume, speed and targets, what is left."""
+    this, last = current.summary, previous.summary
+    before = previous.window.label
+
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    def took(minutes: float | None) -> str:
+        return duration(minutes) if minutes is not None else "not measured (none in the period)"
+
+    decided = this.sla_resolution.met + this.sla_resolution.breached
+    targets = (f"{percent(this.sla_resolution.compliance)} of the {decided} resolution "
+               f"targets decided were met ({before}: "
+               f"{percent(last.sla_resolution.compliance)})") if decided else \
+        "no resolution target was decided yet"
+    missed = len(current.breaches)
+    return [
+        f"This {unit} the desk opened {plural(this.opened, 'ticket')} and resolved "
+        f"{this.resolved} ({before}: {last.opened} opened, {last.resolved} resolved).",
+        f"The median first response took {took(this.first_response.median)} and the median "
+        f"resolution {took(this.resolution.median)}; {targets}.",
+        f"Tickets opened this {unit} missed {plural(missed, 'SLA target')}, and "
+        f"{plural(this.backlog, 'ticket')} {'was' if this.backlog == 1 else 'were'} open at "
+        f"its end ({last.backlog} at the end of {before}).",
     ]
 
 
@@ -131,6 +194,12 @@ def _view(report: Report) -> dict[str, Any]:
     rows = comparison_rows(this, last, unit)
     return {
         "title": report.title,
+        "summary": [_inert(sentence) for sentence in summary_sentences(now, before, unit)],
+        "breakdowns": [(*BREAKDOWNS[grouping], [[_table_cell(cell) for cell in row]
+                                                for row in breakdown_rows(periods)])
+                       for grouping, periods in report.breakdowns.items()
+                       if breakdown_rows(periods)],
+        "breakdown_columns": BREAKDOWN_COLUMNS,
         "period": (f"{now.window.start:%A %d %B %Y} to {now.window.end:%A %d %B %Y} "
                    f"({now.time_zone}), as of {now.as_of:%Y-%m-%d %H:%M}"),
         "unit": unit,
@@ -246,6 +315,11 @@ def _inert(text: str) -> str:
     """Text from the vault, made safe to paste into a page that renders Markdown: HTML in a
     ticket title shows as text instead of running."""
     return html.escape(text, quote=False)
+
+
+def _table_cell(text: str) -> str:
+    """Vault text for a Markdown table cell: inert, and a `|` cannot end the cell."""
+    return _inert(text).replace("|", "\\|")
 
 
 def _sla_text(counts: SlaCounts) -> str:

@@ -158,7 +158,7 @@ def test_weekly_report_markdown(repo: Path) -> None:
     out = result.stdout
     assert out.startswith("# Weekly report 2026-W48\n")
     assert "| Tickets resolved | 2 | 2 | 0% |" in out
-    assert "| First response, median | 42m | 25m | +70% |" in out
+    assert "| First response, median | 42m | 25m | +70%, worse |" in out
     assert f"**{HOLIDAY}** (P2, alice) — first response target 30m" in out
     assert "## Repeat issues" in out and "## Knowledge base" in out
 

@@ -17,7 +17,7 @@ from vaultkit import run_cli
 
 AS_OF = "2026-12-01T12:00:00-06:00"
 SHEETS = ["Summary", "Weeks", "SLA by priority", "Breaches", "By category", "By priority",
-          "By technician", "By channel"]
+          "By technician", "By channel", "By location"]
 
 
 @pytest.fixture(scope="module")

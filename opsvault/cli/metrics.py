@@ -67,7 +67,8 @@ DEFAULT_WEEKS = 8
 @click.option("--week", metavar="YYYY-Www", help="One ISO week, e.g. 2026-W47.")
 @click.option("--month", metavar="YYYY-MM", help="One month, e.g. 2026-11.")
 @click.option("--by", "group_by", type=click.Choice(GROUPINGS), default=None,
-              help="One row per category, priority, assignee or channel instead of per week.")
+              help="One row per category, priority, assignee, channel or location instead of "
+                   "per week.")
 @click.option("--format", "output_format",
               type=click.Choice(["table", "json", "csv", "prometheus", "xlsx"]), default="table",
               show_default=True, help="table for people; json, csv or prometheus for tools; "

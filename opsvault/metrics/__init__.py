@@ -34,6 +34,7 @@ from .aggregate import (
     Satisfaction,
     SlaCounts,
     Trend,
+    breakdown,
     compute_metrics,
 )
 from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
@@ -89,6 +90,7 @@ __all__ = [
     "Trend",
     "Window",
     "as_dict",
+    "breakdown",
     "build_metrics",
     "build_workbook",
     "compute_metrics",
@@ -111,7 +113,8 @@ def build_workbook(vault: Vault, history: History, window: Window, as_of: dateti
     if facts is None:
         facts = ticket_facts(vault, history, as_of)
     metrics = compute_metrics(vault, history, facts, window, as_of)
-    breakdowns = {grouping: compute_metrics(vault, history, facts, window, as_of, grouping)
+    zone = vault.settings.time_zone
+    breakdowns = {grouping: breakdown(facts, window, zone, as_of, grouping)
                   for grouping in GROUPINGS}
     return to_xlsx(metrics, breakdowns, title, include_tickets)
 

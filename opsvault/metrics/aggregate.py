@@ -40,7 +40,7 @@ from .windows import Window, quarter_label
 SATISFACTION_GOAL = 0.9
 SATISFIED_RATING = 4
 TOP_N = 5
-GROUPINGS = ("category", "priority", "assignee", "channel")
+GROUPINGS = ("category", "priority", "assignee", "channel", "location")
 
 
 @dataclass(frozen=True)
@@ -276,11 +276,7 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
 
     summary = period(window.label, window, facts, True)
     weeks = tuple(period(w.label, w, facts, True) for w in window.weeks())
-    groups: tuple[PeriodMetrics, ...] = ()
-    if group_by:
-        values = sorted({f.value(group_by) for f in facts})
-        groups = tuple(period(value, window, [f for f in facts if f.value(group_by) == value],
-                              False) for value in values)
+    groups = breakdown(facts, window, zone, as_of, group_by) if group_by else ()
     opened_here = [f for f in facts if window.contains(f.opened, zone)]
     previous = window.previous()
     return Metrics(
@@ -308,6 +304,16 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
                     sum(previous.contains(f.resolved, zone) for f in facts)),
         excluded=excluded_tickets(vault),
     )
+
+
+def breakdown(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo, as_of: datetime,
+              grouping: str) -> tuple[PeriodMetrics, ...]:
+    """`window`'s headline numbers per value of `grouping` (`GROUPINGS`), in name order."""
+    by_value: dict[str, list[TicketFacts]] = {}
+    for fact in facts:
+        by_value.setdefault(fact.value(grouping), []).append(fact)
+    return tuple(_period(value, window, by_value[value], zone, as_of, None, None)
+                 for value in sorted(by_value))
 
 
 def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: ZoneInfo,

@@ -74,6 +74,7 @@ class TicketFacts:
     category: str | None
     assignee: str | None
     channel: str | None
+    location: str | None  # where the problem is (a clinic, a room): free text
     tags: tuple[str, ...]
     opened: datetime
     first_response: datetime | None
@@ -97,7 +98,8 @@ class TicketFacts:
         return next((c for c in self.sla if c.target == target), None)
 
     def value(self, dimension: str) -> str:
-        """The ticket's value for a `--by` grouping: category, priority, assignee, channel."""
+        """The ticket's value for a `--by` grouping: category, priority, assignee, channel,
+        location."""
         return getattr(self, dimension) or "(none)"
 
 
@@ -308,7 +310,8 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
     return TicketFacts(
         ticket_id=ticket.id, path=ticket.path, title=ticket.title, status=status,
         priority=ticket.priority, category=ticket.category, assignee=ticket.assignee,
-        channel=ticket.channel, tags=ticket.tags, opened=opened,
+        channel=ticket.channel, location=as_text(ticket.meta.get("location")),
+        tags=ticket.tags, opened=opened,
         first_response=first_response, resolved=resolved, closed=closed, is_open=is_open,
         open_periods=tuple(periods),
         backlog_periods=tuple(_backlog_periods(ticket, periods, is_open, resolved, opened)),

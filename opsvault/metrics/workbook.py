@@ -23,7 +23,8 @@ from .export import period_row
 # Sheet names as Excel shows them (at most 31 characters, no []:*?/\).
 SUMMARY, WEEKS, SLA, BREACHES = "Summary", "Weeks", "SLA by priority", "Breaches"
 BREAKDOWN_SHEETS = {"category": "By category", "priority": "By priority",
-                    "assignee": "By technician", "channel": "By channel"}
+                    "assignee": "By technician", "channel": "By channel",
+                    "location": "By location"}
 # The period columns every figures sheet has, with their headings.
 PERIOD_COLUMNS = (
     ("label", "Period"), ("start", "From"), ("end", "To"), ("opened", "Opened"),
@@ -40,11 +41,11 @@ PERIOD_COLUMNS = (
 SHARES = {"sla_first_response_compliance", "sla_resolution_compliance", "satisfaction_share"}
 
 
-def to_xlsx(metrics: Metrics, breakdowns: Mapping[str, Metrics], title: str,
+def to_xlsx(metrics: Metrics, breakdowns: Mapping[str, Sequence[PeriodMetrics]], title: str,
             include_tickets: bool = True) -> bytes:
     """The workbook's bytes. `breakdowns` maps a grouping (`GROUPINGS`) to the same window's
-    metrics grouped by it; without `include_tickets` no ticket id or title is written (the
-    site's publish policy)."""
+    figures per value of it (`breakdown`); without `include_tickets` no ticket id or title
+    is written (the site's publish policy)."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False})
@@ -59,7 +60,7 @@ def to_xlsx(metrics: Metrics, breakdowns: Mapping[str, Metrics], title: str,
     if include_tickets:
         _breaches_sheet(workbook, styles, metrics)
     for grouping, grouped in breakdowns.items():
-        _periods_sheet(workbook, styles, BREAKDOWN_SHEETS[grouping], [*grouped.groups],
+        _periods_sheet(workbook, styles, BREAKDOWN_SHEETS[grouping], grouped,
                        f"Opened and resolved by {BREAKDOWN_SHEETS[grouping][3:]}")
     workbook.close()
     return buffer.getvalue()

@@ -25,6 +25,7 @@ from ..metrics import (
     SlaCounts,
     Window,
     as_dict,
+    breakdown,
     build_metrics,
     build_workbook,
     open_clocks,
@@ -32,7 +33,15 @@ from ..metrics import (
 )
 from ..metrics.export import duration, percent
 from ..metrics.verdict import due_soon_horizon, is_due_soon, verdict
-from ..reports import build_insights_report, comparison_rows, render_insights_markdown
+from ..reports import (
+    BREAKDOWN_COLUMNS,
+    BREAKDOWNS,
+    breakdown_rows,
+    build_insights_report,
+    comparison_rows,
+    render_insights_markdown,
+    summary_sentences,
+)
 from .charts import Chart, Series, svg
 from .context import Site
 from .display import local_time, span
@@ -141,6 +150,8 @@ def report_page(site: Site, metrics: Metrics, previous: Metrics, unit: str,
                 f"({metrics.time_zone}), as of {metrics.as_of:%Y-%m-%d %H:%M}"),
         unit=unit, previous_label=previous.window.label,
         rows=comparison_rows(metrics.summary, previous.summary, unit),
+        summary=" ".join(summary_sentences(metrics, previous, unit)),
+        breakdowns=breakdown_views(site, metrics), breakdown_columns=BREAKDOWN_COLUMNS,
         sla=[{"priority": row.priority, "first_response": sla_text(row.first_response),
               "resolution": sla_text(row.resolution)} for row in metrics.sla_by_priority],
         breaches=breach_rows(site, metrics, page),
@@ -149,6 +160,21 @@ def report_page(site: Site, metrics: Metrics, previous: Metrics, unit: str,
         newer=report_link(page, newer), older=report_link(page, older),
         index_url=raw(site.url(page, REPORTS_INDEX)))
     return StagedFile(page, content)
+
+
+def breakdown_views(site: Site, metrics: Metrics) -> list[dict[str, object]]:
+    """The window's numbers per category, location, technician and channel (those with any
+    ticket), busiest first; technicians only where ticket details are published."""
+    zone = site.vault.settings.time_zone
+    views = []
+    for grouping, (heading, column) in BREAKDOWNS.items():
+        if grouping == "assignee" and not site.policy.tickets:
+            continue
+        rows = breakdown_rows(breakdown(site.facts, metrics.window, zone, metrics.as_of,
+                                        grouping))
+        if rows:
+            views.append({"heading": heading, "column": column, "rows": rows})
+    return views
 
 
 def report_link(page: str, metrics: Metrics | None) -> Markup | None:
