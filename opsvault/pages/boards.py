@@ -78,12 +78,18 @@ def pages(site: Site) -> Iterator[StagedFile]:
                                     for p in settings.priorities.values()],
                                    any(t.priority is None for t in active)),
                 lambda c: c.ticket.priority or NEEDS_FIXING[0])
-    handles = [t.handle for t in site.vault.team.technicians if t.active]
-    handles += sorted({t.assignee for t in active if t.assignee} - set(handles))
+    handles = assignee_handles(site, active)
     names = {t.handle: t.name for t in site.vault.team.technicians}
     yield board(site, BY_ASSIGNEE, "Open tickets by assignee", cards[BY_ASSIGNEE],
                 [(UNASSIGNED, "Unassigned")] + [(h, names.get(h) or h) for h in handles],
                 lambda c: c.ticket.assignee or UNASSIGNED)
+
+
+def assignee_handles(site: Site, active: list[Ticket]) -> list[str]:
+    """Who open tickets can be assigned to: the active technicians in team order, then any
+    other handle an open ticket names (so that no ticket falls off its board or queue)."""
+    handles = [t.handle for t in site.vault.team.technicians if t.active]
+    return handles + sorted({t.assignee for t in active if t.assignee} - set(handles))
 
 
 def requester_spoke_last(ticket: Ticket) -> bool:
@@ -138,8 +144,7 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
         front_matter=raw(front_matter(title, exclude_from_search=True,
                                       hide=("navigation", "toc"))),
         title=title, views=views, total=len(cards),
-        as_of=f"{site.now.astimezone(site.vault.settings.time_zone):%Y-%m-%d %H:%M} "
-              f"{site.vault.settings.time_zone_name}",
+        as_of=site.as_of_text,
         archive_link=raw(f"[Queues]({site.url(page, f'{BOARDS}/queues/index.md')}) · "
                          f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
         report_link=report_link(site, page), follow_ups=follow_ups,

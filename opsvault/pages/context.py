@@ -193,6 +193,14 @@ class Site:
     def published_tickets(self) -> tuple[Ticket, ...]:
         return self.vault.tickets if self.policy.tickets else ()
 
+    @property
+    def as_of_text(self) -> str:
+        """The moment the live numbers were judged at, as every page says it:
+        "2026-11-25 14:00 America/Chicago"."""
+        settings = self.vault.settings
+        return f"{self.now.astimezone(settings.time_zone):%Y-%m-%d %H:%M} " \
+               f"{settings.time_zone_name}"
+
     def follow_ups_due(self) -> list[Ticket]:
         """Published tickets whose planned follow-up day has come, soonest first."""
         today = self.now.astimezone(self.vault.settings.time_zone).date()

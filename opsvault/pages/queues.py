@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..metrics import BREACHED, PAUSED, open_clocks
 from ..metrics.verdict import due_soon_horizon, is_due_soon
 from ..model import Ticket
-from .boards import BY_STATUS, UNASSIGNED, card, requester_spoke_last
+from .boards import BY_STATUS, UNASSIGNED, assignee_handles, card, requester_spoke_last
 from .context import Site
 from .display import local_time, span
 from .obsidian.escape import escape_text
@@ -84,9 +84,7 @@ def queues(site: Site) -> list[Queue]:
               ("Planned for", lambda t: t.follow_up.isoformat() if t.follow_up else "")),
     ]
     names = {t.handle: t.name for t in site.vault.team.technicians}
-    handles = [t.handle for t in site.vault.team.technicians if t.active]
-    handles += sorted({t.assignee for t in active if t.assignee} - set(handles))
-    for handle in handles:
+    for handle in assignee_handles(site, active):
         name = names.get(handle) or handle
         found.append(Queue(mine_page(handle), f"Assigned to {name}",
                            f"Open tickets assigned to {handle}, most urgent first.",
@@ -100,7 +98,7 @@ def pages(site: Site) -> Iterator[StagedFile]:
     if not found:
         return
     badges = sla_badges(site, [t for t in site.vault.tickets if t.is_active])
-    as_of = as_of_text(site)
+    as_of = site.as_of_text
     for queue in found:
         yield queue_page(site, queue, badges, as_of)
     yield StagedFile(QUEUES_INDEX, render_markdown(
@@ -115,11 +113,6 @@ def pages(site: Site) -> Iterator[StagedFile]:
 def _index_row(site: Site, queue: Queue) -> dict[str, object]:
     return {"link": raw(f"[{escape_text(queue.title)}]({site.url(QUEUES_INDEX, queue.page)})"),
             "count": len(queue.tickets), "explanation": queue.explanation}
-
-
-def as_of_text(site: Site) -> str:
-    settings = site.vault.settings
-    return f"{site.now.astimezone(settings.time_zone):%Y-%m-%d %H:%M} {settings.time_zone_name}"
 
 
 def queue_page(site: Site, queue: Queue, badges: dict[str, SlaBadge], as_of: str) -> StagedFile:

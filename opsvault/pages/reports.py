@@ -390,8 +390,7 @@ def dashboard(site: Site, page: str) -> dict[str, object]:
     latest = {"weekly": report_link(page, reports.weeks[0]) if reports.weeks else None,
               "monthly": report_link(page, reports.months[0]) if reports.months else None}
     return {"week": this_week.label, "figures": figures,
-            "as_of": f"{site.now.astimezone(zone):%Y-%m-%d %H:%M} "
-                     f"{site.vault.settings.time_zone_name}",
+            "as_of": site.as_of_text,
             "breaches": breaches if site.policy.tickets else [],
             "due_soon": [row(clock) for clock in due_soon] if site.policy.tickets else [],
             "chart": chart_view(opened_resolved_chart("home-opened", reports.trend.weeks)),

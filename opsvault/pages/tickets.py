@@ -107,8 +107,7 @@ def service_level(site: Site, ticket: Ticket) -> ServiceLevel:
              ("Closed", local_time(fact.closed, zone) if fact else ""),
              ("Age", span(site.now - ticket.opened) if ticket.opened else ""),
              ("Last update", local_time(last_update, zone))]
-    return ServiceLevel(f"{site.now.astimezone(zone):%Y-%m-%d %H:%M} "
-                        f"{site.vault.settings.time_zone_name}", tuple(targets),
+    return ServiceLevel(site.as_of_text, tuple(targets),
                         tuple((label, value) for label, value in times if value))
 
 
