@@ -95,6 +95,30 @@ def breakdown_rows(periods: tuple[PeriodMetrics, ...]) -> list[list[str]]:
              str(p.reopens)] for p in ranked if p.opened or p.resolved or p.reopens]
 
 
+REPEAT_COLUMNS = ("First ticket", "Problem", "Category", "Came back", "Tickets")
+KB_USE_COLUMNS = ("Entry", "Title", "Tickets")
+
+
+def repeat_problem_rows(metrics: Metrics) -> list[list[str]]:
+    """The problems that came back most in the period: [first ticket, its title, category,
+    how often it came back (reopens and repeats, in words), the tickets that came back]."""
+    rows = []
+    for problem in metrics.repeats.top_problems:
+        parts = []
+        if problem.reopens:
+            parts.append(f"{problem.reopens} reopened")
+        if problem.repeats:
+            parts.append(f"{problem.repeats} reported again")
+        rows.append([problem.ticket_id, problem.title, problem.category or "–",
+                     f"{problem.returns} ({', '.join(parts)})", ", ".join(problem.tickets)])
+    return rows
+
+
+def kb_use_rows(metrics: Metrics) -> list[list[str]]:
+    """The KB entries the period's tickets linked most: [entry, title, tickets]."""
+    return [[use.entry, use.title, str(use.tickets)] for use in metrics.kb.most_used]
+
+
 # Which way is good for each headline number: up, down, or neither (more tickets opened is
 # not the desk's doing). The change column says "better" or "worse" in words, not colour.
 UP, DOWN = 1, -1
@@ -218,7 +242,12 @@ def _view(report: Report) -> dict[str, Any]:
             + f": {_inert(b.title)}"
             for b in now.breaches],
         "repeats": _repeats(now),
+        "repeat_problems": [[_table_cell(cell) for cell in row]
+                            for row in repeat_problem_rows(now)],
+        "repeat_columns": REPEAT_COLUMNS,
         "kb": _kb(now),
+        "kb_used": [[_table_cell(cell) for cell in row] for row in kb_use_rows(now)],
+        "kb_used_columns": KB_USE_COLUMNS,
         "satisfaction": _satisfaction(this),
         "automation": (f"{now.automation.automated} of {now.automation.resolved} resolved "
                        f"tickets were fixed by a script ({percent(now.automation.share)})"

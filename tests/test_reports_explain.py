@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from test_metrics import build_repo
-from vaultkit import run_cli
+from vaultkit import run_cli, write_vault
 
 from opsvault.history import load_history
 from opsvault.model import load_vault
@@ -99,3 +99,95 @@ def test_site_report_pages_explain_and_leave_no_header_empty(repo: Path) -> None
     november = reports["reports/monthly/2026-11.md"]
     assert isinstance(november, str)
     assert "## By category" in november and "| Category | Opened | Resolved |" in november
+
+
+def test_top_repeat_problems_name_the_first_ticket_and_count_every_return(repo: Path) -> None:
+    # T-20261116-reop was reopened on 18 Nov and reported again as T-20261123-rept (23 Nov).
+    problems = figures(repo, "--month", "2026-11")["repeats"]["top_problems"]
+    assert [(p["ticket_id"], p["reopens"], p["repeats"], p["returns"], p["tickets"])
+            for p in problems] == [("T-20261116-reop", 1, 1, 2,
+                                    ["T-20261116-reop", "T-20261123-rept"])]
+    text = report(repo, "monthly", "--month", "2026-11")
+    rows = table_rows(text.split("Top repeat problems:", 1)[1].split("\n## ", 1)[0])
+    assert rows["T-20261116-reop"] == ["Ticket T-20261116-reop", "network",
+                                       "2 (1 reopened, 1 reported again)",
+                                       "T-20261116-reop, T-20261123-rept"]
+    # Week 48 holds only the repeat.
+    week = figures(repo, "--week", "2026-W48")["repeats"]["top_problems"]
+    assert [(p["ticket_id"], p["returns"], p["tickets"]) for p in week] == [
+        ("T-20261116-reop", 1, ["T-20261123-rept"])]
+
+
+def chain_ticket(ident: str, opened: str, body: str = "", **fields: str) -> str:
+    extra = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    return (f"---\nid: {ident}\ntitle: Scanner {ident}\nstatus: new\npriority: P3\n"
+            f"category: hardware\nopened: {opened}\n{extra}---\n{body or 'It fails.'}\n")
+
+
+def kb_entry(ident: str, title: str) -> str:
+    return (f"---\nid: {ident}\ntitle: {title}\ncategory: Hardware\ntags: [scanner]\n"
+            "last_updated: 2026-10-01\n---\nDo this.\n")
+
+
+def test_most_used_kb_entries_and_chains_of_repeats(tmp_path: Path) -> None:
+    files = {
+        "kb/Hardware/KB-HW-001-scanner.md": kb_entry("KB-HW-001", "Scanner not found"),
+        "kb/Hardware/KB-HW-002-toner.md": kb_entry("KB-HW-002", "Toner streaks"),
+        # First reported in October; repeated twice in November, the second of a repeat.
+        "tickets/T-20261005-aaaa.md": chain_ticket("T-20261005-aaaa", "2026-10-05T09:00:00-05:00",
+                                                   kb='"[[KB-HW-002]]"'),
+        "tickets/T-20261103-bbbb.md": chain_ticket(
+            "T-20261103-bbbb", "2026-11-03T09:00:00-06:00", "See [[KB-HW-001]].",
+            repeat_of='"[[T-20261005-aaaa]]"', kb='"[[KB-HW-001]]"'),
+        "tickets/T-20261110-cccc.md": chain_ticket(
+            "T-20261110-cccc", "2026-11-10T09:00:00-06:00", "Tried [[KB-HW-001|the fix]].",
+            repeat_of='"[[T-20261103-bbbb]]"', related='["[[KB-HW-002]]"]'),
+        "tickets/T-20261112-dddd.md": chain_ticket("T-20261112-dddd",
+                                                   "2026-11-12T09:00:00-06:00",
+                                                   "Same as [[KB-HW-001-scanner]]."),
+    }
+    root = write_vault(tmp_path / "vault", files)
+    data = json.loads(run_cli("metrics", "--vault", str(root), "--month", "2026-11",
+                              "--as-of", AS_OF, "--format", "json").stdout)
+    assert [(p["ticket_id"], p["repeats"], p["tickets"]) for p in
+            data["repeats"]["top_problems"]] == [
+        ("T-20261005-aaaa", 2, ["T-20261103-bbbb", "T-20261110-cccc"])]
+    # Front matter and text links count once per ticket; October's ticket is outside.
+    assert [(u["entry"], u["tickets"]) for u in data["kb"]["most_used"]][:2] == [
+        ("KB-HW-001", 3), ("KB-HW-002", 1)]
+    text = run_cli("report", "monthly", "--month", "2026-11", "--vault", str(root),
+                   "--as-of", AS_OF).stdout
+    rows = table_rows(text.split("Most used by this month's tickets:", 1)[1])
+    assert rows["KB-HW-001"] == ["Scanner not found", "3"]
+
+
+def test_site_reports_show_repeat_problems_and_kb_use_within_the_publish_policy(
+        tmp_path: Path) -> None:
+    files = {
+        "kb/Hardware/KB-HW-001-scanner.md": kb_entry("KB-HW-001", "Scanner not found"),
+        "tickets/T-20261103-bbbb.md": chain_ticket("T-20261103-bbbb",
+                                                   "2026-11-03T09:00:00-06:00",
+                                                   "See [[KB-HW-001]]."),
+        "tickets/T-20261110-cccc.md": chain_ticket(
+            "T-20261110-cccc", "2026-11-10T09:00:00-06:00", "Again.",
+            repeat_of='"[[T-20261103-bbbb]]"', kb='"[[KB-HW-001]]"'),
+    }
+    now = datetime.fromisoformat(AS_OF)
+
+    def november(settings: str | None) -> str:
+        extra = {"vault/opsvault.yml": settings} if settings else {}
+        root = write_vault(tmp_path / str(len(list(tmp_path.iterdir()))), files | extra)
+        staged, _ = render(load_vault(root), now)
+        content = next(f.content for f in staged if f.path == "reports/monthly/2026-11.md")
+        assert isinstance(content, str)
+        return content.split("## Top repeat problems", 1)[1].split("\n## Notes", 1)[0]
+
+    published = november(None)
+    assert "| [T-20261103-bbbb](../../tickets/" in published
+    assert "| Scanner T-20261103-bbbb | hardware | 1 (1 reported again) |" in published
+    assert "| [KB-HW-001](../../knowledge-base/Hardware/KB-HW-001-scanner.md" in published
+    assert "| Scanner not found | 2 |" in published
+    private = november("time_zone: America/Chicago\npublish:\n  tickets: false\n")
+    assert "| hardware | 1 (1 reported again) |" in private
+    assert "T-2026" not in private and "Scanner T-" not in private
+    assert "| Scanner not found | 2 |" in private

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..history import History
-from ..model import Vault
+from ..model import KBEntry, Vault, link_target
 from .facts import (
     BREACHED,
     FIRST_RESPONSE,
@@ -40,6 +40,7 @@ from .windows import Window, quarter_label
 SATISFACTION_GOAL = 0.9
 SATISFIED_RATING = 4
 TOP_N = 5
+KB_LINK_KEYS = ("kb", "related")  # front matter keys that link KB entries
 GROUPINGS = ("category", "priority", "assignee", "channel", "location")
 
 
@@ -165,12 +166,30 @@ class RepeatMonth:
 
 
 @dataclass(frozen=True)
+class RepeatProblem:
+    """One problem that came back in the window: the first ticket that reported it (the end
+    of its `repeat_of` chain) and every return, reopened or reported again."""
+
+    ticket_id: str  # the first ticket of the chain
+    title: str
+    category: str | None
+    reopens: int  # reopens in the window of any ticket of the chain
+    repeats: int  # tickets opened in the window as a repeat of it
+    tickets: tuple[str, ...]  # the chain's tickets that came back in the window, by id
+
+    @property
+    def returns(self) -> int:
+        return self.reopens + self.repeats
+
+
+@dataclass(frozen=True)
 class RepeatIssues:
     reopens: int
     repeat_links: int
     by_month: tuple[RepeatMonth, ...]
     top_categories: tuple[tuple[str, int], ...]  # among reopened or repeat tickets
     top_tags: tuple[tuple[str, int], ...]
+    top_problems: tuple[RepeatProblem, ...] = ()  # most returns first
 
 
 @dataclass(frozen=True)
@@ -181,6 +200,15 @@ class KBWeek:
 
 
 @dataclass(frozen=True)
+class KBUse:
+    """A KB entry and the tickets of the window that link it."""
+
+    entry: str  # the entry's id, or its name without one
+    title: str
+    tickets: int  # tickets opened or resolved in the window that link the entry
+
+
+@dataclass(frozen=True)
 class KBGrowth:
     source: str  # "git": from history; "last_updated": from the entries' dates (no history)
     added: int | None
@@ -188,6 +216,7 @@ class KBGrowth:
     by_week: tuple[KBWeek, ...]
     entries: int  # KB entries in the vault now
     stale: tuple[str, ...]  # ids (or paths) not updated within kb.stale_after_days
+    most_used: tuple[KBUse, ...] = ()  # most tickets first
 
 
 @dataclass(frozen=True)
@@ -263,7 +292,7 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
         raise ValueError(f"cannot group by '{group_by}' (use {', '.join(GROUPINGS)})")
     settings = vault.settings
     zone = settings.time_zone
-    kb = _kb_growth(vault, history, window, zone)
+    kb = _kb_growth(vault, history, facts, window, zone)
     kb_weeks = {week.week: week for week in kb.by_week}
 
     def period(label: str, span: Window, selected: Sequence[TicketFacts],
@@ -430,11 +459,82 @@ def _repeats(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo) -> Re
         top_categories=tuple(Counter(f.category or "(none)" for f in repeat_tickets)
                              .most_common(TOP_N)),
         top_tags=tuple(Counter(tag for f in repeat_tickets for tag in f.tags)
-                       .most_common(TOP_N)))
+                       .most_common(TOP_N)),
+        top_problems=_top_problems(facts, reopened, linked, window, zone))
 
 
-def _kb_growth(vault: Vault, history: History, window: Window, zone: ZoneInfo) -> KBGrowth:
+def _top_problems(facts: Sequence[TicketFacts], reopened: Sequence[TicketFacts],
+                  linked: Sequence[TicketFacts], window: Window,
+                  zone: ZoneInfo) -> tuple[RepeatProblem, ...]:
+    """The problems that came back most often in the window. A problem is a `repeat_of`
+    chain, named by its first ticket: a reopen of any ticket of the chain and each new
+    ticket that repeats it count as one return."""
+    by_id = {f.ticket_id: f for f in facts}
+
+    def first_of(fact: TicketFacts) -> str:
+        seen = {fact.ticket_id}
+        current = fact
+        while current.repeat_of and current.repeat_of not in seen:
+            seen.add(current.repeat_of)
+            earlier = by_id.get(current.repeat_of)
+            if earlier is None:
+                return current.repeat_of  # the first ticket is gone: still the problem's name
+            current = earlier
+        return current.ticket_id
+
+    reopens: Counter[str] = Counter()
+    repeats: Counter[str] = Counter()
+    members: dict[str, dict[str, None]] = {}
+    for fact in reopened:
+        root = first_of(fact)
+        reopens[root] += sum(window.contains(t, zone) for t in fact.reopens)
+        members.setdefault(root, {})[fact.ticket_id] = None
+    for fact in linked:
+        root = first_of(fact)
+        repeats[root] += 1
+        members.setdefault(root, {})[fact.ticket_id] = None
+    problems = []
+    for root, tickets in members.items():
+        named = by_id.get(root) or by_id[next(iter(tickets))]
+        problems.append(RepeatProblem(root, named.title, named.category, reopens[root],
+                                      repeats[root], tuple(tickets)))
+    problems.sort(key=lambda p: (-p.returns, p.ticket_id))
+    return tuple(problems[:TOP_N])
+
+
+def _kb_use(vault: Vault, facts: Sequence[TicketFacts], window: Window,
+            zone: ZoneInfo) -> tuple[KBUse, ...]:
+    """The KB entries linked most by the tickets opened or resolved in the window, in the
+    front matter (`kb:`, `related:`) or the text."""
+    entries: dict[str, KBEntry] = {}
+    for entry in vault.kb:
+        entries[entry.name] = entry
+        if entry.id:
+            entries[entry.id] = entry
+    uses: Counter[str] = Counter()
+    titles: dict[str, str] = {}
+    in_window = {f.path for f in facts
+                 if window.contains(f.opened, zone) or window.contains(f.resolved, zone)}
+    for ticket in vault.tickets:
+        if ticket.path not in in_window:
+            continue
+        targets = {link.target for link in ticket.wikilinks}
+        for key in KB_LINK_KEYS:
+            value = ticket.meta.get(key)
+            targets.update(link_target(item) for item in
+                           (value if isinstance(value, list) else [value]))
+        linked = {entries[t].id or entries[t].name: entries[t] for t in targets if t in entries}
+        for name, entry in linked.items():
+            uses[name] += 1
+            titles[name] = entry.title
+    ranked = sorted(uses.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(KBUse(name, titles[name], count) for name, count in ranked[:TOP_N])
+
+
+def _kb_growth(vault: Vault, history: History, facts: Sequence[TicketFacts], window: Window,
+               zone: ZoneInfo) -> KBGrowth:
     settings = vault.settings
+    most_used = _kb_use(vault, facts, window, zone)
     stale_before = window.end - timedelta(days=settings.kb_stale_after_days)
     stale = tuple(sorted(entry.id or entry.path for entry in vault.kb
                          if entry.last_updated is not None and entry.last_updated < stale_before))
@@ -450,13 +550,13 @@ def _kb_growth(vault: Vault, history: History, window: Window, zone: ZoneInfo) -
 
         by_week = tuple(KBWeek(w.label, *counts(w)) for w in weeks)
         added, updated = counts(window)
-        return KBGrowth("git", added, updated, by_week, len(vault.kb), stale)
+        return KBGrowth("git", added, updated, by_week, len(vault.kb), stale, most_used)
     # Without history, `last_updated` is all there is: updates, but not additions.
     dates = [entry.last_updated for entry in vault.kb if entry.last_updated is not None]
     by_week = tuple(KBWeek(w.label, None, sum(w.start <= d <= w.end for d in dates))
                     for w in weeks)
     return KBGrowth("last_updated", None, sum(window.start <= d <= window.end for d in dates),
-                    by_week, len(vault.kb), stale)
+                    by_week, len(vault.kb), stale, most_used)
 
 
 def _automation(facts: Sequence[TicketFacts], history: History, window: Window,

@@ -40,6 +40,7 @@ from ..reports import (
     build_insights_report,
     comparison_rows,
     render_insights_markdown,
+    repeat_problem_rows,
     summary_sentences,
 )
 from .charts import Chart, Series, svg
@@ -155,6 +156,8 @@ def report_page(site: Site, metrics: Metrics, previous: Metrics, unit: str,
         sla=[{"priority": row.priority, "first_response": sla_text(row.first_response),
               "resolution": sla_text(row.resolution)} for row in metrics.sla_by_priority],
         breaches=breach_rows(site, metrics, page),
+        repeat_problems=repeat_problem_views(site, metrics, page),
+        kb_used=kb_use_views(site, metrics, page),
         charts=[chart_view(chart) for chart in charts],
         notices=list(metrics.notices),
         newer=report_link(page, newer), older=report_link(page, older),
@@ -174,6 +177,36 @@ def breakdown_views(site: Site, metrics: Metrics) -> list[dict[str, object]]:
                                         grouping))
         if rows:
             views.append({"heading": heading, "column": column, "rows": rows})
+    return views
+
+
+def repeat_problem_views(site: Site, metrics: Metrics, page: str) -> list[dict[str, object]]:
+    """The problems that came back most: linked tickets where tickets are published, the
+    category and the count alone where they are not."""
+    tickets = {t.id: t for t in site.vault.tickets}
+
+    def ticket_link(ident: str) -> Markup | str:
+        ticket = tickets.get(ident)
+        return site.link_to(page, ticket) if ticket else ident
+
+    views: list[dict[str, object]] = []
+    for problem, row in zip(metrics.repeats.top_problems, repeat_problem_rows(metrics),
+                            strict=True):
+        view: dict[str, object] = {"category": row[2], "returns": row[3]}
+        if site.policy.tickets:
+            view |= {"ticket": ticket_link(problem.ticket_id), "title": problem.title,
+                     "tickets": Markup(", ").join(ticket_link(i) for i in problem.tickets)}
+        views.append(view)
+    return views
+
+
+def kb_use_views(site: Site, metrics: Metrics, page: str) -> list[dict[str, object]]:
+    """The KB entries this period's tickets linked most, each a link to its page."""
+    views = []
+    for use in metrics.kb.most_used:
+        entry = site.index.document(use.entry)
+        views.append({"entry": site.link_to(page, entry, use.entry) if entry else use.entry,
+                      "title": use.title, "tickets": use.tickets})
     return views
 
 
