@@ -164,20 +164,43 @@ def test_board_shows_the_right_cards_per_column(visit: Visit, site: Path) -> Non
 
 def test_report_page_shows_its_svg_charts(visit: Visit) -> None:
     page = visit.open("reports/weekly/2026-W47/")
-    charts = page.locator("figure.ov-chart svg")
+    charts = page.locator("figure.ov-chart svg.ov-chart-wide")
     assert charts.count() == 5
+    assert all(not c.is_visible() for c in page.locator("svg.ov-chart-compact").all())
     for chart in charts.all():
         assert chart.is_visible()
         assert chart.get_attribute("role") == "img"
         assert chart.locator("title").first.text_content()
         assert chart.locator("desc").count() == 1
-    bars = page.locator("#week-opened rect[class^=ov-series]")
+    bars = page.locator("#week-opened svg.ov-chart-wide rect[class^=ov-series]")
     assert bars.count() > 10
     assert bars.first.bounding_box()["height"] > 0  # type: ignore[index]
-    assert page.locator("#week-backlog polyline").count() == 1
+    assert page.locator("#week-backlog svg.ov-chart-wide polyline").count() == 1
     page.evaluate("document.querySelector('#charts').scrollIntoView()")
     page.wait_for_timeout(500)  # the header's title animation after scrolling
     page.screenshot(path=str(SCREENSHOTS / "report.png"))
+
+
+def test_charts_on_a_phone_keep_their_text_at_11_px_or_more(browser: Any, server: str) -> None:
+    tab = Visit(browser, server)
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for path in ("reports/weekly/2026-W47/", "reports/monthly/2026-10/", "reports/", ""):
+            page = tab.open(path)
+            # Rendered size of every chart label: its CSS size times the SVG's scale.
+            sizes = page.evaluate(
+                """() => [...document.querySelectorAll('.ov-chart svg')]
+                     .filter(svg => svg.getBoundingClientRect().width > 0)
+                     .flatMap(svg => [...svg.querySelectorAll('text')].map(text =>
+                        parseFloat(getComputedStyle(text).fontSize) *
+                        text.getScreenCTM().a))""")
+            assert sizes, path
+            assert min(sizes) >= 11, (path, min(sizes))
+            assert page.locator("svg.ov-chart-compact").first.is_visible(), path
+            assert not page.locator("svg.ov-chart-wide").first.is_visible(), path
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    finally:
+        tab.close()
 
 
 def test_charts_follow_the_light_and_dark_theme(browser: Any, server: str) -> None:

@@ -16,9 +16,29 @@ from markupsafe import Markup
 
 from .templates import render_svg
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 28, 44
-MAX_X_LABELS = 14
+
+@dataclass(frozen=True)
+class Size:
+    """One drawing of a chart: its canvas and margins in SVG units (1 unit is 1 px when the
+    chart is drawn at its own width), and how many x labels fit."""
+
+    name: str  # "wide" | "compact"
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    max_x_labels: int
+
+
+# Each chart is drawn twice: wide for a desktop or tablet column, compact for a phone, where
+# the stylesheet shows it instead. The compact drawing is narrower than a 390 px phone's
+# column, so its 12 px text is shown at 12 px or more there, never shrunk below 11.
+WIDE = Size("wide", 640, 240, 52, 12, 16, 28, 14)
+COMPACT = Size("compact", 300, 220, 44, 8, 16, 28, 6)
+NO_DATA_HEIGHT = 8  # the dashed outline at the base of a slot with no number
+ZERO_HEIGHT = 2  # a zero bar is a thin line on the axis: there, but nothing
 
 
 @dataclass(frozen=True)
@@ -53,54 +73,83 @@ def nice_step(top: float, ticks: int = 4) -> float:
 
 
 def svg(chart: Chart) -> Markup:
-    """The chart as one line of inline SVG."""
+    """The chart as one line of HTML: a figure with the wide and the compact drawing, the
+    legend (which says which series have no numbers) and the caption."""
+    values = [v for series in chart.series for v in series.values]
+    legend = []
+    for series in chart.series:
+        known = [v for v in series.values if v is not None]
+        note = "no data" if not known else "all 0" if not any(known) else ""
+        legend.append({"name": series.name, "style": series.style, "note": note})
+    return render_svg("chart.html.j2", chart=chart,
+                      drawings=[_drawing(chart, size) for size in (WIDE, COMPACT)],
+                      legend=legend, has_gaps=None in values,
+                      has_zeros=chart.kind == "bars" and 0 in values)
+
+
+def _drawing(chart: Chart, size: Size) -> dict[str, object]:
+    """Where everything goes in one drawing of the chart."""
     values = [v for s in chart.series for v in s.values if v is not None]
     values += [value for _, value in chart.targets]
     top = chart.maximum if chart.maximum is not None else max(values, default=0.0)
     step = nice_step(top)
     top = max(step, math.ceil(top / step) * step) if chart.maximum is None else top
-    plot_width = WIDTH - LEFT - RIGHT
-    plot_height = HEIGHT - TOP - BOTTOM
+    plot_width = size.width - size.left - size.right
+    plot_height = size.height - size.top - size.bottom
+    bottom = size.top + plot_height
     count = max(len(chart.labels), 1)
     slot = plot_width / count
 
     def y_of(value: float) -> float:
-        return TOP + plot_height - plot_height * min(value, top) / top
+        return size.top + plot_height - plot_height * min(value, top) / top
 
     ticks = []
     value = 0.0
     while value <= top + 1e-9:
         y = round(y_of(value), 1)
-        ticks.append({"y": y, "text_x": LEFT - 6, "text_y": y + 4, "label": chart.unit(value)})
+        ticks.append({"y": y, "text_x": size.left - 6, "text_y": y + 4,
+                      "label": chart.unit(value)})
         value += step
-    every = max(1, math.ceil(count / MAX_X_LABELS))
-    x_labels = [{"x": round(LEFT + slot * (i + 0.5), 1), "y": TOP + plot_height + 16,
+    every = max(1, math.ceil(count / size.max_x_labels))
+    x_labels = [{"x": round(size.left + slot * (i + 0.5), 1), "y": bottom + 16,
                  "label": label}
                 for i, label in enumerate(chart.labels) if i % every == 0]
-    bars, lines = [], []
+    bars, gaps, lines, points = [], [], [], []
     if chart.kind == "bars":
         width = slot * 0.8 / max(len(chart.series), 1)
         for n, series in enumerate(chart.series):
             for i, number in enumerate(series.values):
+                x = round(size.left + slot * i + slot * 0.1 + width * n, 1)
+                bar_width = round(max(width - 1, 1), 1)
                 if number is None:
+                    gaps.append({"x": x, "y": bottom - NO_DATA_HEIGHT, "width": bar_width,
+                                 "height": NO_DATA_HEIGHT,
+                                 "label": f"{series.name}, {chart.labels[i]}: no data"})
                     continue
-                x = LEFT + slot * i + slot * 0.1 + width * n
-                bars.append({"x": round(x, 1), "y": round(y_of(number), 1),
-                             "width": round(max(width - 1, 1), 1),
-                             "height": round(TOP + plot_height - y_of(number), 1),
-                             "style": series.style,
-                             "label": f"{series.name}, {chart.labels[i]}: {chart.unit(number)}"})
+                height = max(round(bottom - y_of(number), 1), ZERO_HEIGHT)
+                bars.append({"x": x, "y": round(bottom - height, 1), "width": bar_width,
+                             "height": height, "style": series.style,
+                             "zero": number == 0,
+                             "label": f"{series.name}, {chart.labels[i]}: "
+                                      f"{chart.unit(number)}"})
     else:
         for series in chart.series:
-            points = [f"{LEFT + slot * (i + 0.5):.1f},{y_of(number):.1f}"
-                      for i, number in enumerate(series.values) if number is not None]
-            if points:
-                lines.append({"points": " ".join(points), "style": series.style})
+            run: list[str] = []
+            for i, number in enumerate([*series.values, None]):
+                if number is None:  # a gap ends the line: no number is not zero
+                    if len(run) > 1:
+                        lines.append({"points": " ".join(run), "style": series.style})
+                    run = []
+                    continue
+                x, y = size.left + slot * (i + 0.5), y_of(number)
+                run.append(f"{x:.1f},{y:.1f}")
+                points.append({"x": round(x, 1), "y": round(y, 1), "style": series.style,
+                               "label": f"{series.name}, {chart.labels[i]}: "
+                                        f"{chart.unit(number)}"})
     targets = [{"y": round(y_of(value), 1), "text_y": round(y_of(value) - 4, 1),
                 "label": f"{label}: {chart.unit(value)}"} for label, value in chart.targets]
-    legend = [{"x": LEFT + 150 * n, "text_x": LEFT + 150 * n + 14, "name": series.name,
-               "style": series.style} for n, series in enumerate(chart.series)]
-    return render_svg("chart.html.j2", chart=chart, width=WIDTH, height=HEIGHT, left=LEFT,
-                      right=WIDTH - RIGHT, bottom=TOP + plot_height, top=TOP, ticks=ticks,
-                      x_labels=x_labels, bars=bars, lines=lines, targets=targets,
-                      legend=legend)
+    return {"size": size, "id": chart.key if size is WIDE else f"{chart.key}-{size.name}",
+            "right": size.width - size.right, "bottom": bottom, "ticks": ticks,
+            "x_labels": x_labels, "bars": bars, "gaps": gaps, "lines": lines,
+            "points": points if len(points) <= count * 2 and count <= 31 else [],
+            "targets": targets}
