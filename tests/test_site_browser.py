@@ -158,8 +158,49 @@ def test_board_shows_the_right_cards_per_column(visit: Visit, site: Path) -> Non
                 for status in vault.settings.statuses if vault.settings.is_active(status)}
     assert shown == expected
     assert sum(len(ids) for ids in shown.values()) > 5
+    # Each card is a list item of its own, not run into the one before it.
+    assert page.locator(".ov-column li").count() == page.locator(".ov-card").count()
+    assert page.locator(".ov-column li:has(.ov-card)").count() == \
+        page.locator(".ov-card").count()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "board.png"))
+
+
+def test_boards_on_a_phone_stack_their_columns_busiest_first(
+        browser: Any, server: str) -> None:
+    tab = Visit(browser, server)
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for path in ("boards/", "boards/by-priority/", "boards/by-assignee/"):
+            page = tab.open(path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            columns = page.evaluate(
+                """() => [...document.querySelectorAll('.ov-column')].map(c => {
+                     const box = c.getBoundingClientRect();
+                     return [box.top, box.left, box.width,
+                             c.querySelectorAll('.ov-card').length]; })""")
+            on_screen = sorted(columns)  # top to bottom
+            assert len({round(left) for _, left, _, _ in on_screen}) == 1, path  # one stack
+            assert all(width > 300 for _, _, width, _ in on_screen), path
+            counts = [count for *_, count in on_screen]
+            assert counts == sorted(counts, reverse=True) and counts[0] > 0, (path, counts)
+            jump = page.locator("nav.ov-board-jump a").first
+            assert jump.is_visible(), path
+            jump.click()
+            page.wait_for_timeout(300)
+            target = page.evaluate("location.hash")
+            top = page.evaluate(f"document.querySelector('{target}').getBoundingClientRect().top")
+            assert 0 <= top < 200, (path, target, top)
+        page = tab.open("boards/")
+        page.screenshot(path=str(SCREENSHOTS / "board-phone.png"))
+        tab.page.set_viewport_size({"width": 1440, "height": 900})
+        page = tab.open("boards/")
+        assert not page.locator("nav.ov-board-jump").is_visible()
+        tops = {round(c.bounding_box()["y"]) for c in page.locator(".ov-column").all()}  # type: ignore[index]
+        assert len(tops) == 1  # side by side
+    finally:
+        assert tab.blocked == []
+        tab.close()
 
 
 def test_report_page_shows_its_svg_charts(visit: Visit) -> None:

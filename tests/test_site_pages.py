@@ -67,6 +67,8 @@ def test_script_reference_links_the_script_page_which_shows_the_source(tmp_path:
     assert "```python\n#!/usr/bin/env python3\n# Purpose: check the VPN MTU." in script
     assert "[KB-OPS-001](../../knowledge-base/Network/KB-OPS-001-vpn-drops.md" in script
     assert pages["scripts/python/check_vpn.py"].startswith("#!/usr/bin/env python3")
+    # The purpose line is a paragraph of its own, not run into the next line.
+    assert "Script · **Purpose:** check the VPN MTU.\n\n" in script
     assert "| [check\\_vpn.py](python/check_vpn.md" in page(pages, "scripts/index.md")
 
 
@@ -86,6 +88,8 @@ def test_ticket_page_has_fields_description_and_timeline(tmp_path: Path) -> None
     assert "| Status | in-progress |" in text
     assert "| Assignee | Alice Moreno (alice) |" in text
     assert "The VPN disconnects every ten minutes" in text
+    # The status line and the description are two paragraphs.
+    assert "Ticket · in-progress · P2 · network\n\nThe VPN disconnects" in text
     timeline = text.split("## Timeline", 1)[1]
     rows = [line for line in timeline.splitlines() if line.startswith("| 2026")]
     assert rows == [
@@ -122,7 +126,8 @@ def test_requester_contact_is_shown_when_the_policy_allows(tmp_path: Path) -> No
 
 def test_board_has_a_column_per_active_status_with_the_open_tickets(tmp_path: Path) -> None:
     text = page(site_pages(tmp_path), "boards/index.md")
-    columns = re.findall(r'data-column="([^"]+)" markdown>\n\n### ([^\n]+)', text)
+    columns = re.findall(r'data-column="([^"]+)" markdown>\n\n## ([^\n]+?) \{ #column-',
+                         text)
     assert columns == [("new", "New (0)"), ("open", "Open (0)"),
                        ("in-progress", "In progress (1)"),
                        ("waiting-on-user", "Waiting on user (0)"),
@@ -138,9 +143,20 @@ def test_board_has_a_column_per_active_status_with_the_open_tickets(tmp_path: Pa
 def test_boards_by_priority_and_by_assignee(tmp_path: Path) -> None:
     pages = site_pages(tmp_path)
     by_priority = page(pages, "boards/by-priority.md")
-    assert '### P2 high (1)' in by_priority and '### P1 critical (0)' in by_priority
+    assert "## P2 high (1) { #column-P2 }" in by_priority
+    assert "## P1 critical (0) { #column-P1 }" in by_priority
     by_assignee = page(pages, "boards/by-assignee.md")
-    assert "### Alice Moreno (1)" in by_assignee and "### Unassigned (0)" in by_assignee
+    assert "## Alice Moreno (1) { #column-alice }" in by_assignee
+    assert "## Unassigned (0) { #column-unassigned }" in by_assignee
+    # On a phone the busiest column comes first; the board keeps its order on a desktop.
+    # One list item per card: each card is a line of its own.
+    cards = [line for line in by_assignee.splitlines() if 'class="ov-card"' in line]
+    assert len(cards) == by_assignee.count('class="ov-card"') == 1
+    assert cards[0].startswith('- <span class="ov-card"')
+    ranks = re.findall(r'class="ov-column ov-rank-(\d+)[^"]*" data-column="([^"]+)"',
+                       by_priority)
+    assert ranks == [("1", "P1"), ("0", "P2"), ("2", "P3"), ("3", "P4")]
+    assert "Busiest first: [P2 high (1)](#column-P2)\n" in by_priority
 
 
 def test_boards_are_kept_out_of_search(tmp_path: Path) -> None:

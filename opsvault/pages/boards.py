@@ -32,6 +32,9 @@ UNASSIGNED = "unassigned"
 NEEDS_FIXING = ("needs-fixing", "Needs fixing")  # the column of a status or priority unread
 EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
 SLA_ORDER = {"breached": 0, "at-risk": 1, "ok": 2, "paused": 3, "": 4}
+# On a phone the columns stack, busiest first: the stylesheet orders ov-rank-0 … ov-rank-11;
+# quieter columns follow in the board's own order.
+RANKED_COLUMNS = 12
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,12 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
     follow_ups = [Markup(f"{site.link_to(page, t)} ({t.follow_up.isoformat()})")
                   for t in sorted(site.follow_ups_due(), key=lambda t: t.id or "")
                   if t.follow_up is not None]
+    shown = [{"key": css_name(key), "title": label,
+              "cards": sorted(by_column[key], key=lambda c: c.sort_key)}
+             for key, label in columns]
+    busiest = sorted(shown, key=lambda column: -len(column["cards"]))  # stable: board order
+    for rank, column in enumerate(busiest):
+        column["rank"] = rank if rank < RANKED_COLUMNS else None
     content = render_markdown(
         "board.md.j2",
         front_matter=raw(front_matter(title, exclude_from_search=True,
@@ -148,9 +157,7 @@ def board(site: Site, page: str, title: str, cards: list[Card], columns: list[tu
         archive_link=raw(f"[Queues]({site.url(page, f'{BOARDS}/queues/index.md')}) · "
                          f"[All tickets]({site.url(page, f'{TICKETS}/index.md')})"),
         report_link=report_link(site, page), follow_ups=follow_ups,
-        columns=[{"key": css_name(key), "title": label,
-                  "cards": sorted(by_column[key], key=lambda c: c.sort_key)}
-                 for key, label in columns])
+        columns=shown, busiest=[column for column in busiest if column["cards"]])
     return StagedFile(page, content)
 
 
