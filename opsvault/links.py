@@ -1,7 +1,9 @@
 """The link index: resolves Obsidian link targets by file name, `id` and `aliases`.
 
-Like Obsidian, matching is case-insensitive, a target with a folder matches the end of a path,
-and when several files share a name the one with the shortest path wins.
+Like Obsidian, matching is case-insensitive, `.md` may be written or left out, a target with a
+folder matches the end of a path, `./x` and `../x` are relative to the linking note, and when
+several files share a name the one in the linking note's folder wins, then the one with the
+shortest path.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class Resolution:
 
     path: str | None
     problem: str | None = None  # "missing", "ambiguous", "outside"
-    candidates: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()  # every file the name matched, nearest the root first
 
 
 class LinkIndex:
@@ -48,12 +50,31 @@ class LinkIndex:
         self._paths_by_slashed = {"/" + p.lower(): p for p in [*self.documents, *files]}
         self._resolved: dict[str, Resolution] = {}
 
-    def resolve(self, target: str) -> Resolution:
+    def resolve(self, target: str, source: str | None = None) -> Resolution:
+        """Where `target` leads from the note at vault path `source` (None: from the root)."""
+        if source is not None and target.startswith(("./", "../")):
+            return self._relative(target, posixpath.dirname(source))
         # Vaults link the same few KB entries and tickets over and over.
         resolution = self._resolved.get(target)
         if resolution is None:
             resolution = self._resolved[target] = self._resolve(target)
+        if source is not None and len(resolution.candidates) > 1:
+            folder = posixpath.dirname(source)
+            here = [path for path in resolution.candidates if posixpath.dirname(path) == folder]
+            if len(here) == 1:  # Obsidian: a file beside the linking note comes first
+                return Resolution(here[0], candidates=resolution.candidates)
         return resolution
+
+    def _relative(self, target: str, folder: str) -> Resolution:
+        """`./x` or `../x`: a path from the linking note's folder, `.md` optional."""
+        text = posixpath.normpath(posixpath.join(folder, target.replace("\\", "/")))
+        if text.startswith(("/", "..")) or text == ".":
+            return Resolution(None, "outside")
+        for candidate in (text, text + ".md"):
+            path = self._paths_by_slashed.get("/" + candidate.lower())
+            if path is not None:
+                return Resolution(path, candidates=(path,))
+        return Resolution(None, "missing")
 
     def _resolve(self, target: str) -> Resolution:
         simple = self._keys.get(target.lower())  # the common case: a plain name or id
@@ -68,6 +89,8 @@ class LinkIndex:
                 return Resolution(None, "outside")
             text = normalised
         candidates = self._keys.get(text.lower())
+        if candidates is None and text.lower().endswith(".md") and "/" not in text:
+            candidates = self._keys.get(text.lower()[:-3])  # [[x.md]]: the note x
         if candidates is None and not text.lower().endswith(".md"):
             candidates = self._keys.get(text.lower() + ".md")
         if candidates is None and "/" in text:
@@ -87,7 +110,7 @@ class LinkIndex:
         found: defaultdict[str, list[str]] = defaultdict(list)
         for document in documents:
             for link in document.wikilinks:
-                resolved = self.resolve(link.target).path
+                resolved = self.resolve(link.target, document.path).path
                 if resolved and document.path not in found[resolved]:
                     found[resolved].append(document.path)
         return dict(found)
@@ -104,4 +127,4 @@ def _pick(candidates: tuple[str, ...]) -> Resolution:
     """
     if len(candidates) > 1 and candidates[0].count("/") == candidates[1].count("/"):
         return Resolution(None, "ambiguous", candidates)
-    return Resolution(candidates[0])
+    return Resolution(candidates[0], candidates=candidates)

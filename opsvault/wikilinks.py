@@ -23,6 +23,8 @@ WIKILINK = re.compile(
     r"(?:\|(?P<alias>[^\[\]\n]*))?\]\]"
 )
 
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|mailto:)\S", re.I)
+
 
 def _may_hold_code(text: str) -> bool:
     """Whether text may hold code (fences, spans, indented blocks) or raw HTML, where a
@@ -40,6 +42,11 @@ class WikiLink:
     alias: str | None
     embed: bool
     line: int
+
+    @property
+    def is_external(self) -> bool:
+        """`[[https://example.org|text]]`: a web address, not a note."""
+        return EXTERNAL.match(self.target) is not None
 
     @property
     def raw(self) -> str:

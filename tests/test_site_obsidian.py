@@ -156,7 +156,8 @@ def test_embed_depth_limit(tmp_path: Path) -> None:
 
 def test_callout_becomes_an_admonition(tmp_path: Path) -> None:
     text, _ = note_page(tmp_path, "> [!warning] Mind the *gap*\n> Body text\n>\n> - a list\n")
-    assert '!!! warning "Mind the gap"\n\n    Body text\n\n    - a list' in text
+    # The title keeps its markup, as Obsidian shows it.
+    assert '!!! warning "Mind the *gap*"\n\n    Body text\n\n    - a list' in text
     assert '<div class="admonition warning">' in html(text)
 
 
@@ -164,7 +165,7 @@ def test_foldable_callouts_become_collapsible_blocks(tmp_path: Path) -> None:
     text, _ = note_page(tmp_path, "> [!faq]- Closed\n> x\n\n> [!tip]+ Open\n> y\n\n> [!todo]\n")
     assert '??? question "Closed"' in text
     assert '???+ tip "Open"' in text
-    assert '!!! info "Todo"' in text
+    assert '!!! todo "Todo"' in text  # its own type, styled by the site's CSS
     rendered = html(text)
     assert '<details class="question">' in rendered
     assert '<details class="tip" open="open">' in rendered
@@ -296,3 +297,46 @@ def test_a_page_in_a_subfolder_is_checked_like_any_other(tmp_path: Path) -> None
     _, findings = check_json(tmp_path)
     assert [(f["path"], f["code"]) for f in findings] == [("vault/Guides/Onboarding.md",
                                                            "unresolved-link")]
+
+
+def test_media_embeds_are_players_with_the_built_pages_urls_and_pdfs_are_links(
+        tmp_path: Path) -> None:
+    files = {"vault/clips/how to.mp4": b"\x00", "vault/clips/memo.ogg": b"\x00",
+             "vault/clips/manual.pdf": b"%PDF-1.4\n", "vault/clips/javascript:x.mp3": b"\x00"}
+    text, problems = note_page(tmp_path, "![[how to.mp4]]\n\n![[memo.ogg|Voice memo]]\n\n"
+                                         "Read ![[manual.pdf]] first.\n\n![[javascript:x.mp3]]\n",
+                               files)
+    assert problems == []
+    # note.md is served at note/: the player's URL (raw HTML, not rewritten) starts there.
+    assert ('<video class="ov-embed-video" controls preload="metadata" '
+            'src="../clips/how%20to.mp4" title="how to.mp4"></video>') in text
+    assert 'src="../clips/memo.ogg" title="Voice memo"></audio>\n\n[Voice memo](' in text
+    assert "Read\n\n[manual.pdf](clips/manual.pdf){ .ov-embed-pdf }\n\nfirst." in text
+    assert 'src="../clips/javascript-x.mp3"' in text  # published under a plain name
+    assert "<iframe" not in text and "<object" not in text
+
+
+def test_wikilink_to_a_web_address_is_an_external_link(tmp_path: Path) -> None:
+    text, problems = note_page(tmp_path, "[[https://example.org/a#b|the docs]] and "
+                                         "[[mailto:help@example.org]]\n")
+    assert "[the docs](https://example.org/a#b)" in text
+    assert "[mailto:help@example.org](mailto:help@example.org)" in text
+    assert problems == []
+
+
+def test_highlight_holds_markup_and_code_keeps_equals_signs(tmp_path: Path) -> None:
+    text, _ = note_page(tmp_path, "==**Do** this== and a == b == c, `==x==`\n")
+    assert "<mark>**Do** this</mark> and a == b == c, `==x==`" in text
+    rendered = html(text)
+    assert "<mark><strong>Do</strong> this</mark>" in rendered
+
+
+def test_ambiguous_names_resolve_to_the_linking_notes_folder_first(tmp_path: Path) -> None:
+    files = {"vault/a/setup.md": "---\ntitle: A setup\n---\nA.\n",
+             "vault/b/setup.md": "---\ntitle: B setup\n---\nB.\n",
+             "vault/b/page.md": "---\ntitle: Page\n---\n[[setup]]\n"}
+    pages = site_pages(tmp_path, files)
+    assert '[setup](setup.md "B setup")' in pages["b/page.md"]
+    # From a third folder the two are equally near: still ambiguous, and reported.
+    _, problems = note_page(tmp_path, "[[setup]]\n", files)
+    assert any(p.code == "ambiguous-link" for p in problems)

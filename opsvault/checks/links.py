@@ -21,7 +21,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
                 target = link_target(value)
                 if target is None:
                     continue
-                resolution = context.index.resolve(target)
+                resolution = context.index.resolve(target, document.path)
                 if resolution.path is None:
                     yield _unresolved(document.path, document.line_of(key), f"'{key}' link",
                                       target, resolution.problem, resolution.candidates)
@@ -37,13 +37,18 @@ def _resolve(document: Document, link: WikiLink, context: CheckContext) -> Itera
             yield error(document.path, link.line, "unresolved-heading",
                         f"{what} {link.raw}: no heading or block '{link.heading}' in this note")
         return
-    resolution = context.index.resolve(link.target)
+    if link.is_external:
+        return  # [[https://…|text]]: a link to a web page, as in Obsidian
+    resolution = context.index.resolve(link.target, document.path)
     if resolution.path is None:
         yield _unresolved(document.path, link.line, f"{what} {link.raw}", link.target,
                           resolution.problem, resolution.candidates)
         return
     target = context.index.documents.get(resolution.path)
-    if link.heading and target is not None and link.heading.lower() not in target.headings:
+    # `#A#B` is heading B under heading A: each must be a heading of the note.
+    if link.heading and target is not None and link.heading.lower() not in target.headings \
+            and not all(part.strip().lower() in target.headings
+                        for part in link.heading.split("#") if part.strip()):
         yield error(document.path, link.line, "unresolved-heading",
                     f"{what} {link.raw}: {resolution.path} has no heading or block "
                     f"'{link.heading}'")

@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 CALLOUT = re.compile(r"^\[!([\w-]+)\]([+-]?)[ \t]*(.*)$")
-# Obsidian's callout types and aliases → the admonition types the engines style.
+MARKER = re.compile(r"^[ \t]*\[![\w-]+\][+-]?[ \t]*")
+# Obsidian's callout types and aliases → the admonition types the engines style (`todo`, which
+# the theme lacks, is styled by the site's stylesheet).
 TYPES = {
     "note": "note", "abstract": "abstract", "summary": "abstract", "tldr": "abstract",
-    "info": "info", "todo": "info", "tip": "tip", "hint": "tip", "important": "tip",
+    "info": "info", "todo": "todo", "tip": "tip", "hint": "tip", "important": "tip",
     "success": "success", "check": "success", "done": "success", "question": "question",
     "help": "question", "faq": "question", "warning": "warning", "caution": "warning",
     "attention": "warning", "failure": "failure", "fail": "failure", "missing": "failure",
@@ -41,13 +43,20 @@ def render(renderer: Renderer, node: Node) -> str | None:
         return None
     kind, fold, title = match.group(1).lower(), match.group(2), match.group(3).strip()
     # The engines read an admonition's title as Markdown (pymdownx.details even keeps raw
-    # HTML in it), so it is escaped like any text.
-    title = escape_text(renderer.title_text(title or kind.replace("-", " ").capitalize()))
-    marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
+    # HTML in it): the title's own markup (bold, links, code) is rendered like any text, and
+    # all else is escaped.
+    head = inline.children[:head_end]
+    marker = MARKER.match(head[0].content) if head and head[0].type == "text" else None
+    if title and marker is not None:
+        rest_of_first = head[0].content[marker.end():]
+        title = renderer.inline_title(inline, rest_of_first, head[1:])
+    else:
+        title = escape_text(renderer.title_text(title or kind.replace("-", " ").capitalize()))
+    opener = {"": "!!!", "-": "???", "+": "???+"}[fold]
     parts: list[str] = []
     rest = inline.children[head_end + 1:]
     if rest:
         parts.append(renderer.inline(inline, rest))
     body = "\n\n".join(p for p in [*parts, renderer.blocks(node.children[1:])] if p)
-    header = f'{marker} {TYPES.get(kind, "note")} "{title}"'
+    header = f'{opener} {TYPES.get(kind, "note")} "{title}"'
     return header + (f"\n\n{indent(body)}" if body else "")

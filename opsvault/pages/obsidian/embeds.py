@@ -1,5 +1,7 @@
-"""Embeds: `![[image.png|300]]` shows the image; `![[note]]`, `![[note#Section]]` and
-`![[note#^block]]` transclude that note, section or block into the page, as Obsidian does.
+"""Embeds: `![[image.png|300]]` shows the image, `![[clip.mp4]]` and `![[memo.mp3]]` a player,
+`![[manual.pdf]]` a block that opens the document; `![[note]]`, `![[note#Section]]` and
+`![[note#^block]]` transclude that note, section or block into the page, as Obsidian does (an
+embed inside a sentence too: the sentence is split around it).
 
 A transcluded part is written as a quote that starts with a link to its source. Embeds inside
 embeds are followed up to a depth limit and never in a loop; either is reported.
@@ -7,13 +9,17 @@ embeds are followed up to a depth limit and never in a loop; either is reported.
 
 from __future__ import annotations
 
+import html
+import posixpath
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import quote as quote_url
 
 from ...model import Document
 from ...wikilinks import WikiLink
+from .callouts import CALLOUT
 from .escape import escape_text, escape_url
-from .headings import heading_key
+from .headings import Anchors, heading_path
 from .layout import quote
 from .links import display_text, link, page_or_asset, relative_url, resolve, unresolved
 from .tree import Node, parents
@@ -24,6 +30,31 @@ if TYPE_CHECKING:
 # SVG is not among them: it can carry script, so it is published as text (paths.ACTIVE_SUFFIXES).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif")
 SIZE = re.compile(r"^(\d{1,4})(?:x(\d{1,4}))?$")
+AUDIO_SUFFIXES = (".mp3", ".wav", ".m4a", ".ogg", ".oga", ".flac", ".3gp")
+VIDEO_SUFFIXES = (".mp4", ".webm", ".ogv", ".mov", ".mkv")
+PDF_SUFFIX = ".pdf"
+
+
+def media_kind(path: str) -> str | None:
+    """"audio", "video" or "pdf" for a file Obsidian plays or shows inline; else None."""
+    lower = path.lower()
+    if lower.endswith(AUDIO_SUFFIXES):
+        return "audio"
+    if lower.endswith(VIDEO_SUFFIXES):
+        return "video"
+    return "pdf" if lower.endswith(PDF_SUFFIX) else None
+
+
+def stands_alone(renderer: Renderer, wikilink: WikiLink) -> bool:
+    """Whether an embed is shown as a block of its own (a note, a player, a PDF), which
+    splits a sentence around it; images stay inside the line."""
+    if not wikilink.embed:
+        return False
+    if not wikilink.target:
+        return True
+    resolution = renderer.converter.index.resolve(wikilink.target, renderer.document.path)
+    path = resolution.path or wikilink.target
+    return resolution.path in renderer.converter.index.documents or media_kind(path) is not None
 
 
 def is_embed_only(inline: Node) -> bool:
@@ -67,6 +98,9 @@ def embed(renderer: Renderer, wikilink: WikiLink, line: int, block: bool) -> str
     if document is None:
         if path.lower().endswith(IMAGE_SUFFIXES):
             return image(renderer, wikilink, path, target)
+        kind = media_kind(path)
+        if kind is not None:
+            return media(renderer, wikilink, kind, path, target)
         return link(text, relative_url(renderer.page, target))
     if not block:
         return link(text, relative_url(renderer.page, target), document.title)
@@ -83,6 +117,34 @@ def image(renderer: Renderer, wikilink: WikiLink, path: str, target: str) -> str
         height = f' height="{size.group(2)}"' if size.group(2) else ""
         markdown += f'{{ width="{size.group(1)}"{height} }}'
     return markdown
+
+
+def media(renderer: Renderer, wikilink: WikiLink, kind: str, path: str, target: str) -> str:
+    """A player for audio and video with a link to the file below it (for a browser that
+    plays neither); a PDF as a block that opens it. A PDF is not framed into the page: one
+    from an email attachment may carry script, and the site runs none of a note's.
+    Raw HTML is not rewritten by the engine, so the player's URL is the one the built page
+    needs: pages are served as folders (`page/`, the engines' default)."""
+    name = path.rpartition("/")[2]
+    label = renderer.redact(wikilink.alias or name)
+    file_link = link(escape_text(label), relative_url(renderer.page, target))
+    if kind == "pdf":
+        return f"{file_link}{{ .ov-embed-pdf }}"
+    url = html.escape(quote_url(page_relative_url(renderer.page, target)), quote=True)
+    title = html.escape(label, quote=True)
+    return (f'<{kind} class="ov-embed-{kind}" controls preload="metadata" src="{url}" '
+            f'title="{title}"></{kind}>\n\n{file_link}')
+
+
+def page_relative_url(page: str, target: str) -> str:
+    """`target` from the built page of staging file `page` (`a/b.md` is served at `a/b/`,
+    `a/index.md` at `a/`)."""
+    folder = page.removesuffix(".md")
+    if folder == "index" or folder.endswith("/index"):
+        folder = folder.removesuffix("index").rstrip("/")
+    url = posixpath.relpath(target, folder or ".")
+    # `./` keeps a file name such as `javascript:x.mp4` a path, never a scheme.
+    return url if url.startswith(".") else f"./{url}"
 
 
 def transclude(renderer: Renderer, document: Document, wikilink: WikiLink, target: str,
@@ -102,7 +164,7 @@ def transclude(renderer: Renderer, document: Document, wikilink: WikiLink, targe
         return heading_link
     inner = Renderer(renderer.converter, document, renderer.page,
                      stack=(*renderer.stack, key), in_embed=True)
-    nodes = select(inner.parsed.tree, wikilink.heading)
+    nodes = select(inner.parsed.tree, wikilink.heading, inner.parsed.anchors)
     if nodes is None:
         renderer.problem(line, "unresolved-heading",
                          f"no {'block' if (wikilink.heading or '').startswith('^') else 'heading'}"
@@ -127,20 +189,23 @@ def _anchor(renderer: Renderer, document: Document, heading: str) -> str:
 
     if heading.startswith("^"):
         return block_anchor(heading[1:])
-    return renderer.converter.anchors(document).headings.get(heading.strip().lower(), "")
+    headings = renderer.converter.anchors(document).headings
+    return headings.get(heading.strip().lower()) or headings.get(heading_path(heading), "")
 
 
-def select(tree: Node, heading: str | None) -> list[Node] | None:
-    """The top-level blocks an embed shows: all, a heading's section, or one block."""
+def select(tree: Node, heading: str | None, anchors: Anchors) -> list[Node] | None:
+    """The top-level blocks an embed shows: all, a heading's section (`#A#B`: heading B
+    under A), or one block."""
     nodes = list(tree.children)
     if not heading:
         return nodes
     if heading.startswith("^"):
         return _block(tree, heading[1:].lower())
-    wanted = heading.strip().lower()
+    wanted = anchors.headings.get(heading.strip().lower()) or \
+        anchors.headings.get(heading_path(heading))
     for position, node in enumerate(nodes):
-        if node.type == "heading" and node.children and \
-                heading_key(node.children[0].content) == wanted:
+        if node.type == "heading" and wanted is not None and \
+                anchors.by_node.get(id(node)) == wanted:
             level = int(node.tag[1])
             end = next((i for i in range(position + 1, len(nodes))
                         if nodes[i].type == "heading" and int(nodes[i].tag[1]) <= level),
@@ -163,6 +228,10 @@ def _block(tree: Node, block_id: str) -> list[Node] | None:
             siblings = container.children
             position = siblings.index(paragraph)
             return [siblings[position - 1]] if position > 0 else None
+        if container.type == "blockquote" and container.children[0] is paragraph and \
+                CALLOUT.match(paragraph.children[0].content.lstrip() if paragraph.children
+                              else ""):
+            return [container]  # an id in a callout's first paragraph names the callout
         if container.type == "list_item":
             # The item alone, in a list of its own kind.
             listing = parent_of[id(container)]

@@ -19,7 +19,9 @@ from .tree import Node
 class Anchors:
     """What `#…` may point at in one note."""
 
-    headings: dict[str, str]  # heading text, lower-cased → anchor id (the first one wins)
+    # Heading text, lower-cased → anchor id (the first one wins); also `a#b` for heading b
+    # under heading a, as `[[note#A#B]]` names it (any ancestors, in order).
+    headings: dict[str, str]
     by_node: dict[int, str]  # id(heading node) → anchor id
     blocks: frozenset[str]  # block ids, lower-cased
 
@@ -34,6 +36,11 @@ def slugify(text: str) -> str:
 def heading_key(raw: str) -> str:
     """The text a `[[note#…]]` link names a heading by: as written, any block id dropped."""
     return BLOCK_ID.sub("", raw).strip().rstrip("#").strip().lower()
+
+
+def heading_path(heading: str) -> str:
+    """The key `#A#B` (or `#A # B`) looks a heading up by."""
+    return "#".join(part.strip() for part in heading.strip().lower().split("#") if part.strip())
 
 
 def plain_text(nodes: list[Node]) -> str:
@@ -57,6 +64,7 @@ def find_anchors(tree: Node) -> Anchors:
     by_node: dict[int, str] = {}
     blocks: set[str] = set()
     used: set[str] = set()
+    ancestors: list[tuple[int, str]] = []  # (level, key) of the headings above this one
     for node in tree.walk():
         if node.type == "heading":
             inline = node.children[0] if node.children else None
@@ -68,7 +76,16 @@ def find_anchors(tree: Node) -> Anchors:
                 slug = f"{base}_{counter}"
             used.add(slug)
             by_node[id(node)] = slug
-            headings.setdefault(heading_key(inline.content if inline else ""), slug)
+            key = heading_key(inline.content if inline else "")
+            headings.setdefault(key, slug)
+            level = int(node.tag[1])
+            while ancestors and ancestors[-1][0] >= level:
+                ancestors.pop()
+            keys = [k for _, k in ancestors]
+            for chosen in range(1, 2 ** len(keys)):  # ≤ 5 ancestors: at most 31 paths
+                path = [k for i, k in enumerate(keys) if chosen >> i & 1]
+                headings.setdefault("#".join([*path, key]), slug)
+            ancestors.append((level, key))
         elif node.type == "block_id":
             blocks.add(node.meta["id"].lower())
     return Anchors(headings, by_node, frozenset(blocks))

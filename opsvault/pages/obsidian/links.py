@@ -19,7 +19,7 @@ from ...model import Document
 from ...wikilinks import WikiLink
 from .block_refs import block_anchor
 from .escape import escape_link_title, escape_text, escape_url
-from .headings import plain_text, slugify
+from .headings import heading_path, plain_text, slugify
 from .tree import Node
 
 if TYPE_CHECKING:
@@ -59,7 +59,10 @@ def display_text(wikilink: WikiLink) -> str:
         return wikilink.alias
     if not wikilink.target:
         return (wikilink.heading or "").lstrip("^")
-    return wikilink.target + (f" > {wikilink.heading}" if wikilink.heading else "")
+    # `[[note#A#B]]` reads "note > A > B"; a block id "note > ^id".
+    heading = " > ".join(part.strip() for part in (wikilink.heading or "").split("#")
+                         if part.strip())
+    return wikilink.target + (f" > {heading}" if heading else "")
 
 
 def heading_anchor(renderer: Renderer, document: Document, heading: str | None,
@@ -74,7 +77,8 @@ def heading_anchor(renderer: Renderer, document: Document, heading: str | None,
         renderer.problem(line, "unresolved-heading",
                          f"no block ^{heading[1:]} in {document.path}")
         return ""
-    found = anchors.headings.get(heading.strip().lower())
+    found = anchors.headings.get(heading.strip().lower()) or \
+        anchors.headings.get(heading_path(heading))
     if found is None:
         renderer.problem(line, "unresolved-heading", f"no heading '{heading}' in {document.path}")
         return ""
@@ -83,7 +87,7 @@ def heading_anchor(renderer: Renderer, document: Document, heading: str | None,
 
 def resolve(renderer: Renderer, target: str, line: int, raw: str) -> str | None:
     """The vault path `target` names, or None after reporting why it names none."""
-    resolution = renderer.converter.index.resolve(target)
+    resolution = renderer.converter.index.resolve(target, renderer.document.path)
     if resolution.path is not None:
         return resolution.path
     if resolution.problem == "ambiguous":
@@ -105,6 +109,12 @@ def page_or_asset(renderer: Renderer, path: str) -> str | None:
 
 
 def render_wikilink(renderer: Renderer, wikilink: WikiLink, line: int) -> str:
+    if wikilink.is_external:  # [[https://example.org|text]]
+        url = wikilink.target + (f"#{wikilink.heading}" if wikilink.heading else "")
+        shown = wikilink.alias or url
+        if renderer.redact(url) != url:
+            return escape_text(renderer.redact(shown))
+        return link(escape_text(renderer.redact(shown)), url)
     text = escape_text(renderer.redact(display_text(wikilink)))
     if not wikilink.target:  # [[#Heading]]: this very note
         document: Document | None = renderer.document

@@ -1,4 +1,5 @@
-"""The markdown-it parser for notes: CommonMark, tables, strikethrough and Obsidian syntax."""
+"""The markdown-it parser for notes: CommonMark, tables, strikethrough and Obsidian syntax
+(wikilinks, comments, tags, block ids, highlights)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from markdown_it import MarkdownIt
 from ...wikilinks import wikilink_plugin
 from .block_refs import block_id_plugin
 from .comments import comment_plugin
+from .highlights import highlight_plugin
 from .tags import tag_plugin
 from .tree import Node, build_tree
 
@@ -16,7 +18,8 @@ from .tree import Node, build_tree
 @cache
 def parser() -> MarkdownIt:
     return (MarkdownIt("commonmark").enable(["table", "strikethrough"])
-            .use(wikilink_plugin).use(comment_plugin).use(tag_plugin).use(block_id_plugin))
+            .use(wikilink_plugin).use(comment_plugin).use(tag_plugin).use(block_id_plugin)
+            .use(highlight_plugin))
 
 
 def parse(text: str) -> Node:

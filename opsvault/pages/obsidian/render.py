@@ -133,11 +133,43 @@ class Renderer:
         inline = node.children[0]
         if embeds.is_embed_only(inline):
             return embeds.render_block(self, inline)
+        if any(child.type == "wikilink" and embeds.stands_alone(self, child.meta["link"])
+               for child in inline.children):
+            return self.split_paragraph(inline)
         text = self.inline(inline)
         block_id = trailing_block_id(inline)
         if block_id is not None and not self.in_embed:
             text = f'<span id="{block_anchor(block_id)}"></span>{text}'
         return text
+
+    def split_paragraph(self, inline: Node) -> str:
+        """A paragraph with a note, player or PDF embedded mid-sentence: the text before it,
+        the embed as a block (as Obsidian shows it), then the text after it."""
+        parts: list[str] = []
+        segment: list[Node] = []
+        line = start = 0
+
+        def flush() -> None:
+            text = self.inline_nodes(segment, inline, [start], True).strip()
+            if text:
+                parts.append(text)
+            segment.clear()
+
+        for child in inline.children:
+            if child.type == "wikilink" and embeds.stands_alone(self, child.meta["link"]):
+                flush()
+                parts.append(embeds.embed(self, child.meta["link"],
+                                          self.file_line(inline, line), block=True))
+                start = line
+                continue
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+                if not segment:
+                    start = line
+                    continue
+            segment.append(child)
+        flush()
+        return "\n\n".join(part for part in parts if part)
 
     def heading(self, node: Node) -> str:
         level = int(node.tag[1])
@@ -220,12 +252,14 @@ class Renderer:
             return "  \n"
         if kind == "code_inline":
             return code_span(self.redact(node.content))
-        if kind in ("em", "strong", "s"):
+        if kind in ("em", "strong", "s", "mark"):
             inner = self.inline_nodes(node.children, block, line, False)
             if not inner.strip():
                 return inner
             if kind == "s":
                 return f"<del>{inner}</del>"
+            if kind == "mark":  # ==highlight==
+                return f"<mark>{inner}</mark>"
             mark = "*" if kind == "em" else "**"
             return f"{mark}{inner}{mark}"
         if kind == "link":
@@ -266,6 +300,13 @@ class Renderer:
 
     def title_text(self, text: str) -> str:
         return escape_title(self.redact(text))
+
+    def inline_title(self, inline: Node, first_text: str, nodes: list[Node]) -> str:
+        """A callout's title with its markup (`**bold**`, links, code) as one line of engine
+        Markdown for inside `"…"`: `first_text` (the text after `[!type]`), then `nodes`."""
+        text = escape_text(self.redact(first_text).replace('"', "”").replace("\n", " "))
+        text += self.inline_nodes(nodes, inline, [0], not text)
+        return " ".join(text.split())
 
 
 def standalone_block_id(node: Node | None) -> str | None:
