@@ -68,6 +68,25 @@ AXE_RUN = """async (allowed) => {
     .map(n => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary}`));
 }"""
 
+# One page of each kind the site has, screenshot at a desktop's and a phone's size. The
+# screenshots are test artefacts, kept in build/screenshots/ (git-ignored) for a person to look
+# through; CI can keep the folder.
+PAGE_KINDS = {
+    "home": "", "about": "about/", "board": "boards/", "board-by-priority": "boards/by-priority/",
+    "board-by-assignee": "boards/by-assignee/", "queues": "boards/queues/",
+    "queue": "boards/queues/unassigned/", "queue-mine": "boards/queues/mine/bob/",
+    "tickets": "tickets/", "tickets-month": "tickets/months/2026-11/",
+    "ticket": "tickets/T-20261022-g6vd-vpn-drops-remote-billing/",
+    "kb": "knowledge-base/", "kb-category": "knowledge-base/Network/",
+    "kb-entry": "knowledge-base/Network/KB-OPS-009-nas-backup-job-failed/",
+    "tags": "knowledge-base/tags/", "procedures": "procedures/",
+    "procedure": "procedures/SOP-003-backup-verification/", "scripts": "scripts/",
+    "script": "scripts/php/reset_user_pw/", "reports": "reports/",
+    "report-weekly": "reports/weekly/2026-W47/", "report-monthly": "reports/monthly/2026-10/",
+    "insights": "reports/insights/",
+}
+ARTEFACTS = ROOT / "build/screenshots"
+
 # Under CI (CI=true) a missing Chromium fails these tests instead of skipping them.
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
                                 reason="needs Debian's chromium at /usr/bin/chromium "
@@ -182,6 +201,28 @@ def test_board_shows_the_right_cards_per_column(visit: Visit, site: Path) -> Non
         page.locator(".ov-card").count()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "board.png"))
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_every_page_kind_fits_its_screen_and_is_photographed(
+        browser: Any, server: str, width: int, height: int) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    tab = Visit(browser, server)
+    tab.page.set_viewport_size({"width": width, "height": height})
+    try:
+        too_wide = {}
+        for kind, path in PAGE_KINDS.items():
+            page = tab.open(path)
+            assert page.locator("article h1").count() == 1, kind  # the page, not a 404
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                too_wide[kind] = scroll_width
+            page.screenshot(path=str(ARTEFACTS / f"{kind}-{width}.png"))
+        assert too_wide == {}, "pages that scroll sideways"
+        assert len(list(ARTEFACTS.glob(f"*-{width}.png"))) >= len(PAGE_KINDS)
+    finally:
+        assert tab.blocked == [] and tab.dialogs == []
+        tab.close()
 
 
 def test_boards_on_a_phone_stack_their_columns_busiest_first(
