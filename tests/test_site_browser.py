@@ -406,6 +406,8 @@ def test_queue_pages_list_their_tickets_and_fit_a_phone(
             page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '-')}-{width}.png"))
         assert "T-20261125-x5ss" in expected["boards/queues/unassigned/"]
         page = tab.open("boards/queues/unassigned/")
+        if width == 1440:
+            page.screenshot(path=str(SCREENSHOTS / "queue.png"))  # shown in the README
         assert page.evaluate("window.__xss") is None and tab.dialogs == []
         assert "<script>window.__xss=2</script>" in page.locator("article").inner_text()
         home = tab.open("")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_site_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Visit
+from test_site_browser import ARTEFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, Visit
 from vaultkit import check_json, run_cli, write_vault
 
 GUIDE = """\
@@ -187,4 +187,5 @@ def test_callouts_keep_their_type_and_title_markup(page: Any) -> None:
     assert title.locator("strong").inner_text() == "the tray"
     assert title.locator("a").inner_text() == "child"
     assert "[!hint]" not in page.locator("article").inner_text()
-    page.screenshot(path=str(ROOT / "docs/screenshots/obsidian-cases.png"), full_page=True)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "obsidian-cases.png"), full_page=True)
