@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gitkit import commit, git
-from vaultkit import TICKET, check_json, write_vault
+from vaultkit import TICKET, check_json, run_cli, write_vault
 
 import opsvault.history
 
@@ -104,3 +104,19 @@ def test_changes_before_history_checked_from_are_not_checked(repo: Path) -> None
     commit(repo, {"vault/opsvault.yml": settings.format(day="2026-11-18")}, "Check all",
            "2026-11-19T10:00:00-06:00")
     assert [f["code"] for f in history_findings(repo)] == ["illegal-transition"]
+
+
+def test_no_history_skips_only_the_history_rules_and_says_so(repo: Path) -> None:
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    commit(repo, {PATH: with_status("new")}, "Back to new", "2026-11-18T11:00:00-06:00")
+    code, findings = check_json(repo)
+    assert code == 1 and [f["code"] for f in findings] == ["illegal-transition"]
+    code, findings = check_json(repo, "--no-history")
+    assert (code, findings) == (0, [])
+    result = run_cli("check", "--vault", str(repo), "--no-history", "--as-of", "2026-11-25")
+    assert result.exit_code == 0
+    assert "0 error(s), 0 warning(s) (history rules skipped: --no-history)" in result.stderr
+    # The file rules still run.
+    (repo / PATH).write_text(with_status("resolvd"))
+    code, findings = check_json(repo, "--no-history")
+    assert code == 1 and [f["code"] for f in findings] == ["invalid-value"]

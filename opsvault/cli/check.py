@@ -29,8 +29,11 @@ from .common import (
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Judge dates (stale KB, future times) as of this day instead of today.")
+@click.option("--no-history", "no_history", is_flag=True,
+              help="Skip the rules that read git history (past status changes): quicker in "
+                   "a fresh clone, where they read every commit once.")
 def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, strict: bool,
-                  as_of: object) -> None:
+                  as_of: object, no_history: bool) -> None:
     """Validate tickets, KB entries, SOPs, scripts, team and settings.
 
     Checks front matter (required fields, types, allowed values with "did you mean"),
@@ -49,10 +52,11 @@ def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, 
       opsvault check
       opsvault check tickets/T-20260903-m2c8-front-desk-printer-jams.md --format json
       opsvault check --strict --format github      # in CI
+      opsvault check --no-history                  # files only, not past commits
     """
     vault = open_vault(vault_dir)
     today = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
-    findings = run_checks(vault, today)
+    findings = run_checks(vault, today, with_history=not no_history)
     if paths:
         prefixes = [_relative(path, vault.root) for path in paths]
         findings = [d for d in findings
@@ -62,14 +66,15 @@ def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, 
     warnings = len(findings) - errors
     if output_format == "json":
         click.echo(json.dumps({
-            "errors": errors, "warnings": warnings,
+            "errors": errors, "warnings": warnings, "history_rules": not no_history,
             "findings": [_as_dict(d) for d in findings],
         }, indent=2))
     else:
         for finding in findings:
             click.echo(_github(finding) if output_format == "github" else _text(finding))
         checked = len(vault.tickets) + len(vault.kb) + len(vault.sops) + len(vault.scripts)
-        click.echo(f"{checked} files checked: {errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(f"{checked} files checked: {errors} error(s), {warnings} warning(s)"
+                   + (" (history rules skipped: --no-history)" if no_history else ""), err=True)
     failed = errors > 0 or (strict and warnings > 0)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_OK)
 
