@@ -179,8 +179,9 @@ def _print_clocks(clocks: list[SlaClock], facts: dict[str, TicketFacts], as_of: 
     sections = [("Breached now", [c for c in clocks if c.state == BREACHED]),
                 ("Due soon (at risk, or due within a business day)",
                  [c for c in clocks if is_due_soon(c, horizon)])]
-    sections.append(("Other open targets", [c for c in clocks if c not in sections[0][1]
-                                            and c not in sections[1][1]]))
+    # By identity: comparing clocks field by field made this quadratic (8 s at 4,000 open).
+    listed = {id(c) for _, chosen in sections for c in chosen}
+    sections.append(("Other open targets", [c for c in clocks if id(c) not in listed]))
     for heading, chosen in sections:
         if not chosen:
             continue
