@@ -17,9 +17,9 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Callable, Collection
+from datetime import datetime
 from pathlib import Path
-
-import git
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..schema import SETTINGS_PATH, Settings
@@ -41,9 +41,12 @@ from .events import (
     TicketEvent,
     TicketTimeline,
 )
-from .repository import Repository
-from .scan import HistoryScan
+from .refs import quick_look
 from .timeline import Timelines
+
+if TYPE_CHECKING:  # GitPython and the pass are imported only when history must be read
+    from .repository import Repository
+    from .scan import HistoryScan
 
 __all__ = [
     "BASELINE", "CHANGE", "CREATED", "DELETED", "INITIAL", "LOG", "MENTION", "RENAMED",
@@ -75,6 +78,14 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
     With `only` (ticket ids), a history that holds the timelines of those tickets at least:
     when the cache is current, just their rows are read from it (no other timeline, and no
     file events); otherwise the whole history is brought up to date as without it."""
+    if use_cache:
+        current = _current_from_files(vault_root, only)
+        if current is not None:
+            return current
+    import git
+
+    from .repository import Repository
+
     repository = Repository.open(vault_root)
     if repository is None:
         return History(False, notices=(
@@ -94,8 +105,24 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
         repository.close()
 
 
+def _current_from_files(vault_root: Path, only: Collection[str] | None) -> History | None:
+    """The cached history when the repository's files show that it is current, read without
+    git (see `refs`); None when git must be asked (or the history brought up to date)."""
+    look = quick_look(vault_root)
+    if look is None or look.head is None:
+        return None
+    key = _cache_key(look.prefix, vault_root, (), "")
+    path = cache.cache_path(vault_root)
+    cached, _ = cache.load(path, key, only)
+    if cached is None or cached.head != look.head:
+        return None
+    return _history(cached, look.head, HistoryStats(cache="current"), (), None)
+
+
 def _failure_reason(exc: BaseException) -> str:
     """What git said, in one line: its last line of error output, else the exception's."""
+    import git
+
     if isinstance(exc, git.GitCommandNotFound):
         return "git is not installed (not on PATH)"
     stderr = exc.stderr if isinstance(exc, git.GitCommandError) else None
@@ -113,7 +140,7 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
             "the repository has no commits yet, so there is no history: metrics use the "
             "times written in the files only.",))
     boundary = repository.shallow_boundary()
-    key = _cache_key(repository, vault_root, boundary)
+    key = _cache_key(repository.prefix, vault_root, boundary, repository.replacements())
     path = cache.cache_path(vault_root)
     cached, reason = None, "cache disabled"
     if use_cache and only is not None:
@@ -146,6 +173,11 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
         notices = (f"this is a shallow clone: history starts at commit {boundary[0][:10]} "
                    f"({starts_at:%Y-%m-%d}), and changes before it are not known. Fetch all "
                    "of it with `git fetch --unshallow`.",)
+    return _history(result, head, stats, notices, starts_at)
+
+
+def _history(result: CachedHistory, head: str, stats: HistoryStats,
+             notices: tuple[str, ...], starts_at: datetime | None) -> History:
     timelines = Timelines(result.tickets, result.renamed_ids, result.with_file)
     pairs = result.status_pairs
     status_pairs = pairs if not result.renamed_ids else {
@@ -159,6 +191,8 @@ def _scan(repository: Repository, settings: Settings, boundary: tuple[str, ...],
           cached: CachedHistory | None, progress: Progress | None,
           ) -> tuple[CachedHistory, HistoryScan]:
     """Read the commits after the cached head (all of them without a cache)."""
+    from .scan import HistoryScan
+
     since = cached.head if cached else None
     reader = repository.blob_reader()
     # The pass allocates hundreds of thousands of small objects and frees none: the cyclic
@@ -185,8 +219,8 @@ def _scan(repository: Repository, settings: Settings, boundary: tuple[str, ...],
     return result, scan
 
 
-def _cache_key(repository: Repository, vault_root: Path,
-               boundary: tuple[str, ...]) -> dict[str, str]:
+def _cache_key(prefix: str, vault_root: Path, boundary: tuple[str, ...],
+               replacements: str) -> dict[str, str]:
     settings_file = vault_root / SETTINGS_PATH
     try:
         settings_bytes = settings_file.read_bytes()
@@ -196,7 +230,7 @@ def _cache_key(repository: Repository, vault_root: Path,
         "format": cache.FORMAT,
         "opsvault_version": __version__,
         "settings": hashlib.sha256(settings_bytes).hexdigest(),
-        "vault_folder": repository.prefix,
+        "vault_folder": prefix,
         "shallow_boundary": " ".join(boundary),
-        "replace_refs": hashlib.sha256(repository.replacements().encode()).hexdigest(),
+        "replace_refs": hashlib.sha256(replacements.encode()).hexdigest(),
     }
