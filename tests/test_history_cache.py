@@ -15,13 +15,18 @@ from opsvault.history import load_history
 from opsvault.history.cache import cache_path
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = init_repo(tmp_path / "vault")
+def two_commit_repo(root: Path) -> Path:
+    """A repository where ticket T was opened, then acknowledged: two commits."""
+    init_repo(root)
     commit(root, {ticket_path(T): ticket(T)}, f"{T}: new", "2026-11-16T09:05:00-06:00")
     commit(root, {ticket_path(T): ticket(T, "open", log=[ACK])}, f"{T}: ack",
            "2026-11-16T09:21:00-06:00")
     return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return two_commit_repo(tmp_path / "vault")
 
 
 def add_update(repo: Path, date: str = "2026-11-16T11:30:00-06:00") -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from gitkit import commit, git, init_repo, ticket, ticket_path
 from test_history import ACK, FIX, T, history_of
+from test_history_cache import two_commit_repo
 from vaultkit import run_cli
 
 import opsvault.history
@@ -20,11 +21,7 @@ from opsvault.history.refs import quick_look
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = init_repo(tmp_path / "vault")
-    commit(root, {ticket_path(T): ticket(T)}, f"{T}: new", "2026-11-16T09:05:00-06:00")
-    commit(root, {ticket_path(T): ticket(T, "open", log=[ACK])}, f"{T}: ack",
-           "2026-11-16T09:21:00-06:00")
-    return root
+    return two_commit_repo(tmp_path / "vault")
 
 
 def test_head_from_loose_and_packed_refs_and_a_detached_head(repo: Path) -> None:
