@@ -163,6 +163,10 @@ publish:
   # The help desk's mailbox: the site's "Report a problem" link opens an email to it
   # (for `opsvault intake email`). Empty: no such link.
   report_email: ""
+  # Closed tickets older than this many months get no page of their own: each is a compact
+  # entry on the archive page of the month it was opened, where links to it lead, so the
+  # site's size follows the recent tickets, not the years behind it. 0: every ticket a page.
+  ticket_pages_months: 12
 
 workflow:
   commit_each_update: false
@@ -435,6 +439,7 @@ class PublishPolicy:
     requester_contact: bool
     private_notes: bool
     report_email: str = ""
+    ticket_pages_months: int = 12  # 0: every ticket has a page of its own
 
 
 MAIL_SECURITY = ("starttls", "ssl", "none")
@@ -712,6 +717,7 @@ class _SettingsBuilder:
                 requester_contact=bool(self.get("publish.requester_contact", bool, False)),
                 private_notes=bool(self.get("publish.private_notes", bool, False)),
                 report_email=str(self.get("publish.report_email", str, "") or "").strip(),
+                ticket_pages_months=self._ticket_pages_months(),
             ),
             commit_each_update=bool(self.get("workflow.commit_each_update", bool, False)),
             history_checked_from=self._optional_date("workflow.history_checked_from"),
@@ -721,6 +727,14 @@ class _SettingsBuilder:
             **self._intake(categories),
             source_path=self.path,
         )
+
+    def _ticket_pages_months(self) -> int:
+        months = self.get("publish.ticket_pages_months", int, 12)
+        if months < 0:
+            self.fail("publish.ticket_pages_months",
+                      "must be 0 or more (0: every ticket has a page of its own)")
+            return 12
+        return int(months)
 
     def _repeat_window(self) -> int:
         days = self.get("search.repeat_window_days", int, 30)

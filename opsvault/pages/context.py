@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from markupsafe import Markup
@@ -20,7 +20,16 @@ from ..schema import PublishPolicy
 from .obsidian import Converted, NoteConverter
 from .obsidian.escape import escape_text
 from .obsidian.links import link, relative_url
-from .paths import TAGS_PAGE, TICKETS, asset_path, is_mail, is_reserved, staging_path
+from .paths import (
+    TAGS_PAGE,
+    TICKETS,
+    asset_path,
+    is_mail,
+    is_reserved,
+    staging_path,
+    ticket_anchor,
+    ticket_month_page,
+)
 from .staging import StagedFile
 
 TagUse = tuple[str, str, str, str]  # (tag, page, title, kind of document)
@@ -47,6 +56,31 @@ class Site:
         self.index = LinkIndex(self.vault)
         self.converter = NoteConverter(self.index, self, show_private=self.policy.private_notes)
         self._scripts = {script.path: script for script in self.vault.scripts}
+        # Old closed tickets: vault path → (their month's archive page, their anchor there).
+        self.archived: dict[str, tuple[str, str]] = {
+            ticket.path: (ticket_month_page(self.ticket_month(ticket)), ticket_anchor(ticket.id))
+            for ticket in self.vault.tickets
+            if ticket.id and self.is_archived(ticket)}
+
+    def ticket_month(self, ticket: Ticket) -> str:
+        """The month a ticket was opened in, on the site's clock: its archive page."""
+        if ticket.opened is None:
+            return "undated"
+        return ticket.opened.astimezone(self.vault.settings.time_zone).strftime("%Y-%m")
+
+    def is_archived(self, ticket: Ticket) -> bool:
+        """A closed ticket done before `publish.ticket_pages_months` months ago: no page of its
+        own, an entry on its month's archive page."""
+        months = self.policy.ticket_pages_months
+        if not months or ticket.is_active or ticket.status is None:
+            return False
+        done = ticket.time("closed") or ticket.time("resolved")
+        if done is None:
+            return False
+        today = self.now.astimezone(self.vault.settings.time_zone).date()
+        index = today.year * 12 + today.month - 1 - months
+        cutoff = date(index // 12, index % 12 + 1, 1)
+        return done.astimezone(self.vault.settings.time_zone).date() < cutoff
 
     @property
     def policy(self) -> PublishPolicy:
@@ -57,6 +91,8 @@ class Site:
     def page_of(self, vault_path: str) -> str | None:
         if vault_path.startswith(f"{TICKETS}/") and not self.policy.tickets:
             return None
+        if vault_path in self.archived:
+            return self.archived[vault_path][0]
         if vault_path in self.index.documents:
             return None if is_reserved(vault_path) else staging_path(vault_path)
         if vault_path in self._scripts:
@@ -71,6 +107,10 @@ class Site:
         target = asset_path(vault_path)
         self.assets[vault_path] = target
         return target
+
+    def anchor_of(self, vault_path: str) -> str:
+        found = self.archived.get(vault_path)
+        return found[1] if found and self.policy.tickets else ""
 
     def hidden_strings(self, document: Document) -> tuple[str, ...]:
         if self.policy.requester_contact or not isinstance(document, Ticket):
@@ -103,6 +143,7 @@ class Site:
         if target is None:
             return Markup(label)
         title = document.title if isinstance(document, Document) else ""
+        anchor = anchor or self.anchor_of(document.path)
         return Markup(link(label, relative_url(from_page, target, anchor), title))
 
     def register_tags(self, page: str, document: Document, tags: tuple[str, ...]) -> None:

@@ -24,6 +24,16 @@ TAGS_PAGE = f"{KB}/tags.md"
 METRICS_JSON = "metrics.json"
 METRICS_CSV = "metrics.csv"
 METRICS_XLSX = "metrics.xlsx"
+def ticket_month_page(month: str) -> str:
+    """The archive page of the tickets opened in `month` ("2026-11", or "undated")."""
+    return f"{TICKETS}/months/{month}.md"
+
+
+def ticket_anchor(ticket_id: str) -> str:
+    """A ticket's anchor on its month's archive page."""
+    return "ticket-" + re.sub(r"[^a-z0-9-]", "-", ticket_id.lower())
+
+
 # Vault folder → staging folder. Hand-written pages (vault/**/*.md) go to the top.
 FOLDERS = {"kb": KB, "sops": PROCEDURES, "tickets": TICKETS, "vault": ""}
 RESERVED = {BOARDS, KB, PROCEDURES, REPORTS, SCRIPTS, TICKETS, ASSETS, "search",

@@ -26,7 +26,7 @@ from .context import Site
 from .display import local_time, span
 from .kb import clean_tags, split_title
 from .obsidian.escape import escape_text
-from .paths import BOARDS, TICKETS
+from .paths import BOARDS, TICKETS, ticket_month_page
 from .privacy import redact
 from .staging import StagedFile
 from .templates import front_matter, listing_front_matter, raw, render_markdown
@@ -53,7 +53,7 @@ class TimelineEvent:
 
 
 def month_page(month: str) -> str:
-    return f"{TICKETS}/months/{month}.md"
+    return ticket_month_page(month)
 
 
 def pages(site: Site) -> Iterator[StagedFile]:
@@ -67,6 +67,8 @@ def ticket_pages(site: Site, tickets: Sequence[Ticket]) -> Iterator[StagedFile]:
     index = open_index(site.vault, ("kb", "sop"))
     try:
         for ticket in tickets:
+            if ticket.path in site.archived:
+                continue  # an entry on its month's archive page instead
             level = service_level(site, ticket)
             hints = tuple(fixes_for_open(index, ticket))
             yield site.document_page(
@@ -291,24 +293,43 @@ def _shown_subject(site: Site, ticket: Ticket, subject: str) -> str:
     return subject if site.policy.requester_contact else redact(subject)
 
 
+RESOLUTION_SHOWN = 200  # characters of an archived ticket's resolution on its month's page
+
+
+def archive_entry(site: Site, ticket: Ticket) -> Markup:
+    """An archived ticket's cell: its id, and the anchor links to it lead to."""
+    _, anchor = site.archived[ticket.path]
+    return Markup(f'<span id="{anchor}"></span>**{escape_text(ticket.id or "")}**')
+
+
+def one_line(text: str, limit: int = RESOLUTION_SHOWN) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def archive_pages(site: Site) -> Iterator[StagedFile]:
     if not site.policy.tickets:
         return
     zone = site.vault.settings.time_zone
     by_month: defaultdict[str, list[Ticket]] = defaultdict(list)
     for ticket in site.vault.tickets:
-        month = ticket.opened.astimezone(zone).strftime("%Y-%m") if ticket.opened else "undated"
-        by_month[month].append(ticket)
+        by_month[site.ticket_month(ticket)].append(ticket)
     months = []
     for month in sorted(by_month, reverse=True):
         tickets = sorted(by_month[month], key=lambda t: (t.opened is None, t.opened), reverse=True)
         page = month_page(month)
-        rows = [{"link": site.link_to(page, t), "title": t.title, "status": t.status or "",
+        rows = [{"link": archive_entry(site, t) if t.path in site.archived
+                 else site.link_to(page, t), "title": t.title, "status": t.status or "",
                  "priority": t.priority or "", "category": t.category or "",
-                 "opened": local_time(t.opened, zone)} for t in tickets]
+                 "opened": local_time(t.opened, zone),
+                 "resolution": one_line(site.hidden_free(t, as_text(t.meta.get("resolution"))
+                                                          or ""))}
+                for t in tickets]
         yield StagedFile(page, render_markdown(
             "tickets_month.md.j2", front_matter=raw(listing_front_matter(f"Tickets {month}")),
-            month=month, tickets=rows, index_url=raw(site.url(page, TICKETS_INDEX))))
+            month=month, tickets=rows, index_url=raw(site.url(page, TICKETS_INDEX)),
+            archived=sum(t.path in site.archived for t in tickets),
+            months_kept=site.policy.ticket_pages_months))
         months.append({"link": raw(f"[{month}](months/{month}.md)"), "count": len(tickets),
                        "active": sum(t.is_active for t in tickets)})
     yield StagedFile(TICKETS_INDEX, render_markdown(

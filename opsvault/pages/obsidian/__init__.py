@@ -44,6 +44,10 @@ class SiteMap(Protocol):
     def hidden_strings(self, document: Document) -> tuple[str, ...]:
         """Text of a document that must not be published (requester contact data)."""
 
+    def anchor_of(self, vault_path: str) -> str:
+        """Where on its page a document is, when it shares the page ('' for a page of its
+        own): an archived ticket on its month's archive page."""
+
 
 @dataclass(frozen=True)
 class Converted:

@@ -129,6 +129,7 @@ def render_wikilink(renderer: Renderer, wikilink: WikiLink, line: int) -> str:
     if target is None:
         return text  # a page the publish policy keeps off the site: its name only
     anchor = heading_anchor(renderer, document, wikilink.heading, line) if document else ""
+    anchor = anchor or renderer.converter.site.anchor_of(path)
     title = renderer.redact(document.title) if document else path.rpartition("/")[2]
     return link(text, relative_url(renderer.page, target, anchor), title)
 
