@@ -347,6 +347,10 @@ def breakdown(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo, as_o
 
 def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: ZoneInfo,
             as_of: datetime, kb_added: int | None, kb_updated: int | None) -> PeriodMetrics:
+    # Only the tickets whose span meets the window can count in it: years of closed tickets
+    # are passed over with two comparisons each instead of a dozen.
+    first, after = (bound.timestamp() for bound in window.bounds(zone))
+    facts = [f for f in facts if f.span[0] < after and f.span[1] >= first]
     opened = [f for f in facts if window.contains(f.opened, zone)]
     resolved = [f for f in facts if window.contains(f.resolved, zone)]
     closed = [f for f in facts if window.contains(f.closed, zone)]

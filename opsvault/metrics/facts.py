@@ -10,9 +10,11 @@ backlog, which needs every ticket somewhere and says how it estimates.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
@@ -101,6 +103,19 @@ class TicketFacts:
         """The ticket's value for a `--by` grouping: category, priority, assignee, channel,
         location."""
         return getattr(self, dimension) or "(none)"
+
+    @cached_property
+    def span(self) -> tuple[float, float]:
+        """The first and the last moment (POSIX seconds) anything of the ticket happened, the
+        last infinite while it is active: a window outside this span counts nothing of it."""
+        periods = (*self.open_periods, *self.backlog_periods)
+        moments = [self.opened, self.first_response, self.resolved, self.closed, *self.reopens,
+                   *self.follow_ups_done, *(start for start, _ in periods)]
+        known = [moment.timestamp() for moment in moments if moment is not None]
+        if any(end is None for _, end in periods):
+            return min(known), math.inf
+        known += [end.timestamp() for _, end in periods if end is not None]
+        return min(known), max(known)
 
 
 def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[TicketFacts, ...]:
