@@ -12,7 +12,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,6 +211,19 @@ def _stat_files(root: Path, folders: list[str]) -> Iterator[tuple[str, tuple[str
             except OSError:
                 continue
             yield path, (kind, status.st_mtime_ns, status.st_size)
+
+
+def index_of(documents: Iterable[Document]) -> SearchIndex:
+    """An index in memory of just `documents` (a window's tickets, say): searching a few
+    hundred costs a few hundred, however many years of tickets the vault holds."""
+    db = sqlite3.connect(":memory:")
+    _create(db)
+    index = SearchIndex(db)
+    with db:
+        for document in documents:
+            entry = _entry(document)
+            index._replace(entry, _fingerprint(entry))
+    return index
 
 
 def open_index(vault: Vault, kinds: tuple[str, ...] = tuple(FOLDERS),
