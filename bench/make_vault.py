@@ -62,11 +62,24 @@ Keep drivers and clients current.
     return f"kb/{folder}/KB-OPS-{number:04d}-fix.md", text
 
 
-def ticket(number: int, kb_count: int, rng: random.Random) -> tuple[str, str]:
+# With `years`, tickets are opened over that many years before this moment, and those older
+# than a month are closed, as on a desk that has run for years.
+END = datetime(2026, 12, 1, 8, tzinfo=ZoneInfo("America/Chicago"))
+STILL_OPEN_DAYS = 30
+
+
+def ticket(number: int, kb_count: int, rng: random.Random,
+           years: float | None = None) -> tuple[str, str]:
     zone = ZoneInfo("America/Chicago")
-    opened = datetime(2026, 1, 1, 8, tzinfo=zone) + timedelta(minutes=rng.randint(0, 460_000))
+    if years is None:
+        opened = datetime(2026, 1, 1, 8, tzinfo=zone) + timedelta(
+            minutes=rng.randint(0, 460_000))
+    else:
+        opened = END - timedelta(minutes=rng.randint(0, int(years * 365.25 * 24 * 60)))
     ticket_id = f"T-{opened:%Y%m%d}-" + _base36(number).rjust(4, "0")
     status = rng.choice(["new", "open", "in-progress", "resolved", "closed", "closed", "closed"])
+    if years is not None and END - opened > timedelta(days=STILL_OPEN_DAYS):
+        status = "closed"
     assignee = "" if status == "new" else f"assignee: {rng.choice(TEAM)}\n"
     kb = rng.randint(1, kb_count)
     closure = ""
@@ -74,6 +87,9 @@ def ticket(number: int, kb_count: int, rng: random.Random) -> tuple[str, str]:
         closure = (f"resolution: Restarted the {rng.choice(WORDS)}.\nroot_cause: unknown\n"
                    f"user_confirmed: {(opened + timedelta(hours=5)).isoformat()}\n"
                    f"satisfaction: {rng.randint(3, 5)}\n")
+        if years is not None:
+            closure += (f"resolved: {(opened + timedelta(hours=4)).isoformat()}\n"
+                        f"closed: {(opened + timedelta(hours=6)).isoformat()}\n")
     words = " ".join(rng.choices(WORDS, k=5))
     log = "".join(
         f"- {(opened + timedelta(minutes=20 * i)):%Y-%m-%d %H:%M} · {rng.choice(TEAM)} · "
@@ -114,12 +130,13 @@ def _base36(number: int) -> str:
             return out
 
 
-def make_vault(root: Path, tickets: int, kb: int, seed: int = 7) -> None:
+def make_vault(root: Path, tickets: int, kb: int, seed: int = 7,
+               years: float | None = None) -> None:
     rng = random.Random(seed)
     files = {"vault/team.yml": team_yml(),
              "vault/opsvault.yml": "time_zone: America/Chicago\nkb:\n  stale_after_days: 3650\n"}
     files.update(kb_entry(n, rng) for n in range(1, kb + 1))
-    files.update(ticket(n, kb, rng) for n in range(1, tickets + 1))
+    files.update(ticket(n, kb, rng, years) for n in range(1, tickets + 1))
     for rel_path, text in files.items():
         path = root / rel_path
         path.parent.mkdir(parents=True, exist_ok=True)
