@@ -52,10 +52,6 @@ class TimelineEvent:
         return {"time": self.time_text, "who": self.who, "what": self.what}
 
 
-def month_page(month: str) -> str:
-    return ticket_month_page(month)
-
-
 def pages(site: Site) -> Iterator[StagedFile]:
     yield from ticket_pages(site, site.vault.tickets)
     yield from archive_pages(site)
@@ -317,7 +313,7 @@ def archive_pages(site: Site) -> Iterator[StagedFile]:
     months = []
     for month in sorted(by_month, reverse=True):
         tickets = sorted(by_month[month], key=lambda t: (t.opened is None, t.opened), reverse=True)
-        page = month_page(month)
+        page = ticket_month_page(month)
         rows = [{"link": archive_entry(site, t) if t.path in site.archived
                  else site.link_to(page, t), "title": t.title, "status": t.status or "",
                  "priority": t.priority or "", "category": t.category or "",
