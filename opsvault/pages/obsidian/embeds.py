@@ -19,7 +19,7 @@ from ...model import Document
 from ...wikilinks import WikiLink
 from .callouts import CALLOUT
 from .escape import escape_text, escape_url
-from .headings import Anchors, heading_path
+from .headings import Anchors
 from .layout import quote
 from .links import display_text, link, page_or_asset, relative_url, resolve, unresolved
 from .tree import Node, parents
@@ -189,8 +189,7 @@ def _anchor(renderer: Renderer, document: Document, heading: str) -> str:
 
     if heading.startswith("^"):
         return block_anchor(heading[1:])
-    headings = renderer.converter.anchors(document).headings
-    return headings.get(heading.strip().lower()) or headings.get(heading_path(heading), "")
+    return renderer.converter.anchors(document).heading(heading) or ""
 
 
 def select(tree: Node, heading: str | None, anchors: Anchors) -> list[Node] | None:
@@ -201,8 +200,7 @@ def select(tree: Node, heading: str | None, anchors: Anchors) -> list[Node] | No
         return nodes
     if heading.startswith("^"):
         return _block(tree, heading[1:].lower())
-    wanted = anchors.headings.get(heading.strip().lower()) or \
-        anchors.headings.get(heading_path(heading))
+    wanted = anchors.heading(heading)
     for position, node in enumerate(nodes):
         if node.type == "heading" and wanted is not None and \
                 anchors.by_node.get(id(node)) == wanted:

@@ -25,6 +25,11 @@ class Anchors:
     by_node: dict[int, str]  # id(heading node) → anchor id
     blocks: frozenset[str]  # block ids, lower-cased
 
+    def heading(self, text: str) -> str | None:
+        """The anchor `#text` names: the heading as written (it may hold a `#` itself), else
+        `A#B` as heading B under heading A."""
+        return self.headings.get(text.strip().lower()) or self.headings.get(heading_path(text))
+
 
 def slugify(text: str) -> str:
     """`Resolution Steps` → `resolution-steps`, as Python-Markdown's toc extension does."""

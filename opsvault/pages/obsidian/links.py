@@ -19,7 +19,7 @@ from ...model import Document
 from ...wikilinks import WikiLink
 from .block_refs import block_anchor
 from .escape import escape_link_title, escape_text, escape_url
-from .headings import heading_path, plain_text, slugify
+from .headings import plain_text, slugify
 from .tree import Node
 
 if TYPE_CHECKING:
@@ -77,8 +77,7 @@ def heading_anchor(renderer: Renderer, document: Document, heading: str | None,
         renderer.problem(line, "unresolved-heading",
                          f"no block ^{heading[1:]} in {document.path}")
         return ""
-    found = anchors.headings.get(heading.strip().lower()) or \
-        anchors.headings.get(heading_path(heading))
+    found = anchors.heading(heading)
     if found is None:
         renderer.problem(line, "unresolved-heading", f"no heading '{heading}' in {document.path}")
         return ""
