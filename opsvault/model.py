@@ -520,6 +520,32 @@ class Vault:
         return next((t for t in self.tickets if t.id == ticket_id), None)
 
 
+# Front-matter keys of a ticket that may name a KB entry.
+KB_LINK_KEYS = ("kb", "related")
+
+
+def kb_entries_by_key(vault: Vault) -> dict[str, KBEntry]:
+    """Each KB entry by its file name and, when it has one, its id: how tickets name them."""
+    entries: dict[str, KBEntry] = {}
+    for entry in vault.kb:
+        entries[entry.name] = entry
+        if entry.id:
+            entries[entry.id] = entry
+    return entries
+
+
+def linked_kb(ticket: Ticket, entries: Mapping[str, KBEntry]) -> set[str]:
+    """The KB entries (by id, else file name) a ticket links, in its front matter (`kb:`,
+    `related:`) or its text; `entries` is `kb_entries_by_key`."""
+    targets = {link.target for link in ticket.wikilinks}
+    for key in KB_LINK_KEYS:
+        value = ticket.meta.get(key)
+        targets.update(link_target(item) for item in (value if isinstance(value, list)
+                                                      else [value]))
+    return {entries[target].id or entries[target].name for target in targets
+            if target in entries}
+
+
 # Folders whose files are the vault's content; a symbolic link may only lead into these.
 CONTENT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR)
 

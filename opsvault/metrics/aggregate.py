@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..history import History
-from ..model import KBEntry, Vault, link_target
+from ..model import Vault, kb_entries_by_key, linked_kb
 from .facts import (
     BREACHED,
     FIRST_RESPONSE,
@@ -40,7 +40,6 @@ from .windows import Window, quarter_label
 SATISFACTION_GOAL = 0.9
 SATISFIED_RATING = 4
 TOP_N = 5
-KB_LINK_KEYS = ("kb", "related")  # front matter keys that link KB entries
 GROUPINGS = ("category", "priority", "assignee", "channel", "location")
 
 
@@ -510,27 +509,14 @@ def _kb_use(vault: Vault, facts: Sequence[TicketFacts], window: Window,
             zone: ZoneInfo) -> tuple[KBUse, ...]:
     """The KB entries linked most by the tickets opened or resolved in the window, in the
     front matter (`kb:`, `related:`) or the text."""
-    entries: dict[str, KBEntry] = {}
-    for entry in vault.kb:
-        entries[entry.name] = entry
-        if entry.id:
-            entries[entry.id] = entry
+    entries = kb_entries_by_key(vault)
     uses: Counter[str] = Counter()
-    titles: dict[str, str] = {}
     in_window = {f.path for f in facts
                  if window.contains(f.opened, zone) or window.contains(f.resolved, zone)}
     for ticket in vault.tickets:
-        if ticket.path not in in_window:
-            continue
-        targets = {link.target for link in ticket.wikilinks}
-        for key in KB_LINK_KEYS:
-            value = ticket.meta.get(key)
-            targets.update(link_target(item) for item in
-                           (value if isinstance(value, list) else [value]))
-        linked = {entries[t].id or entries[t].name: entries[t] for t in targets if t in entries}
-        for name, entry in linked.items():
-            uses[name] += 1
-            titles[name] = entry.title
+        if ticket.path in in_window:
+            uses.update(linked_kb(ticket, entries))
+    titles = {entry.id or entry.name: entry.title for entry in vault.kb}
     ranked = sorted(uses.items(), key=lambda item: (-item[1], item[0]))
     return tuple(KBUse(name, titles[name], count) for name, count in ranked[:TOP_N])
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..model import KBEntry, Ticket, Vault, as_text, link_target
+from ..model import KBEntry, Ticket, Vault, as_text, kb_entries_by_key, link_target, linked_kb
 from .index import index_of, open_index
-from .suggest import MIN_SHARED_WORDS, linked_targets, query_for_ticket, suggest, words
+from .suggest import MIN_SHARED_WORDS, query_for_ticket, suggest, words
 
 NEIGHBOURS = 5  # a ticket joins a group when each is among the other's closest five
 # … and holds this share of the other's words (BM25 scores have no scale of their own).
@@ -58,13 +58,6 @@ class Insights:
     scripts: tuple[ScriptImpact, ...]
 
 
-def _kb_links(ticket: Ticket, entries: Mapping[str, KBEntry]) -> set[str]:
-    """The KB entries (by id) a ticket links, in its front matter or its text."""
-    targets = linked_targets(ticket) | {link.target for link in ticket.wikilinks}
-    return {entries[target].id or entries[target].name for target in targets
-            if target in entries}
-
-
 def _solved(ticket: Ticket) -> bool:
     return ticket.status is not None and not ticket.is_active
 
@@ -92,11 +85,7 @@ def build_insights(vault: Vault, as_of: datetime, weeks: int,
     """The insights over the `weeks` before `as_of`; `minutes_to_resolve` is each resolved
     ticket's business-clock resolution time (the metrics' figure), by id."""
     start = as_of - timedelta(weeks=weeks)
-    entries: dict[str, KBEntry] = {}
-    for entry in vault.kb:
-        entries[entry.name] = entry
-        if entry.id:
-            entries[entry.id] = entry
+    entries = kb_entries_by_key(vault)
     in_window = [t for t in vault.tickets if t.id and t.opened and start <= t.opened <= as_of]
     by_path = {t.path: t for t in in_window}
 
@@ -124,7 +113,7 @@ def build_insights(vault: Vault, as_of: datetime, weeks: int,
                 path = parent[path]
             return path
 
-        links = {path: _kb_links(ticket, entries) for path, ticket in by_path.items()}
+        links = {path: linked_kb(ticket, entries) for path, ticket in by_path.items()}
         edges = [(a, b) for a, near in neighbours.items() for b in near
                  if a in neighbours.get(b, set())]
         # Fixed by the same entry (`kb:`, not a mention in passing): the same problem.
@@ -147,12 +136,12 @@ def build_insights(vault: Vault, as_of: datetime, weeks: int,
             degree = Counter(a for a, b in edges if a in {t.path for t in tickets})
             central = max(tickets, key=lambda t: (degree[t.path], -tickets.index(t)))
             shared = Counter(w for t in tickets for w in dict.fromkeys(words(t.title)))
-            linked_kb = sorted({ident for t in tickets for ident in links[t.path]})
+            group_kb = sorted({ident for t in tickets for ident in links[t.path]})
             scripts = sorted({*(as_text(t.meta.get("automation")) or "" for t in tickets),
-                              *(as_text(entries[i].meta.get("script")) or "" for i in linked_kb
+                              *(as_text(entries[i].meta.get("script")) or "" for i in group_kb
                                 if i in entries)} - {""})
             suggested = None
-            if not linked_kb:
+            if not group_kb:
                 hits = suggest(index, "\n".join(query_for_ticket(t, with_log=False)
                                                 for t in tickets), 1, kinds=("kb", "sop"))
                 # Only an entry whose title speaks of the same thing: the body shares words
@@ -163,7 +152,7 @@ def build_insights(vault: Vault, as_of: datetime, weeks: int,
             groups.append(ProblemGroup(
                 central.title, tuple(w for w, n in shared.most_common(5)
                                      if n * 2 >= len(tickets) and n > 1),
-                tuple(tickets), len(solved), hours(solved), tuple(linked_kb), suggested,
+                tuple(tickets), len(solved), hours(solved), tuple(group_kb), suggested,
                 tuple(scripts), not scripts and len(solved) >= 2 and _looks_scriptable(solved)))
     finally:
         index.close()
@@ -174,7 +163,7 @@ def build_insights(vault: Vault, as_of: datetime, weeks: int,
                             key=lambda t: t.opened or as_of, reverse=True))
     year_ago = as_of - timedelta(days=UNUSED_DAYS)
     used = {ident for t in vault.tickets if t.opened and year_ago <= t.opened <= as_of
-            for ident in _kb_links(t, entries)}
+            for ident in linked_kb(t, entries)}
     unused = tuple(sorted((e for e in vault.kb if (e.id or e.name) not in used),
                           key=lambda e: e.id or e.name))
     impact: dict[str, list[Ticket]] = {}
