@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .history import History
+from .jinja_cache import compiled_templates
 from .markdown_code import code_span
 from .metrics import (
     Metrics,
@@ -77,7 +78,8 @@ def render_markdown(report: Report) -> str:
 def _environment() -> Environment:
     return Environment(loader=PackageLoader("opsvault", "templates/reports"),
                        undefined=StrictUndefined, keep_trailing_newline=True,
-                       trim_blocks=True, lstrip_blocks=True, autoescape=False)
+                       trim_blocks=True, lstrip_blocks=True, autoescape=False,
+                       bytecode_cache=compiled_templates())
 
 
 # The breakdowns a report shows (priority has its own SLA table), with their headings.
@@ -301,7 +303,8 @@ def render_insights_markdown(insights: Insights,
     entry_link = entry_link or _plain
     environment = Environment(loader=PackageLoader("opsvault", "templates/reports"),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              autoescape=False, finalize=lambda value: value if isinstance(
+                              autoescape=False, bytecode_cache=compiled_templates(),
+                              finalize=lambda value: value if isinstance(
                                   value, Markup) else escape(str(value)))
     groups = [{"label": g.label, "count": len(g.tickets), "solved": g.resolved,
                "hours": g.hours, "kb": _joined([entry_link(i) for i in g.kb]),

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..jinja_cache import compiled_templates
 from .obsidian.escape import escape_text
 
 
@@ -26,13 +27,15 @@ def _markdown_value(value: Any) -> Any:
 def _markdown_environment() -> Environment:
     return Environment(loader=PackageLoader("opsvault", "templates/site"), autoescape=False,
                        finalize=_markdown_value, undefined=StrictUndefined, trim_blocks=True,
-                       lstrip_blocks=True, keep_trailing_newline=True)
+                       lstrip_blocks=True, keep_trailing_newline=True,
+                       bytecode_cache=compiled_templates())
 
 
 @cache
 def _svg_environment() -> Environment:
     return Environment(loader=PackageLoader("opsvault", "templates/site"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       bytecode_cache=compiled_templates())
 
 
 def render_markdown(name: str, **context: Any) -> str:

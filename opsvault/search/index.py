@@ -90,6 +90,9 @@ class SearchIndex:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
+        # A text's terms as the index's tokenizer stems them, kept for the life of the
+        # connection: a site build asks for the same entries' terms once per ticket page.
+        self.stemmed: dict[str, frozenset[str]] = {}
 
     def sync(self, root: Path, settings: Settings,
              kinds: tuple[str, ...] = tuple(FOLDERS)) -> tuple[int, int]:

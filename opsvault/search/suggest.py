@@ -6,7 +6,6 @@ requesters use ("wireless" for Wi-Fi, "pw" for password)."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -93,20 +92,25 @@ def _match(text: str) -> str:
     return " OR ".join('"' + term.replace('"', "") + '"' for term in unique)
 
 
-def _stems(db: sqlite3.Connection, texts: list[str]) -> list[dict[str, int]]:
-    """The terms of each text as the index stems them → the first token's position (the same
-    tokenizer, on a scratch table of one row per text)."""
-    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5(x, tokenize = "
-               "'porter unicode61 remove_diacritics 2')")
-    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe_terms USING fts5vocab("
-               "'temp', 'probe', 'instance')")
-    db.execute("DELETE FROM temp.probe")
-    db.executemany("INSERT INTO temp.probe (rowid, x) VALUES (?, ?)",
-                   list(enumerate(texts, start=1)))
-    found: list[dict[str, int]] = [{} for _ in texts]
-    for term, row, offset in db.execute("SELECT term, doc, offset FROM temp.probe_terms"):
-        found[row - 1].setdefault(term, offset)
-    return found
+def _stems(index: SearchIndex, texts: list[str]) -> list[frozenset[str]]:
+    """The terms of each text as the index stems them (the same tokenizer, on a scratch
+    table of one row per text not stemmed before on this connection)."""
+    known = index.stemmed
+    missing = [text for text in dict.fromkeys(texts) if text not in known]
+    if missing:
+        db = index.db
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5(x, tokenize = "
+                   "'porter unicode61 remove_diacritics 2')")
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe_terms USING fts5vocab("
+                   "'temp', 'probe', 'instance')")
+        db.execute("DELETE FROM temp.probe")
+        db.executemany("INSERT INTO temp.probe (rowid, x) VALUES (?, ?)",
+                       list(enumerate(missing, start=1)))
+        found: list[set[str]] = [set() for _ in missing]
+        for term, row in db.execute("SELECT DISTINCT term, doc FROM temp.probe_terms"):
+            found[row - 1].add(term)
+        known.update(zip(missing, map(frozenset, found), strict=True))
+    return [known[text] for text in texts]
 
 
 def suggest(index: SearchIndex, text: str, limit: int = 5,
@@ -120,13 +124,13 @@ def suggest(index: SearchIndex, text: str, limit: int = 5,
         return []
     asked = list(dict.fromkeys(words(text)))
     # Each stemmed term → the ticket's own word for it, in the ticket's order.
-    stems = {term: asked[row] for row, terms in enumerate(_stems(index.db, asked))
+    stems = {term: asked[row] for row, terms in enumerate(_stems(index, asked))
              for term in terms}
     order = {word: position for position, word in enumerate(asked)}
-    held = _stems(index.db, [index.text(hit[0]) for hit in hits])
+    held = _stems(index, [index.text(hit[0]) for hit in hits])
     found = []
     for (path, kind, ident, title, score), terms in zip(hits, held, strict=True):
-        shared = sorted({stems[term] for term in stems.keys() & terms.keys()},
+        shared = sorted({stems[term] for term in stems.keys() & terms},
                         key=lambda word: order[word])
         found.append(Suggestion(path, kind, ident, title, round(score, 3), tuple(shared),
                                 round(len(shared) / len(asked), 3)))
