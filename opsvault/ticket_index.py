@@ -97,7 +97,7 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False
     fresh: list[tuple[str, tuple[int, int, int, int], TicketSummary]] = []
     prefix = f"{root}{os.sep}"
     for rel_path in paths:
-        stamp = _stamp(prefix + rel_path)
+        stamp = file_stamp(prefix + rel_path)
         row = indexed.get(rel_path)
         if row is not None and stamp is not None and row[1:_SHORT_ROW] == stamp:
             if len(row) == _SHORT_ROW:
@@ -123,7 +123,7 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False
     return summaries, problems
 
 
-def _stamp(file_path: str) -> tuple[int, int, int, int] | None:
+def file_stamp(file_path: str) -> tuple[int, int, int, int] | None:
     """What a changed file cannot keep: size, modification and change times, inode."""
     try:
         status = os.stat(file_path)
@@ -132,13 +132,18 @@ def _stamp(file_path: str) -> tuple[int, int, int, int] | None:
     return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
-def _key(root: Path) -> dict[str, str]:
+def settings_digest(root: Path) -> str:
+    """The settings file's digest: what a cache made under other settings differs in."""
     try:
         settings_bytes = (root / SETTINGS_PATH).read_bytes()
     except OSError:
         settings_bytes = b""
+    return hashlib.sha256(settings_bytes).hexdigest()
+
+
+def _key(root: Path) -> dict[str, str]:
     return {"format": FORMAT, "opsvault_version": __version__,
-            "settings": hashlib.sha256(settings_bytes).hexdigest()}
+            "settings": settings_digest(root)}
 
 
 # What `_read` answers when there is no usable index: the next write starts a new one.

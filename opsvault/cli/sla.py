@@ -9,16 +9,9 @@ from typing import Any
 
 import click
 
-from ..metrics import (
-    BREACHED,
-    SlaClock,
-    TicketFacts,
-    as_dict,
-    excluded_tickets,
-    open_clocks,
-    ticket_facts,
-)
-from ..metrics.facts import COUNTED_AS_OPEN
+from ..metrics import BREACHED, SlaClock, TicketFacts, as_dict, open_clocks
+from ..metrics.facts import COUNTED_AS_OPEN, excluded_among, technicians_of
+from ..metrics.facts_cache import facts_of_files
 from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
 from ..model import Vault
 from .common import (
@@ -82,18 +75,24 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, notify: boo
     if dry_run and not notify:
         raise click.UsageError("--dry-run goes with --notify")
     # Only open tickets have clocks to watch (whatever --as-of says, "open" is the file's
-    # word): read just their files and just their history, through the ticket index.
-    settings_only = open_vault(vault_dir, tickets=())
-    moment = parse_as_of(as_of, settings_only)
-    active = listed_tickets(settings_only, active_only=True)
-    vault = open_vault(vault_dir, tickets=[ticket.path for ticket in active])
+    # word): through the ticket index, just their facts, from the facts cache where nothing
+    # happened to them (only the clocks are computed), and just their history.
+    vault = open_vault(vault_dir, tickets=())  # the settings and team, no ticket
+    moment = parse_as_of(as_of, vault)
+    active = listed_tickets(vault, active_only=True)
     history = history_of(vault, only=[ticket.id for ticket in active if ticket.id])
-    facts = {f.ticket_id: f for f in ticket_facts(vault, history, moment)}
+    found, unread = facts_of_files(vault.root, vault.settings,
+                                   technicians_of(vault),
+                                   [(ticket.path, ticket.id) for ticket in active], history,
+                                   moment)
+    for problem in unread:  # changed since the index read it, and unreadable now
+        click.echo(problem.as_line(), err=True)
+    facts = {f.ticket_id: f for f in found}
     horizon = due_soon_horizon(moment, vault.settings)
     clocks = [c for c in open_clocks(facts.values()) if c.started <= moment and (
         show_all or c.state == BREACHED or is_due_soon(c, horizon))]
     # An open ticket without a readable priority or opening time has no clock: say so.
-    unclocked = [item for item in excluded_tickets(vault)
+    unclocked = [item for item in excluded_among(active)
                  if item.is_open and item.left_out != COUNTED_AS_OPEN]
     report_excluded(unclocked)
     if output_format == "json":
@@ -106,8 +105,11 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, notify: boo
                               indent=2, ensure_ascii=False))
     else:
         _print_clocks(clocks, facts, moment, vault, horizon)
-    failed = _notify(vault_dir, vault, list(facts.values()), moment, dry_run, commit) if notify \
-        else False
+    failed = False
+    if notify:
+        open_tickets = open_vault(vault_dir, tickets=[ticket.path for ticket in active])
+        failed = _notify(vault_dir, open_tickets, list(facts.values()), moment, dry_run,
+                         commit)
     breached = any(c.state == BREACHED for c in clocks)
     raise SystemExit(EXIT_FINDINGS if breached or failed else EXIT_OK)
 

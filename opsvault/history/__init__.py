@@ -178,7 +178,8 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
 
 def _history(result: CachedHistory, head: str, stats: HistoryStats,
              notices: tuple[str, ...], starts_at: datetime | None) -> History:
-    timelines = Timelines(result.tickets, result.renamed_ids, result.with_file)
+    timelines = Timelines(result.tickets, result.renamed_ids, result.with_file,
+                          cache.encode_events)
     pairs = result.status_pairs
     status_pairs = pairs if not result.renamed_ids else {
         ticket_id: frozenset().union(*(pairs.get(i, ()) for i in ids))

@@ -20,7 +20,6 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity
@@ -141,7 +140,7 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
         else:
             rows = _rows_of(connection, sorted(_sources_of(only, history.renamed_ids)))
         for ticket_id, has_file, pairs, text in rows:
-            history.tickets[ticket_id] = partial(decode_events, ticket_id, text)
+            history.tickets[ticket_id] = EncodedEvents(ticket_id, text)
             if has_file:
                 history.with_file.add(ticket_id)
             if pairs:
@@ -261,6 +260,19 @@ def encode_events(events: Iterable[TicketEvent]) -> str:
         [[e.time.isoformat(), e.kind, e.commit, e.commit_time.isoformat(), e.author, e.field,
           e.old, e.new, e.text, e.path, e.explicit, e.seq] for e in events],
         ensure_ascii=False, separators=(",", ":"))
+
+
+class EncodedEvents:
+    """A ticket's cached events as stored, decoded each time it is called (the timelines
+    call it once); `encoded` is what `encode_events` wrote."""
+
+    __slots__ = ("encoded", "ticket_id")
+
+    def __init__(self, ticket_id: str, encoded: str) -> None:
+        self.ticket_id, self.encoded = ticket_id, encoded
+
+    def __call__(self) -> list[TicketEvent]:
+        return decode_events(self.ticket_id, self.encoded)
 
 
 def decode_events(ticket_id: str, text: str) -> list[TicketEvent]:

@@ -122,3 +122,11 @@ class History:
 
     def timeline(self, ticket_id: str | None) -> TicketTimeline | None:
         return self.timelines.get(ticket_id) if ticket_id else None
+
+    def events_version(self, ticket_id: str | None) -> str | None:
+        """What a ticket's timeline is made of, as a digest (`Timelines.version`): equal
+        digests, equal timelines. "" without history; None when it cannot be told."""
+        if not self.available or not ticket_id:
+            return ""
+        version = getattr(self.timelines, "version", None)
+        return version(ticket_id) if version is not None else None

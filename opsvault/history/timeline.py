@@ -9,6 +9,7 @@ ticket and names it in its message needs no separate mention.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -40,7 +41,8 @@ class Timelines(Mapping[str, TicketTimeline]):
     """
 
     def __init__(self, sources: Mapping[str, EventSource], renamed_ids: Mapping[str, str],
-                 with_file: Iterable[str]) -> None:
+                 with_file: Iterable[str],
+                 encode: Callable[[Sequence[TicketEvent]], str] | None = None) -> None:
         with_file = set(with_file)
         if not renamed_ids:  # the usual case: every id is its own group
             self._groups = {ticket_id: [ticket_id] for ticket_id in sources
@@ -52,7 +54,27 @@ class Timelines(Mapping[str, TicketTimeline]):
             self._groups = {final: ids for final, ids in groups.items()
                             if any(i in with_file for i in ids)}
         self._sources = sources
+        self._encode = encode
         self._built: dict[str, TicketTimeline] = {}
+
+    def version(self, ticket_id: str) -> str | None:
+        """A digest of the events a ticket's timeline is made of, the same for the same
+        events whether they come from the cache (not decoded) or a pass just made; "" for an
+        id with no timeline, None when it cannot be told without an encoder."""
+        group = self._groups.get(ticket_id)
+        if group is None:
+            return ""
+        digest = hashlib.blake2b(digest_size=16)
+        for source_id in group:
+            source = self._sources[source_id]
+            encoded = getattr(source, "encoded", None)
+            if encoded is None:
+                if self._encode is None:
+                    return None
+                encoded = self._encode(source() if callable(source) else source)
+            digest.update(f"{len(source_id)}:{source_id}{len(encoded)}:".encode())
+            digest.update(encoded.encode())
+        return digest.hexdigest()
 
     def __getitem__(self, ticket_id: str) -> TicketTimeline:
         timeline = self._built.get(ticket_id)

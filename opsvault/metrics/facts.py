@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TypeVar
 
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
 from ..model import Ticket, Vault, as_text, link_target
 from ..schema import FOLLOW_UP_DONE, LOG_AUTHORS, Duration, Priority, Settings, is_contact
+from ..ticket_index import TicketSummary
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
@@ -122,7 +124,7 @@ def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[Ticke
     """Facts for every ticket that has an id, a status and an opening time, as of `as_of`."""
     settings = vault.settings
     calendar = BusinessCalendar.from_settings(settings)
-    technicians = frozenset(vault.team.handles) if vault.team.present else None
+    technicians = technicians_of(vault)
     facts = []
     for ticket in vault.tickets:
         fact = _facts(ticket, history.timeline(ticket.id), settings, calendar, technicians,
@@ -146,10 +148,21 @@ class Excluded:
 COUNTED_AS_OPEN = "nothing: counted as open"
 
 
+def technicians_of(vault: Vault) -> frozenset[str] | None:
+    """Whose Log lines count as the desk's (None without a team file: anyone not a system
+    author)."""
+    return frozenset(vault.team.handles) if vault.team.present else None
+
+
 def excluded_tickets(vault: Vault) -> tuple[Excluded, ...]:
     """What the metrics could not measure, ticket by ticket, for stderr and JSON."""
+    return excluded_among(vault.tickets)
+
+
+def excluded_among(tickets: Iterable[Ticket | TicketSummary]) -> tuple[Excluded, ...]:
+    """`excluded_tickets` of these tickets (files, or their rows in the ticket index)."""
     found = []
-    for ticket in vault.tickets:
+    for ticket in tickets:
         if not ticket.flaws:
             continue
         reason = "; ".join(ticket.flaws)
@@ -169,9 +182,8 @@ def excluded_tickets(vault: Vault) -> tuple[Excluded, ...]:
 def facts_of(vault: Vault, history: History, ticket: Ticket,
              as_of: datetime) -> TicketFacts | None:
     """One ticket's facts (None without an id, a valid status or an opening time)."""
-    technicians = frozenset(vault.team.handles) if vault.team.present else None
     return _facts(ticket, history.timeline(ticket.id), vault.settings,
-                  BusinessCalendar.from_settings(vault.settings), technicians, as_of)
+                  BusinessCalendar.from_settings(vault.settings), technicians_of(vault), as_of)
 
 
 @dataclass
@@ -267,9 +279,28 @@ def _pauses(ticket: Ticket, story: _StatusStory, settings: Settings, opened: dat
     return paused
 
 
+@dataclass(frozen=True)
+class FactsBasis:
+    """What a ticket's facts are made of apart from the moment asked about: its facts with no
+    clocks, and what the clocks are computed from. The facts cache keeps these."""
+
+    facts: TicketFacts  # `sla` left empty
+    pauses: tuple[tuple[datetime, datetime | None], ...]  # waiting on the requester
+    contacts: tuple[datetime, ...]  # news to the requester (for an update target)
+
+
 def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
            calendar: BusinessCalendar, technicians: frozenset[str] | None,
            as_of: datetime) -> TicketFacts | None:
+    basis = facts_basis(ticket, timeline, settings, calendar, technicians)
+    return with_clocks(basis, settings, calendar, as_of) if basis is not None else None
+
+
+def facts_basis(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
+                calendar: BusinessCalendar, technicians: frozenset[str] | None
+                ) -> FactsBasis | None:
+    """A ticket's facts as far as they do not depend on the moment (None without an id, a
+    status or an opening time)."""
     opened = ticket.opened
     if opened is None or ticket.id is None:
         return None  # `check` reports it; nothing can be measured from it
@@ -301,8 +332,8 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
     pauses = _within(_pauses(ticket, story, settings, opened), periods)
 
     priority = settings.priorities.get(ticket.priority or "")
-    sla: tuple[SlaClock, ...] = ()
     first_minutes = resolution_minutes = None
+    contacts: list[datetime] = []
     if priority is not None:
         first_minutes = (clock_minutes(opened, first_response, priority.clock, calendar)
                          if first_response else None)
@@ -311,18 +342,10 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
                                      for start, end in periods if end is not None) - \
                 sum(clock_minutes(start, end, priority.clock, calendar)
                     for start, end in pauses if end is not None)
-        sla = (
-            _first_response_clock(ticket.id, priority, opened, first_response, status,
-                                  settings, calendar, as_of),
-            _resolution_clock(ticket.id, priority, opened, periods, pauses, resolved, is_open,
-                              calendar, as_of),
-        )
         if priority.update is not None and first_response is not None:
             contacts = _contacts(ticket, timeline, technicians, first_response)
-            sla += (_update_clock(ticket.id, priority, priority.update, contacts, periods,
-                                  pauses, resolved, is_open, calendar, as_of),)
     satisfaction = ticket.meta.get("satisfaction")
-    return TicketFacts(
+    facts = TicketFacts(
         ticket_id=ticket.id, path=ticket.path, title=ticket.title, status=status,
         priority=ticket.priority, category=ticket.category, assignee=ticket.assignee,
         channel=ticket.channel, location=as_text(ticket.meta.get("location")),
@@ -334,9 +357,32 @@ def _facts(ticket: Ticket, timeline: TicketTimeline | None, settings: Settings,
         satisfaction=satisfaction if isinstance(satisfaction, int)
         and not isinstance(satisfaction, bool) else None,
         automation=as_text(ticket.meta.get("automation")),
-        first_response_minutes=first_minutes, resolution_minutes=resolution_minutes, sla=sla,
+        first_response_minutes=first_minutes, resolution_minutes=resolution_minutes, sla=(),
         follow_ups_done=tuple(entry.time for entry in ticket.log
                               if entry.text.startswith(FOLLOW_UP_DONE)))
+    return FactsBasis(facts, tuple(pauses), tuple(contacts))
+
+
+def with_clocks(basis: FactsBasis, settings: Settings, calendar: BusinessCalendar,
+                as_of: datetime) -> TicketFacts:
+    """The ticket's facts as of `as_of`: the basis with its SLA clocks (none without a known
+    priority)."""
+    facts = basis.facts
+    priority = settings.priorities.get(facts.priority or "")
+    if priority is None:
+        return facts
+    periods, pauses = list(facts.open_periods), list(basis.pauses)
+    sla = (
+        _first_response_clock(facts.ticket_id, priority, facts.opened, facts.first_response,
+                              facts.status, settings, calendar, as_of),
+        _resolution_clock(facts.ticket_id, priority, facts.opened, periods, pauses,
+                          facts.resolved, facts.is_open, calendar, as_of),
+    )
+    if priority.update is not None and facts.first_response is not None:
+        sla += (_update_clock(facts.ticket_id, priority, priority.update, list(basis.contacts),
+                              periods, pauses, facts.resolved, facts.is_open, calendar,
+                              as_of),)
+    return _updated(facts, sla=sla)
 
 
 def _open_periods(story: _StatusStory, opened: datetime, is_open: bool,
@@ -432,13 +478,13 @@ def _resolution_clock(ticket_id: str, priority: Priority, opened: datetime,
     elapsed = sum(minutes(start, end) for start, end in periods) - paused
     clock = _clock(ticket_id, RESOLUTION, priority.resolution, priority, opened, calendar,
                    resolved, elapsed)
-    clock = replace(clock, paused_minutes=paused, paused_periods=tuple(pauses))
+    clock = _updated(clock, paused_minutes=paused, paused_periods=tuple(pauses))
     if not is_open:
         return clock
     waiting = any(start <= as_of and (end is None or end > as_of) for start, end in pauses)
     if waiting:
         # Stopped: no due time until the ticket moves on; a breach already made stays one.
-        return replace(clock, due=None, state=clock.state if clock.state == BREACHED
+        return _updated(clock, due=None, state=clock.state if clock.state == BREACHED
                        else PAUSED)
     if len(periods) > 1 or pauses:
         # Due: the rest of the budget, counted from when the clock last started again.
@@ -447,7 +493,7 @@ def _resolution_clock(ticket_id: str, priority: Priority, opened: datetime,
         used_before = elapsed - minutes(resumed, None)
         due = add_clock_minutes(resumed, clock.budget_minutes - used_before, priority.clock,
                                 calendar)
-        clock = replace(clock, due=due)
+        clock = _updated(clock, due=due)
     return clock
 
 
@@ -501,13 +547,13 @@ def _update_clock(ticket_id: str, priority: Priority, target: Duration,
     missed = [minutes for start, minutes in gaps[:-1]
               if minutes > budget_minutes(target, start, priority.clock, calendar)]
     if missed:
-        return replace(clock, state=BREACHED, elapsed_minutes=max(current, *missed))
+        return _updated(clock, state=BREACHED, elapsed_minutes=max(current, *missed))
     if any(start <= as_of and (stop is None or stop > as_of) for start, stop in pauses):
-        return replace(clock, due=None, state=clock.state if clock.state == BREACHED
+        return _updated(clock, due=None, state=clock.state if clock.state == BREACHED
                        else PAUSED)
     # Due: the budget from the last news, moved on by the minutes that did not count.
     uncounted = clock_minutes(last_start, as_of, priority.clock, calendar) - current
-    return replace(clock, due=add_clock_minutes(last_start, clock.budget_minutes + uncounted,
+    return _updated(clock, due=add_clock_minutes(last_start, clock.budget_minutes + uncounted,
                                                 priority.clock, calendar))
 
 
@@ -525,6 +571,18 @@ def _clock(ticket_id: str, target_name: str, target: Duration, priority: Priorit
         state = MET if stopped is not None else RUNNING
     return SlaClock(ticket_id, target_name, target.text, priority.clock, budget, opened, due,
                     stopped, elapsed, state)
+
+
+_Changed = TypeVar("_Changed", TicketFacts, SlaClock)
+
+
+def _updated(item: _Changed, **changes: object) -> _Changed:
+    """`dataclasses.replace` without running `__init__` again (at 4,000 open tickets that
+    was a sixth of `opsvault sla`); these frozen dataclasses check nothing on creation."""
+    new = object.__new__(type(item))
+    new.__dict__.update(item.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def open_clocks(facts: Iterable[TicketFacts]) -> list[SlaClock]:

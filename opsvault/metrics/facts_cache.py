@@ -1,0 +1,236 @@
+"""The facts cache: `.opsvault/facts.sqlite`, each ticket's facts apart from its SLA clocks, so
+that `opsvault sla` computes only the clocks of the tickets nothing happened to.
+
+A ticket's facts (when it was opened, answered, resolved; its active and waiting periods; who
+it was for) follow from its file, its history, the settings and the team, and not from the
+moment asked about: only the clocks do. So a row holds a ticket's `FactsBasis`, and stands
+while the file's size, modification and change times and inode are what they were (as in the
+ticket index, a file changed within `RACY_SECONDS` of being read is not kept) and while its
+events are the same (`History.events_version`, a digest of the cached events, read without
+decoding them). The whole cache is dropped when opsvault's version, the settings file or the
+team changes. A row is only ever a copy of what `facts_basis` computes: any doubt about it —
+an unreadable cache, a row that does not decode — and the file is read and computed again.
+SQLite and JSON, not pickle: opening a cache found in a copied folder must not run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .. import __version__
+from ..business_time import BusinessCalendar
+from ..diagnostics import Diagnostic
+from ..history import History
+from ..model import CACHE_DIR, Ticket, load_file, prepare_cache_folder
+from ..schema import Settings
+from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
+from .facts import FactsBasis, TicketFacts, facts_basis, with_clocks
+
+CACHE_NAME = "facts.sqlite"
+FORMAT = "1"
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE facts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+                    inode INTEGER, events TEXT NOT NULL, basis TEXT NOT NULL);
+"""
+# TicketFacts' fields as stored, in order: every one but the clocks.
+_FIELDS = tuple(f.name for f in fields(TicketFacts) if f.name != "sla")
+_TIMES = frozenset({"opened", "first_response", "resolved", "closed"})
+_PERIODS = frozenset({"open_periods", "backlog_periods"})
+_TIME_LISTS = frozenset({"reopens", "follow_ups_done"})
+_NO_FACTS = ""  # a ticket without an id or opening time: nothing to measure
+
+
+def cache_path(vault_root: Path) -> Path:
+    return vault_root / CACHE_DIR / CACHE_NAME
+
+
+def facts_of_files(root: Path, settings: Settings, technicians: frozenset[str] | None,
+                   tickets: Sequence[tuple[str, str | None]], history: History,
+                   as_of: datetime) -> tuple[list[TicketFacts], list[Diagnostic]]:
+    """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order),
+    as `ticket_facts` gives them for a vault of those files; and why a file that could not be
+    read is missing. Unchanged tickets come from the cache, only their clocks computed."""
+    calendar = BusinessCalendar.from_settings(settings)
+    path = cache_path(root)
+    key = _key(root, technicians)
+    rows = _read(path, key)
+    found: list[TicketFacts] = []
+    problems: list[Diagnostic] = []
+    fresh: list[tuple[Any, ...]] = []
+    prefix = f"{root}{os.sep}"
+    for rel_path, ticket_id in tickets:
+        stamp = file_stamp(prefix + rel_path)
+        version = history.events_version(ticket_id)
+        row = rows.get(rel_path)
+        basis: FactsBasis | None = None
+        if row is not None and stamp is not None and row[:4] == stamp and row[4] == version:
+            try:
+                basis = _decode(row[5], settings)
+            except (ValueError, TypeError, KeyError, IndexError):
+                row = None  # not what this version writes: compute it again
+            else:
+                if basis is not None:
+                    found.append(with_clocks(basis, settings, calendar, as_of))
+                continue
+        started_ns = time.time_ns()
+        item, read_problems = load_file(root, rel_path, "ticket", settings)
+        if not isinstance(item, Ticket):
+            problems.extend(read_problems)
+            continue
+        timeline = history.timeline(item.id)
+        basis = facts_basis(item, timeline, settings, calendar, technicians)
+        if basis is not None:
+            found.append(with_clocks(basis, settings, calendar, as_of))
+        # Kept only when the file read cleanly, is not racy, and its events can be told.
+        version = history.events_version(item.id)
+        if stamp is not None and not read_problems and version is not None and \
+                max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9:
+            fresh.append((rel_path, *stamp, version,
+                          _NO_FACTS if basis is None else _encode(basis)))
+    if fresh or not rows:
+        _write(path, key, fresh, new=not rows)
+    return found, problems
+
+
+def _key(root: Path, technicians: frozenset[str] | None) -> dict[str, str]:
+    return {"format": FORMAT, "opsvault_version": __version__,
+            "settings": settings_digest(root),
+            "technicians": "\n".join(sorted(technicians)) if technicians is not None
+            else "(no team file)"}
+
+
+def _read(path: Path, key: dict[str, str]) -> dict[str, tuple[Any, ...]]:
+    """The rows by path (stamp, events digest, basis); empty when the cache is missing, made
+    under another key or unreadable."""
+    if not path.is_file():
+        return {}
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        if dict(connection.execute("SELECT key, value FROM meta")) != key:
+            return {}
+        return {row[0]: row[1:] for row in connection.execute("SELECT * FROM facts")}
+    except (sqlite3.Error, ValueError, TypeError):
+        return {}
+    finally:
+        connection.close()
+
+
+def _write(path: Path, key: dict[str, str], rows: Iterable[tuple[Any, ...]],
+           new: bool) -> None:
+    """Record the rows; a new cache (none, or one under another key) is written whole and
+    moved into place. Failing to write only means computing again next time."""
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if new:
+            prepare_cache_folder(path.parent)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            temporary.unlink(missing_ok=True)
+            try:
+                connection = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    connection.executescript(_SCHEMA)
+                    connection.execute("BEGIN")
+                    connection.executemany("INSERT INTO meta VALUES (?, ?)", key.items())
+                    connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                           rows)
+                    connection.commit()
+                finally:
+                    connection.close()
+                os.replace(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+            return
+        connection = sqlite3.connect(path, timeout=1, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            if dict(connection.execute("SELECT key, value FROM meta")) == key:
+                connection.executemany("INSERT OR REPLACE INTO facts VALUES "
+                                       "(?, ?, ?, ?, ?, ?, ?)", rows)
+            connection.commit()
+        finally:
+            connection.close()
+
+
+# --- a basis as JSON -------------------------------------------------------------------------
+# A time keeps its zone: "2026-11-03T09:00:00-06:00@America/Chicago" for a zone's time (its
+# arithmetic follows that zone's rules), the ISO text alone for a fixed offset.
+
+def _time(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    zone = moment.tzinfo
+    return f"{moment.isoformat()}@{zone.key}" if isinstance(zone, ZoneInfo) and zone.key \
+        else moment.isoformat()
+
+
+def _periods(periods: Iterable[tuple[datetime, datetime | None]]) -> list[list[str | None]]:
+    return [[_time(start), _time(end)] for start, end in periods]
+
+
+def _encode(basis: FactsBasis) -> str:
+    facts = basis.facts
+    values: list[Any] = []
+    for name in _FIELDS:
+        value = getattr(facts, name)
+        if name in _TIMES:
+            value = _time(value)
+        elif name in _PERIODS:
+            value = _periods(value)
+        elif name in _TIME_LISTS:
+            value = [_time(moment) for moment in value]
+        elif name == "tags":
+            value = list(value)
+        values.append(value)
+    return json.dumps([values, _periods(basis.pauses), [_time(m) for m in basis.contacts]],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(text: str, settings: Settings) -> FactsBasis | None:
+    if text == _NO_FACTS:
+        return None
+    values, pauses, contacts = json.loads(text)
+    if len(values) != len(_FIELDS):
+        raise ValueError("a row of another shape")
+    zones: dict[str, ZoneInfo] = {}
+
+    def moment(value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        iso, _, zone_key = value.partition("@")
+        parsed = datetime.fromisoformat(iso)
+        if zone_key:
+            zone = zones.get(zone_key)
+            if zone is None:
+                zone = zones[zone_key] = ZoneInfo(zone_key)
+            parsed = parsed.astimezone(zone)
+        return parsed
+
+    def periods(items: list[list[str | None]]) -> tuple[tuple[datetime, datetime | None], ...]:
+        return tuple((moment(start), moment(end)) for start, end in items)  # type: ignore[misc]
+
+    decoded: dict[str, Any] = {}
+    for name, value in zip(_FIELDS, values, strict=True):
+        if name in _TIMES:
+            value = moment(value)
+        elif name in _PERIODS:
+            value = periods(value)
+        elif name in _TIME_LISTS:
+            value = tuple(moment(item) for item in value)
+        elif name == "tags":
+            value = tuple(value)
+        decoded[name] = value
+    return FactsBasis(TicketFacts(**decoded, sla=()), periods(pauses),
+                      tuple(moment(item) for item in contacts))  # type: ignore[misc]

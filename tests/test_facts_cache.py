@@ -1,0 +1,193 @@
+"""The facts cache: `sla` from cached per-ticket facts says exactly what the full computation
+says, recomputes only the tickets whose file or history changed, and trusts nothing doubtful."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from gitkit import commit, ticket, ticket_path
+from test_metrics import RUNNING_P4, build_repo
+from test_sla_pause import UPDATE_SETTINGS, UPDATES
+from test_sla_pause import _repo as pause_repo
+from vaultkit import run_cli
+
+from opsvault import ticket_index
+from opsvault.business_time import BusinessCalendar
+from opsvault.history import load_history
+from opsvault.metrics import facts_cache, ticket_facts
+from opsvault.metrics.facts import FactsBasis, TicketFacts, with_clocks
+from opsvault.model import load_vault
+from opsvault.schema import load_settings
+
+AS_OF = "2026-12-01T12:00:00-06:00"
+
+
+def update_repo(root: Path) -> Path:
+    """The update-target stories (news owed to the requester every 2h)."""
+    from gitkit import init_repo
+
+    init_repo(root, {"vault/opsvault.yml": UPDATE_SETTINGS})
+    for when, ticket_id, text in sorted((when, ticket_id, text)
+                                        for ticket_id, story in UPDATES.items()
+                                        for when, text in story):
+        commit(root, {ticket_path(ticket_id): text}, f"{ticket_id}: update", when)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def no_racy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Files written a moment ago are not cached (they could change within the same clock
+    # tick): for these tests, "a moment" is nothing.
+    monkeypatch.setattr(ticket_index, "RACY_SECONDS", 0)
+    monkeypatch.setattr(facts_cache, "RACY_SECONDS", 0)
+
+
+@pytest.fixture()
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths whose facts were computed (not taken from the cache), run by run."""
+    paths: list[str] = []
+    original = facts_cache.facts_basis
+
+    def counting(ticket: object, *args: object) -> FactsBasis | None:
+        paths.append(ticket.path)  # type: ignore[attr-defined]
+        return original(ticket, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facts_cache, "facts_basis", counting)
+    return paths
+
+
+def sla_json(root: Path, as_of: str = AS_OF) -> str:
+    result = run_cli("sla", "--vault", str(root), "--as-of", as_of, "--all", "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    return result.stdout
+
+
+def without_caches(root: Path, as_of: str = AS_OF) -> str:
+    """What `sla` says with no cache of any kind: every file read, all history read."""
+    saved = root.parent / "saved-cache"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.move(root / ".opsvault", saved)
+    try:
+        return sla_json(root, as_of)
+    finally:
+        shutil.rmtree(root / ".opsvault")
+        shutil.move(saved, root / ".opsvault")
+
+
+@pytest.mark.parametrize("build", [build_repo, pause_repo, update_repo],
+                         ids=["desk", "pauses", "updates"])
+@pytest.mark.parametrize("as_of", ["2026-11-30T10:00:00-06:00", AS_OF])
+def test_sla_from_the_cache_is_byte_identical_to_the_full_computation(
+        build: Callable[[Path], Path], as_of: str, tmp_path: Path, computed: list[str]) -> None:
+    root = build(tmp_path / "vault")
+    cold = sla_json(root, as_of)
+    opened = len(computed)
+    assert opened and facts_cache.cache_path(root).is_file()
+    computed.clear()
+    warm = sla_json(root, as_of)
+    assert computed == []  # every open ticket's facts came from the cache
+    assert warm == cold == without_caches(root, as_of)
+    # And what the library computes from the whole vault, clock by clock.
+    vault = load_vault(root)
+    moment = datetime.fromisoformat(as_of)
+    expected = {f.ticket_id: f for f in ticket_facts(
+        vault, load_history(root, vault.settings, use_cache=False), moment) if f.is_open}
+    shown = json.loads(warm)["tickets"]
+    assert {c["ticket_id"] for c in shown} <= set(expected)
+    for clock in shown:
+        fact = expected[clock["ticket_id"]]
+        assert clock["title"] == fact.title and clock["status"] == fact.status
+        assert clock["due"] == next(c.due.isoformat() if c.due else None for c in fact.sla
+                                    if c.target == clock["target"])
+
+
+def test_only_the_tickets_whose_file_or_history_changed_are_computed_again(
+        tmp_path: Path, computed: list[str]) -> None:
+    root = build_repo(tmp_path / "vault")
+    sla_json(root)
+    computed.clear()
+    # An edit not committed yet: the file's stamp changes.
+    edited = root / ticket_path(RUNNING_P4)
+    edited.write_text(edited.read_text().replace(
+        "## Log\n", "## Log\n- 2026-11-24 09:30 · alice · Called the requester\n"))
+    # A new commit of another open ticket: its events change, its file is as committed.
+    commit(root, {ticket_path("T-20261201-newx"): ticket(
+        "T-20261201-newx", "new", "P2", "2026-12-01T09:00:00-06:00")}, "new", AS_OF)
+    warm = sla_json(root)
+    assert sorted(computed) == sorted([ticket_path(RUNNING_P4),
+                                       ticket_path("T-20261201-newx")])
+    assert warm == without_caches(root)
+    computed.clear()
+    assert sla_json(root) == warm and computed == []  # both kept for the next run
+    assert "T-20261201-newx" in warm
+
+
+def test_a_changed_team_or_settings_file_means_computing_everything_again(
+        tmp_path: Path, computed: list[str]) -> None:
+    root = build_repo(tmp_path / "vault")
+    sla_json(root)
+    every = len(computed)
+    for path, addition in (("vault/team.yml", "  - {handle: dana, name: Dana, level: L1}\n"),
+                           ("vault/opsvault.yml", "workflow:\n  commit_each_update: false\n")):
+        computed.clear()
+        (root / path).write_text((root / path).read_text() + addition)
+        shown = sla_json(root)
+        assert len(computed) == every, path
+        assert shown == without_caches(root)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all", None])
+def test_a_damaged_cache_or_row_is_never_trusted(tmp_path: Path, computed: list[str],
+                                                 damage: bytes | None) -> None:
+    import sqlite3
+
+    root = build_repo(tmp_path / "vault")
+    expected = sla_json(root)
+    path = facts_cache.cache_path(root)
+    if damage is None:  # a row of another shape
+        connection = sqlite3.connect(path)
+        with connection:
+            connection.execute("UPDATE facts SET basis = '[[1, 2], [], []]' WHERE path = ?",
+                               (ticket_path(RUNNING_P4),))
+        connection.close()
+    else:
+        path.write_bytes(damage)
+    computed.clear()
+    assert sla_json(root) == expected
+    assert computed  # computed again, not taken from the damaged cache
+
+
+def test_times_keep_their_zone_through_the_cache() -> None:
+    settings, _ = load_settings(Path("/nonexistent"))
+    chicago = ZoneInfo("America/Chicago")
+    # Opened the evening before the clocks go back: a zone's arithmetic differs from a fixed
+    # offset's across that night.
+    opened = datetime(2026, 10, 31, 20, 0, tzinfo=chicago)
+    facts = TicketFacts(
+        ticket_id="T-20261031-dstx", path="tickets/T-20261031-dstx.md", title="Ünïcode «x»",
+        status="in-progress", priority="P1", category=None, assignee="alice", channel=None,
+        location=None, tags=("vpn", "dst"), opened=opened,
+        first_response=datetime(2026, 11, 1, 1, 30, tzinfo=timezone(timedelta(hours=-5))),
+        resolved=None, closed=None, is_open=True,
+        open_periods=((opened, None),), backlog_periods=((opened, None),),
+        reopens=(datetime(2026, 11, 2, 9, 0, tzinfo=UTC),), repeat_of=None,
+        satisfaction=None, automation=None, first_response_minutes=330.0,
+        resolution_minutes=None, sla=(), follow_ups_done=())
+    basis = FactsBasis(facts, ((datetime(2026, 11, 1, 1, 0, tzinfo=chicago, fold=1),
+                                datetime(2026, 11, 1, 3, 0, tzinfo=chicago)),), ())
+    decoded = facts_cache._decode(facts_cache._encode(basis), settings)
+    assert decoded == basis
+    assert [type(m.tzinfo) for m in (decoded.facts.opened, decoded.facts.first_response,
+                                     decoded.facts.reopens[0])] == [
+        ZoneInfo, timezone, timezone]
+    assert decoded.pauses[0][0].fold == 1  # the second 01:00 of that night
+    calendar = BusinessCalendar.from_settings(settings)
+    moment = datetime(2026, 11, 3, 12, 0, tzinfo=chicago)
+    assert with_clocks(decoded, settings, calendar, moment) == \
+        with_clocks(basis, settings, calendar, moment)
