@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -191,3 +191,32 @@ def test_times_keep_their_zone_through_the_cache() -> None:
     moment = datetime(2026, 11, 3, 12, 0, tzinfo=chicago)
     assert with_clocks(decoded, settings, calendar, moment) == \
         with_clocks(basis, settings, calendar, moment)
+
+
+def metrics_json(root: Path, *args: str) -> str:
+    result = run_cli("metrics", "--vault", str(root), "--as-of", AS_OF, "--format", "json",
+                     *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("build", [build_repo, pause_repo, update_repo],
+                         ids=["desk", "pauses", "updates"])
+def test_metrics_from_the_caches_are_byte_identical_to_the_full_computation(
+        build: Callable[[Path], Path], tmp_path: Path, computed: list[str]) -> None:
+    from opsvault.metrics import Window, as_dict, build_metrics
+
+    root = build(tmp_path / "vault")
+    window = ("--since", "2026-11-02", "--until", "2026-12-06")
+    cold = metrics_json(root, *window)
+    every = len(computed)
+    assert every >= 4 and facts_cache.cache_path(root).is_file()
+    computed.clear()
+    warm = metrics_json(root, *window)
+    assert computed == []  # every ticket's facts from the cache, every front matter memo'd
+    vault = load_vault(root)
+    moment = datetime.fromisoformat(AS_OF)
+    library = build_metrics(vault, load_history(root, vault.settings, use_cache=False),
+                            Window(date(2026, 11, 2), date(2026, 12, 6)), moment)
+    assert warm == cold
+    assert json.loads(warm) == json.loads(json.dumps(as_dict(library)))

@@ -25,6 +25,7 @@ from ..metrics import (
     to_prometheus,
     to_table,
 )
+from ..metrics.facts_cache import cached_ticket_facts
 from ..model import Vault
 from ..reports import (
     INSIGHTS,
@@ -121,11 +122,12 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)
     history = history_of(vault)
+    facts = cached_ticket_facts(vault, history, moment)
     if output_format == "xlsx":  # every grouping, each on a sheet: --by is not needed
         _write_binary(build_workbook(vault, history, window, moment,
-                                     f"Help desk metrics {window.label}"), output)
+                                     f"Help desk metrics {window.label}", facts=facts), output)
         raise SystemExit(EXIT_OK)
-    metrics = build_metrics(vault, history, window, moment, group_by)
+    metrics = build_metrics(vault, history, window, moment, group_by, facts)
     report_excluded(metrics.excluded)
     if output_format == "json":
         click.echo(json.dumps(as_dict(metrics), indent=2, ensure_ascii=False))
@@ -216,7 +218,9 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
     vault = open_vault(vault_dir)
     moment = parse_as_of(as_of, vault)
     if kind == INSIGHTS:
-        insights = build_insights_report(vault, history_of(vault), moment, weeks)
+        history = history_of(vault)
+        insights = build_insights_report(vault, history, moment, weeks,
+                                         cached_ticket_facts(vault, history, moment))
         markdown = render_insights_markdown(insights)
         if send_to:
             _send_report(vault, kind, f"{weeks} weeks to {moment:%Y-%m-%d}", markdown,
@@ -230,11 +234,13 @@ def report_command(kind: str, vault_dir: Path, week: str | None, month: str | No
     except ValueError as exc:
         usage_error(str(exc))
     history = history_of(vault)
+    facts = cached_ticket_facts(vault, history, moment)
     if output_format == "xlsx":
         _write_binary(build_workbook(vault, history, window, moment,
-                                     f"{kind.title()} report {window.label}"), output)
+                                     f"{kind.title()} report {window.label}", facts=facts),
+                      output)
         raise SystemExit(EXIT_OK)
-    report = build_report(vault, history, kind, window, moment)
+    report = build_report(vault, history, kind, window, moment, facts)
     if send_to:
         _send_report(vault, kind, window.label, render_markdown(report), list(send_to), moment)
     if output_format == "json":

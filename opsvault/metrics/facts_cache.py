@@ -1,21 +1,25 @@
 """The facts cache: `.opsvault/facts.sqlite`, each ticket's facts apart from its SLA clocks, so
-that `opsvault sla` computes only the clocks of the tickets nothing happened to.
+that `sla`, `metrics`, the reports and the site compute only the clocks of the tickets nothing
+happened to.
 
 A ticket's facts (when it was opened, answered, resolved; its active and waiting periods; who
 it was for) follow from its file, its history, the settings and the team, and not from the
-moment asked about: only the clocks do. So a row holds a ticket's `FactsBasis`, and stands
-while the file's size, modification and change times and inode are what they were (as in the
-ticket index, a file changed within `RACY_SECONDS` of being read is not kept) and while its
-events are the same (`History.events_version`, a digest of the cached events, read without
-decoding them). The whole cache is dropped when opsvault's version, the settings file or the
-team changes. A row is only ever a copy of what `facts_basis` computes: any doubt about it —
-an unreadable cache, a row that does not decode — and the file is read and computed again.
-SQLite and JSON, not pickle: opening a cache found in a copied folder must not run code.
+moment asked about: only the clocks do. So a row holds a ticket's `FactsBasis` with what it was
+computed from: a digest of the file's text, the file's stamp when it was read (size,
+modification and change times, inode; as in the ticket index, not for a file changed within
+`RACY_SECONDS` of being read), and a digest of its events (`History.events_version`, read
+without decoding them). `sla`, which does not read the files of unchanged tickets, goes by the
+stamp; a command that has loaded the vault goes by the text. The whole cache is dropped when
+opsvault's version, the settings file or the team changes. A row is only ever a copy of what
+`facts_basis` computes: any doubt about it — an unreadable cache, a row that does not decode —
+and the facts are computed again. SQLite and JSON, not pickle: opening a cache found in a
+copied folder must not run code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -31,28 +35,73 @@ from .. import __version__
 from ..business_time import BusinessCalendar
 from ..diagnostics import Diagnostic
 from ..history import History
-from ..model import CACHE_DIR, Ticket, load_file, prepare_cache_folder
+from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
 from ..schema import Settings
 from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
-from .facts import FactsBasis, TicketFacts, facts_basis, with_clocks
+from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
 
 CACHE_NAME = "facts.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE facts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
-                    inode INTEGER, events TEXT NOT NULL, basis TEXT NOT NULL);
+                    inode INTEGER, content TEXT NOT NULL, events TEXT NOT NULL,
+                    basis TEXT NOT NULL);
 """
+_INSERT = "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 # TicketFacts' fields as stored, in order: every one but the clocks.
 _FIELDS = tuple(f.name for f in fields(TicketFacts) if f.name != "sla")
 _TIMES = frozenset({"opened", "first_response", "resolved", "closed"})
 _PERIODS = frozenset({"open_periods", "backlog_periods"})
 _TIME_LISTS = frozenset({"reopens", "follow_ups_done"})
 _NO_FACTS = ""  # a ticket without an id or opening time: nothing to measure
+_NO_STAMP = (None, None, None, None)  # a file read before it could be stamped
 
 
 def cache_path(vault_root: Path) -> Path:
     return vault_root / CACHE_DIR / CACHE_NAME
+
+
+class _FactsCache:
+    """The cache's rows as read, and the rows to write back."""
+
+    def __init__(self, root: Path, settings: Settings, technicians: frozenset[str] | None
+                 ) -> None:
+        self.settings = settings
+        self.technicians = technicians
+        self.calendar = BusinessCalendar.from_settings(settings)
+        self.path = cache_path(root)
+        self.key = _key(root, technicians)
+        self.rows = _read(self.path, self.key)
+        self.fresh: list[tuple[Any, ...]] = []
+
+    def cached(self, row: tuple[Any, ...] | None, content: str | None,
+               version: str | None) -> FactsBasis | bool | None:
+        """The basis a row holds (None: the ticket has no facts), or False when the row does
+        not stand for this file (`content` None: its stamp was compared already)."""
+        if row is None or version is None or row[5] != version or \
+                (content is not None and row[4] != content):
+            return False
+        try:
+            return _decode(row[6], self.settings)
+        except (ValueError, TypeError, KeyError, IndexError):
+            return False  # not what this version writes: compute it again
+
+    def computed(self, ticket: Ticket, history: History, stamp: tuple[Any, ...]
+                 ) -> FactsBasis | None:
+        """The basis worked out from the file, kept for next time where its events can be
+        told."""
+        basis = facts_basis(ticket, history.timeline(ticket.id), self.settings, self.calendar,
+                            self.technicians)
+        version = history.events_version(ticket.id)
+        if version is not None:
+            self.fresh.append((ticket.path, *stamp, _content(ticket), version,
+                               _NO_FACTS if basis is None else _encode(basis)))
+        return basis
+
+    def save(self) -> None:
+        if self.fresh or not self.rows:
+            _write(self.path, self.key, self.fresh, new=not self.rows)
 
 
 def facts_of_files(root: Path, settings: Settings, technicians: frozenset[str] | None,
@@ -60,47 +109,57 @@ def facts_of_files(root: Path, settings: Settings, technicians: frozenset[str] |
                    as_of: datetime) -> tuple[list[TicketFacts], list[Diagnostic]]:
     """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order),
     as `ticket_facts` gives them for a vault of those files; and why a file that could not be
-    read is missing. Unchanged tickets come from the cache, only their clocks computed."""
-    calendar = BusinessCalendar.from_settings(settings)
-    path = cache_path(root)
-    key = _key(root, technicians)
-    rows = _read(path, key)
+    read is missing. A ticket whose file has the stamp it had and whose events are the same
+    is not read: its facts come from the cache, only its clocks are computed."""
+    cache = _FactsCache(root, settings, technicians)
     found: list[TicketFacts] = []
     problems: list[Diagnostic] = []
-    fresh: list[tuple[Any, ...]] = []
     prefix = f"{root}{os.sep}"
     for rel_path, ticket_id in tickets:
         stamp = file_stamp(prefix + rel_path)
-        version = history.events_version(ticket_id)
-        row = rows.get(rel_path)
-        basis: FactsBasis | None = None
-        if row is not None and stamp is not None and row[:4] == stamp and row[4] == version:
-            try:
-                basis = _decode(row[5], settings)
-            except (ValueError, TypeError, KeyError, IndexError):
-                row = None  # not what this version writes: compute it again
-            else:
+        row = cache.rows.get(rel_path)
+        if stamp is not None and row is not None and row[:4] == stamp:
+            basis = cache.cached(row, None, history.events_version(ticket_id))
+            if basis is not False:
                 if basis is not None:
-                    found.append(with_clocks(basis, settings, calendar, as_of))
+                    found.append(with_clocks(basis, settings, cache.calendar, as_of))
                 continue
         started_ns = time.time_ns()
         item, read_problems = load_file(root, rel_path, "ticket", settings)
         if not isinstance(item, Ticket):
             problems.extend(read_problems)
             continue
-        timeline = history.timeline(item.id)
-        basis = facts_basis(item, timeline, settings, calendar, technicians)
+        # Stamped only when the file read cleanly and had not just changed (it could change
+        # again within the same tick of the clock and keep the stamp).
+        kept_stamp = stamp if stamp is not None and not read_problems and \
+            max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9 else _NO_STAMP
+        basis = cache.computed(item, history, kept_stamp)
         if basis is not None:
-            found.append(with_clocks(basis, settings, calendar, as_of))
-        # Kept only when the file read cleanly, is not racy, and its events can be told.
-        version = history.events_version(item.id)
-        if stamp is not None and not read_problems and version is not None and \
-                max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9:
-            fresh.append((rel_path, *stamp, version,
-                          _NO_FACTS if basis is None else _encode(basis)))
-    if fresh or not rows:
-        _write(path, key, fresh, new=not rows)
+            found.append(with_clocks(basis, settings, cache.calendar, as_of))
+    cache.save()
     return found, problems
+
+
+def cached_ticket_facts(vault: Vault, history: History, as_of: datetime
+                        ) -> tuple[TicketFacts, ...]:
+    """`ticket_facts(vault, history, as_of)`, with the facts of every ticket whose text and
+    events are what they were taken from the cache (only the clocks computed)."""
+    cache = _FactsCache(vault.root, vault.settings, technicians_of(vault))
+    found = []
+    for ticket in vault.tickets:
+        basis = cache.cached(cache.rows.get(ticket.path), _content(ticket),
+                             history.events_version(ticket.id))
+        if basis is False:
+            # Its stamp now may not be the one of the text read earlier: none is kept.
+            basis = cache.computed(ticket, history, _NO_STAMP)
+        if basis is not None:
+            found.append(with_clocks(basis, vault.settings, cache.calendar, as_of))
+    cache.save()
+    return tuple(found)
+
+
+def _content(ticket: Ticket) -> str:
+    return hashlib.blake2b(ticket.source.text.encode(), digest_size=16).hexdigest()
 
 
 def _key(root: Path, technicians: frozenset[str] | None) -> dict[str, str]:
@@ -111,8 +170,8 @@ def _key(root: Path, technicians: frozenset[str] | None) -> dict[str, str]:
 
 
 def _read(path: Path, key: dict[str, str]) -> dict[str, tuple[Any, ...]]:
-    """The rows by path (stamp, events digest, basis); empty when the cache is missing, made
-    under another key or unreadable."""
+    """The rows by path (stamp, content and events digests, basis); empty when the cache is
+    missing, made under another key or unreadable."""
     if not path.is_file():
         return {}
     try:
@@ -144,8 +203,7 @@ def _write(path: Path, key: dict[str, str], rows: Iterable[tuple[Any, ...]],
                     connection.executescript(_SCHEMA)
                     connection.execute("BEGIN")
                     connection.executemany("INSERT INTO meta VALUES (?, ?)", key.items())
-                    connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                           rows)
+                    connection.executemany(_INSERT, rows)
                     connection.commit()
                 finally:
                     connection.close()
@@ -157,8 +215,7 @@ def _write(path: Path, key: dict[str, str], rows: Iterable[tuple[Any, ...]],
         try:
             connection.execute("BEGIN IMMEDIATE")
             if dict(connection.execute("SELECT key, value FROM meta")) == key:
-                connection.executemany("INSERT OR REPLACE INTO facts VALUES "
-                                       "(?, ?, ?, ?, ?, ?, ?)", rows)
+                connection.executemany(_INSERT, rows)
             connection.commit()
         finally:
             connection.close()

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from ..history import History
 from ..links import LinkIndex
-from ..metrics import TicketFacts, ticket_facts
+from ..metrics import TicketFacts
+from ..metrics.facts_cache import cached_ticket_facts
 from ..model import Document, Script, Ticket, Vault, as_text, link_target
 from ..schema import PublishPolicy
 from .obsidian import Converted, NoteConverter
@@ -204,7 +205,7 @@ class Site:
     @cached_property
     def facts(self) -> tuple[TicketFacts, ...]:
         """Per-ticket metrics facts (times, SLA clocks) as of `now`."""
-        return ticket_facts(self.vault, self.known_history, self.now)
+        return cached_ticket_facts(self.vault, self.known_history, self.now)
 
     @cached_property
     def _facts_by_id(self) -> dict[str, TicketFacts]:
