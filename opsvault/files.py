@@ -15,11 +15,14 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .diagnostics import Diagnostic, error
+
+if TYPE_CHECKING:
+    from .front_matter_memo import FrontMatterMemo
 
 # Obsidian and every editor open far smaller notes; anything this big is a pasted log or a
 # mistake, and parsing it would dominate a check run.
@@ -114,12 +117,14 @@ def read_text(root: Path, rel_path: str) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
-def read_source(root: Path, rel_path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """Read a Markdown file with YAML front matter."""
+def read_source(root: Path, rel_path: str, memo: FrontMatterMemo | None = None
+                ) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read a Markdown file with YAML front matter (with a `memo`, parsed only if its front
+    matter is not there)."""
     text, problems = read_text(root, rel_path)
     if text is None:
         return None, problems
-    return parse_source(rel_path, text)
+    return parse_source(rel_path, text, memo)
 
 
 # The lines git writes into a file whose merge stopped on a conflict.
@@ -134,7 +139,8 @@ def conflict_line(text: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def parse_source(rel_path: str, text: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+def parse_source(rel_path: str, text: str, memo: FrontMatterMemo | None = None
+                 ) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Split already-decoded text into front matter and body.
 
     A file that still holds merge-conflict markers is not read at all: half of it is someone
@@ -159,9 +165,15 @@ def parse_source(rel_path: str, text: str) -> tuple[SourceFile | None, list[Diag
     body_start = text.find("\n", closing.end())
     body = "" if body_start == -1 else text[body_start + 1:]
     body_line = 3 + yaml_text.count("\n")
-    meta, _, problems = load_mapping(yaml_text, rel_path, first_line=2, with_lines=False)
-    if meta is None:
-        return None, problems
+    remembered = memo.get(yaml_text) if memo is not None else None
+    if remembered is not None:
+        meta, problems = MappingProxyType(remembered), []
+    else:
+        meta, _, problems = load_mapping(yaml_text, rel_path, first_line=2, with_lines=False)
+        if meta is None:
+            return None, problems
+        if memo is not None and not problems:
+            memo.put(yaml_text, meta)
     span = (opening.end(), closing.start())
     return SourceFile(rel_path, text, meta, body, body_line, True, span), problems
 

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from .diagnostics import Diagnostic, error, paused_gc
 from .files import SourceFile, load_mapping, read_source, read_text
+from .front_matter_memo import FrontMatterMemo
 from .schema import TEAM_PATH, Settings, load_settings
 from .wikilinks import WikiLink, find_wikilinks
 
@@ -726,13 +727,14 @@ def classify(rel_path: str) -> str:
     return {TICKETS_DIR: "ticket", KB_DIR: "kb", SOPS_DIR: "sop"}.get(folder, "")
 
 
-def load_file(root: Path, rel_path: str, kind: str, settings: Settings
+def load_file(root: Path, rel_path: str, kind: str, settings: Settings,
+              memo: FrontMatterMemo | None = None
               ) -> tuple[Document | Script | None, list[Diagnostic]]:
     """One vault file as what `kind` says it is (`classify`'s answer, or "script")."""
     if kind == "script":
         text, problems = read_text(root, rel_path)
         return (Script(rel_path, text) if text is not None else None), problems
-    source, problems = read_source(root, rel_path)
+    source, problems = read_source(root, rel_path, memo)
     if source is None:
         return None, problems
     if kind == "ticket":
@@ -746,16 +748,20 @@ def _load_vault(root: Path | str) -> Vault:
     documents: dict[str, list[Any]] = {"ticket": [], "kb": [], "sop": [], "page": [],
                                        "script": []}
     attachments: list[str] = []
+    # Front matter parsed on an earlier run is taken from the memo (most files did not
+    # change): YAML is most of what loading costs.
+    memo = FrontMatterMemo(root / CACHE_DIR, prepare_cache_folder)
     for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR):
         for rel_path in walk_files(root, folder, problems):
             kind = "script" if folder == SCRIPTS_DIR else classify(rel_path)
             if kind == "attachment":
                 attachments.append(rel_path)
             elif kind:
-                item, found = load_file(root, rel_path, kind, settings)
+                item, found = load_file(root, rel_path, kind, settings, memo)
                 problems.extend(found)
                 if item is not None:
                     documents[kind].append(item)
+    memo.save(whole_vault=True)
     team, team_problems = load_team(root)
     problems.extend(team_problems)
     return Vault(root, settings, tuple(documents["ticket"]), tuple(documents["kb"]),
