@@ -181,7 +181,7 @@ def test_times_keep_their_zone_through_the_cache() -> None:
         resolution_minutes=None, sla=(), follow_ups_done=())
     basis = FactsBasis(facts, ((datetime(2026, 11, 1, 1, 0, tzinfo=chicago, fold=1),
                                 datetime(2026, 11, 1, 3, 0, tzinfo=chicago)),), ())
-    decoded = facts_cache._decode(facts_cache._encode(basis), settings)
+    decoded = facts_cache._decode(facts_cache._encode(basis), {})
     assert decoded == basis
     assert [type(m.tzinfo) for m in (decoded.facts.opened, decoded.facts.first_response,
                                      decoded.facts.reopens[0])] == [

@@ -34,7 +34,7 @@ AT_RISK_SHARE = 0.25
 REOPEN_LOG_PREFIX = "reopened"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big vault holds tens of thousands of clocks
 class SlaClock:
     """One SLA target of one ticket: first response or resolution, on the priority's clock."""
 
@@ -580,6 +580,10 @@ def _updated(item: _Changed, **changes: object) -> _Changed:
     """`dataclasses.replace` without running `__init__` again (at 4,000 open tickets that
     was a sixth of `opsvault sla`); these frozen dataclasses check nothing on creation."""
     new = object.__new__(type(item))
+    if isinstance(item, SlaClock):
+        for name in SlaClock.__slots__:
+            object.__setattr__(new, name, changes.get(name, getattr(item, name)))
+        return new
     new.__dict__.update(item.__dict__)
     new.__dict__.update(changes)
     return new
