@@ -220,3 +220,27 @@ def test_metrics_from_the_caches_are_byte_identical_to_the_full_computation(
                             Window(date(2026, 11, 2), date(2026, 12, 6)), moment)
     assert warm == cold
     assert json.loads(warm) == json.loads(json.dumps(as_dict(library)))
+
+
+def test_clocks_are_worked_out_when_first_asked_for_and_equal_the_eager_ones(
+        tmp_path: Path) -> None:
+    import dataclasses
+
+    from opsvault.metrics.facts import _clocks, facts_basis, technicians_of
+
+    root = pause_repo(tmp_path / "vault")
+    vault = load_vault(root)
+    history = load_history(root, vault.settings, use_cache=False)
+    moment = datetime.fromisoformat(AS_OF)
+    facts = ticket_facts(vault, history, moment)
+    assert facts and all("_clock_inputs" in f.__dict__ for f in facts)  # none worked out yet
+    calendar = BusinessCalendar.from_settings(vault.settings)
+    for document, fact in zip(vault.tickets, facts, strict=True):
+        basis = facts_basis(document, history.timeline(document.id), vault.settings, calendar,
+                            technicians_of(vault))
+        assert basis is not None
+        eager = _clocks(basis.facts, basis.pauses, basis.contacts, vault.settings, calendar,
+                        moment)
+        assert fact.sla == eager and len(eager) >= 2
+        assert "_clock_inputs" not in fact.__dict__  # worked out once, then kept
+        assert dataclasses.asdict(fact)["sla"] == tuple(dataclasses.asdict(c) for c in eager)

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TypeVar
 
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
@@ -366,12 +365,35 @@ def facts_basis(ticket: Ticket, timeline: TicketTimeline | None, settings: Setti
 def with_clocks(basis: FactsBasis, settings: Settings, calendar: BusinessCalendar,
                 as_of: datetime) -> TicketFacts:
     """The ticket's facts as of `as_of`: the basis with its SLA clocks (none without a known
-    priority)."""
+    priority), worked out when first asked for."""
     facts = basis.facts
-    priority = settings.priorities.get(facts.priority or "")
-    if priority is None:
+    if facts.priority not in settings.priorities:
         return facts
-    periods, pauses = list(facts.open_periods), list(basis.pauses)
+    lazy = object.__new__(_ClocksOnDemand)
+    values = lazy.__dict__
+    values.update(facts.__dict__)
+    del values["sla"]
+    # Not the basis itself: its facts would be a second copy of these, kept for nothing.
+    values["_clock_inputs"] = (basis.pauses, basis.contacts, settings, calendar, as_of)
+    return lazy
+
+
+class _ClocksOnDemand(TicketFacts):
+    """Facts whose SLA clocks are computed on first use. A metrics window looks at the clocks
+    of the tickets it holds, a few hundred of 20,000: the rest are never worked out. Equal to,
+    and compared, printed and exported as, the same facts with their clocks."""
+
+    @cached_property
+    def sla(self) -> tuple[SlaClock, ...]:  # type: ignore[override]
+        pauses, contacts, settings, calendar, as_of = self.__dict__.pop("_clock_inputs")
+        return _clocks(self, pauses, contacts, settings, calendar, as_of)
+
+
+def _clocks(facts: TicketFacts, paused: tuple[tuple[datetime, datetime | None], ...],
+            contacts: tuple[datetime, ...], settings: Settings, calendar: BusinessCalendar,
+            as_of: datetime) -> tuple[SlaClock, ...]:
+    priority = settings.priorities[facts.priority or ""]
+    periods, pauses = list(facts.open_periods), list(paused)
     sla = (
         _first_response_clock(facts.ticket_id, priority, facts.opened, facts.first_response,
                               facts.status, settings, calendar, as_of),
@@ -379,10 +401,10 @@ def with_clocks(basis: FactsBasis, settings: Settings, calendar: BusinessCalenda
                           facts.resolved, facts.is_open, calendar, as_of),
     )
     if priority.update is not None and facts.first_response is not None:
-        sla += (_update_clock(facts.ticket_id, priority, priority.update, list(basis.contacts),
+        sla += (_update_clock(facts.ticket_id, priority, priority.update, list(contacts),
                               periods, pauses, facts.resolved, facts.is_open, calendar,
                               as_of),)
-    return _updated(facts, sla=sla)
+    return sla
 
 
 def _open_periods(story: _StatusStory, opened: datetime, is_open: bool,
@@ -573,19 +595,12 @@ def _clock(ticket_id: str, target_name: str, target: Duration, priority: Priorit
                     stopped, elapsed, state)
 
 
-_Changed = TypeVar("_Changed", TicketFacts, SlaClock)
-
-
-def _updated(item: _Changed, **changes: object) -> _Changed:
+def _updated(clock: SlaClock, **changes: object) -> SlaClock:
     """`dataclasses.replace` without running `__init__` again (at 4,000 open tickets that
-    was a sixth of `opsvault sla`); these frozen dataclasses check nothing on creation."""
-    new = object.__new__(type(item))
-    if isinstance(item, SlaClock):
-        for name in SlaClock.__slots__:
-            object.__setattr__(new, name, changes.get(name, getattr(item, name)))
-        return new
-    new.__dict__.update(item.__dict__)
-    new.__dict__.update(changes)
+    was a sixth of `opsvault sla`); the frozen clock checks nothing on creation."""
+    new = object.__new__(SlaClock)
+    for name in SlaClock.__slots__:
+        object.__setattr__(new, name, changes.get(name, getattr(clock, name)))
     return new
 
 
