@@ -125,6 +125,8 @@ LATEST = datetime(2999, 12, 31, tzinfo=UTC)
 
 def in_supported_range(moment: datetime) -> bool:
     """Whether an aware date-time lies in the years 1900–2999 (UTC)."""
+    if 1900 < moment.year < 2999:
+        return True  # whatever its offset (under a day): no zone lookup needed
     try:
         return EARLIEST <= moment <= LATEST
     except OverflowError:  # an offset that takes it past year 1 or 9999
