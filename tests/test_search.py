@@ -227,3 +227,25 @@ def test_the_ticket_page_lists_what_may_apply_for_open_tickets_only(tmp_path: Pa
     assert first.endswith(": matches vpn, drops, every, minutes, disconnects, ten")
     assert "KB-OPS-001" not in hints  # already `related`
     assert "## May apply" not in page(pages, "tickets/T-20261118-c1sd.md")
+
+
+def test_the_repeat_hint_reads_only_the_tickets_named_within_its_window(root: Path) -> None:
+    import sqlite3
+
+    # The same words, a year before: it would match best, but cannot be the one repeated.
+    old = _earlier("2025-11-05T09:00:00-06:00").replace("T-20261105-old2", "T-20251105-year")
+    write_vault(root, {**ENTRIES, "tickets/T-20261105-old2.md": _earlier(
+        "2026-11-05T09:00:00-06:00"), "tickets/2025/T-20251105-year.md": old})
+    data = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
+                              "--vault", str(root)).stdout)
+    assert data["possible_repeat_of"] == {"id": "T-20261105-old2", "why": "same requester"}
+    connection = sqlite3.connect(root / ".opsvault/search.sqlite3")
+    indexed = {path for (path,) in connection.execute("SELECT path FROM files")}
+    connection.close()
+    assert "tickets/T-20261105-old2.md" in indexed
+    assert "tickets/2025/T-20251105-year.md" not in indexed  # not read: named too early
+    # A file whose name gives no date is always a candidate.
+    (root / "tickets/T-20261105-old2.md").rename(root / "tickets/vpn-again.md")
+    data = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
+                              "--vault", str(root)).stdout)
+    assert data["possible_repeat_of"] == {"id": "T-20261105-old2", "why": "same requester"}

@@ -12,7 +12,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,12 +101,47 @@ class SearchIndex:
         started = time.time_ns()
         folders = sorted({FOLDERS[kind] for kind in kinds})
         synced_key = "synced_ns:" + ",".join(folders)
-        last_run = int(self._meta(synced_key) or 0)
         marks = ", ".join("?" for _ in kinds)
         known = {path: (mtime, size, fingerprint) for path, mtime, size, fingerprint
                  in self.db.execute("SELECT path, mtime_ns, size, fingerprint FROM files "
                                     f"WHERE kind IN ({marks})", kinds)}
         on_disk = dict(_stat_files(root, folders))
+        indexed, gone = self._bring_up_to_date(root, settings, known, on_disk,
+                                               int(self._meta(synced_key) or 0))
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            (synced_key, str(started)))
+        return indexed, len([p for p in gone if p in known])
+
+    def sync_tickets(self, root: Path, settings: Settings, paths: Iterable[str]) -> None:
+        """Bring just these ticket files up to date (the others stay as the last `sync` left
+        them, and the next one still finds what changed among them)."""
+        chosen = sorted(set(paths))
+        known: dict[str, tuple[int, int, str]] = {}
+        for start in range(0, len(chosen), 900):  # older SQLite: 999 parameters at most
+            part = chosen[start:start + 900]
+            known.update((path, (mtime, size, fingerprint)) for path, mtime, size, fingerprint
+                         in self.db.execute(
+                             "SELECT path, mtime_ns, size, fingerprint FROM files WHERE path "
+                             f"IN ({', '.join('?' * len(part))})", part))
+        on_disk = {}
+        root_text = str(root)
+        for path in chosen:
+            try:
+                status = os.stat(os.path.join(root_text, path))
+            except OSError:
+                continue
+            on_disk[path] = ("ticket", status.st_mtime_ns, status.st_size)
+        synced_key = "synced_ns:" + FOLDERS["ticket"]
+        self._bring_up_to_date(root, settings, known, on_disk,
+                               int(self._meta(synced_key) or 0))
+
+    def _bring_up_to_date(self, root: Path, settings: Settings,
+                          known: dict[str, tuple[int, int, str]],
+                          on_disk: dict[str, tuple[str, int, int]], last_run: int
+                          ) -> tuple[int, list[str]]:
+        """Index the files of `on_disk` that changed since `known` was indexed, drop the
+        `known` ones gone; (indexed, gone)."""
         stale = [(path, kind) for path, (kind, mtime, size) in on_disk.items()
                  if known.get(path, (None, None))[:2] != (mtime, size)
                  or mtime >= last_run - RACY_NS]
@@ -128,9 +163,7 @@ class SearchIndex:
                                 (mtime, size, path))
             for path in gone:
                 self._drop(path)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                            (synced_key, str(started)))
-        return indexed, len([p for p in gone if p in known])
+        return indexed, gone
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -154,18 +187,25 @@ class SearchIndex:
         self.db.execute("INSERT INTO files (path, doc, kind, fingerprint) VALUES (?, ?, ?, ?)",
                         (entry.path, doc, entry.kind, fingerprint))
 
-    def search(self, match: str, limit: int, kinds: tuple[str, ...] = KNOWLEDGE
-               ) -> list[tuple[str, str, str, str, float]]:
-        """(path, kind, ident, title, score) best first among `kinds`; `match` is an FTS5
-        query."""
+    def search(self, match: str, limit: int, kinds: tuple[str, ...] = KNOWLEDGE,
+               among: Iterable[str] | None = None) -> list[tuple[str, str, str, str, float]]:
+        """(path, kind, ident, title, score) best first among `kinds` (and, given `among`,
+        among those paths only); `match` is an FTS5 query."""
         if not match:
             return []
         weights = ", ".join(str(w) for w in WEIGHTS)
         shelves = " OR ".join(f"shelf:{shelf}" for shelf in dict.fromkeys(map(_shelf, kinds)))
         marks = ", ".join("?" for _ in kinds)
+        within = ""
+        if among is not None:  # as a table: a list of parameters has a limit
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS among (path TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM temp.among")
+            self.db.executemany("INSERT OR IGNORE INTO temp.among VALUES (?)",
+                                ((path,) for path in among))
+            within = " AND path IN (SELECT path FROM temp.among)"
         rows = self.db.execute(
             f"SELECT path, kind, ident, title, bm25(docs, 0, 0, 0, 0, {weights}) AS s "
-            f"FROM docs WHERE docs MATCH ? AND kind IN ({marks}) ORDER BY s LIMIT ?",
+            f"FROM docs WHERE docs MATCH ? AND kind IN ({marks}){within} ORDER BY s LIMIT ?",
             (f"({match}) AND ({shelves})", *kinds, limit))
         return [(path, kind, ident, title, -score) for path, kind, ident, title, score in rows]
 
@@ -230,11 +270,11 @@ def index_of(documents: Iterable[Document]) -> SearchIndex:
 
 
 def open_index(vault: Vault, kinds: tuple[str, ...] = tuple(FOLDERS),
-               persist: bool = True) -> SearchIndex:
+               persist: bool = True, tickets: Sequence[str] | None = None) -> SearchIndex:
     """The vault's index, with the files of `kinds` up to date with the disk (a KB suggestion
-    needs only the knowledge folders); in memory when the vault folder cannot be written.
-    Only `vault.root` and `vault.settings` are read, so a vault loaded with just one ticket
-    will do."""
+    needs only the knowledge folders) or, given `tickets` (paths), just those ticket files;
+    in memory when the vault folder cannot be written. Only `vault.root` and
+    `vault.settings` are read, so a vault loaded with just one ticket will do."""
     db: sqlite3.Connection | None = None
     if persist:
         path = vault.root / INDEX_PATH
@@ -255,10 +295,13 @@ def open_index(vault: Vault, kinds: tuple[str, ...] = tuple(FOLDERS),
         _create(db)
     index = SearchIndex(db)
     try:
-        index.sync(vault.root, vault.settings, kinds)
+        if tickets is None:
+            index.sync(vault.root, vault.settings, kinds)
+        else:
+            index.sync_tickets(vault.root, vault.settings, tickets)
     except sqlite3.Error:  # a damaged file: start again in memory rather than fail
         index.close()
         if not persist:
             raise
-        return open_index(vault, kinds, persist=False)
+        return open_index(vault, kinds, persist=False, tickets=tickets)
     return index

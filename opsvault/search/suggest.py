@@ -6,10 +6,21 @@ requesters use ("wireless" for Wi-Fi, "pw" for password)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from ..model import Ticket, Vault, as_text, link_target, load_file
+from ..model import (
+    TICKETS_DIR,
+    Ticket,
+    Vault,
+    as_text,
+    classify,
+    link_target,
+    load_file,
+    walk_files,
+)
 from .index import KNOWLEDGE, SearchIndex, open_index
 
 # Words that say nothing about the problem (English, and help desk filler).
@@ -115,10 +126,11 @@ def _stems(index: SearchIndex, texts: list[str]) -> list[frozenset[str]]:
 
 def suggest(index: SearchIndex, text: str, limit: int = 5,
             exclude: frozenset[str] = frozenset(),
-            kinds: tuple[str, ...] = KNOWLEDGE) -> list[Suggestion]:
-    """The best `limit` entries (or, with kinds=("ticket",), tickets) for `text`, with what
-    matched."""
-    hits = [hit for hit in index.search(_match(text), limit + len(exclude), kinds)
+            kinds: tuple[str, ...] = KNOWLEDGE,
+            among: Sequence[str] | None = None) -> list[Suggestion]:
+    """The best `limit` entries (or, with kinds=("ticket",), tickets; given `among`, of those
+    paths only) for `text`, with what matched."""
+    hits = [hit for hit in index.search(_match(text), limit + len(exclude), kinds, among)
             if hit[0] not in exclude][:limit]
     if not hits:
         return []
@@ -198,6 +210,26 @@ def _device_key(ticket: Ticket) -> str:
     return ((as_text(device.get("name")) or "") if isinstance(device, dict) else "").lower()
 
 
+_DATED_NAME = re.compile(r"T-(\d{8})-")
+
+
+def _tickets_named_near(root: Path, opened: datetime, days: int) -> list[str]:
+    """The ticket files whose name dates them within `days` before `opened` (a day's margin
+    either side, for time zones), or gives no date."""
+    # YYYYMMDD compares as text as the days compare.
+    first = f"{opened.date() - timedelta(days=days + 1):%Y%m%d}"
+    last = f"{opened.date() + timedelta(days=1):%Y%m%d}"
+    near = []
+    for path in walk_files(root, TICKETS_DIR, []):
+        if classify(path) != "ticket":
+            continue
+        dated = _DATED_NAME.match(path.rpartition("/")[2])
+        if dated is not None and not first <= dated.group(1) <= last:
+            continue
+        near.append(path)
+    return near
+
+
 def repeat_hint(vault: Vault, ticket: Ticket) -> RepeatHint | None:
     """A possible repeat: the best-matching earlier ticket, if it is resolved, of the same
     requester or device, and opened within `search.repeat_window_days` before this one."""
@@ -214,9 +246,13 @@ def likely_repeat(vault: Vault, text: str, opened: datetime, requester: str, dev
     days = vault.settings.repeat_window_days
     if not days:
         return None
-    index = open_index(vault, ("ticket",))
+    # Only a ticket opened within the window can be the one repeated: those whose file name
+    # dates them there (ids are T-<date>-…), and any whose name gives no date, are searched
+    # and brought up to date in the index, not all of a big vault's years of tickets.
+    near = _tickets_named_near(vault.root, opened, days)
+    index = open_index(vault, ("ticket",), tickets=near)
     try:
-        found = suggest(index, text, 3, frozenset({path}), kinds=("ticket",))
+        found = suggest(index, text, 3, frozenset({path}), kinds=("ticket",), among=near)
     finally:
         index.close()
     by_path = {t.path: t for t in vault.tickets}
