@@ -174,10 +174,18 @@ def board_columns(settings: Settings, tickets: Iterable[T]) -> list[tuple[str, l
     return [(NEEDS_FIXING, unreadable), *columns] if unreadable else columns
 
 
+def _wrapped(text: str, width: int, max_lines: int) -> list[str]:
+    """`textwrap.wrap`, answered at once for the usual title that fits on one line (what
+    textwrap gives it: itself), which is most of a 4,000-card board's time."""
+    if 0 < len(text) <= width and text.isprintable() and text == text.strip():
+        return [text]
+    return textwrap.wrap(text, width, max_lines=max_lines, placeholder="…")
+
+
 def _card(ticket: ListedTicket, width: int, now: datetime) -> list[str]:
     opened = ticket.opened
     lines = [_fit(f"{ticket.id} {ticket.priority or '?'}", width)]
-    lines += textwrap.wrap(ticket.title, width, max_lines=2, placeholder="…") or [""]
+    lines += _wrapped(ticket.title, width, 2) or [""]
     details = f"@{ticket.assignee or UNASSIGNED}"
     if opened is not None:
         details += f" · {format_age(now - opened)}"

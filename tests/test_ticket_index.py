@@ -181,3 +181,19 @@ def _cli_selection(args: tuple[str, ...]) -> TicketFilter:
         assignees=(options["--assignee"],) if "--assignee" in options else (),
         older_than=timedelta(days=3) if "--older-than" in options else None,
         include_done="--all" in args, follow_up_due="--follow-up-due" in args)
+
+
+def test_board_cards_wrap_titles_exactly_as_textwrap_does() -> None:
+    import random
+    import string
+    import textwrap
+
+    from opsvault.listing import _wrapped
+
+    chooser = random.Random(14)
+    alphabet = string.ascii_letters + "  \t\n-—é日"
+    for _ in range(20_000):
+        text = "".join(chooser.choice(alphabet) for _ in range(chooser.randint(0, 40)))
+        width = chooser.randint(5, 40)
+        assert _wrapped(text, width, 2) == textwrap.wrap(text, width, max_lines=2,
+                                                         placeholder="…"), (text, width)
