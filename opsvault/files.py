@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -220,6 +221,7 @@ def load_mapping(
     return MappingProxyType(data), MappingProxyType(key_lines), problems
 
 
+SHARED_LENGTH = 40  # strings up to this long are interned (see `_shared`)
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "null"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _TAG + "timestamp", _TAG + "map", _TAG + "seq", _TAG + "merge"
@@ -276,9 +278,15 @@ def _build(node: yaml.Node, built: dict[int, Any]) -> Any:
         mapping: dict[Any, Any] = {}
         built[key] = mapping
         for key_node, value_node in node.value:
-            mapping[_build(key_node, built)] = _build(value_node, built)
+            mapping[_shared(_build(key_node, built))] = _shared(_build(value_node, built))
         return mapping
     return _safe_construct(node)
+
+
+def _shared(value: Any) -> Any:
+    """Keys and short strings held once: a big vault's front matter repeats the same keys
+    and a few statuses, priorities and handles thousands of times."""
+    return sys.intern(value) if type(value) is str and len(value) <= SHARED_LENGTH else value
 
 
 def _safe_construct(node: yaml.Node) -> Any:
