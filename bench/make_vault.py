@@ -82,7 +82,9 @@ def ticket(number: int, kb_count: int, rng: random.Random,
         status = "closed"
     assignee = "" if status == "new" else f"assignee: {rng.choice(TEAM)}\n"
     kb = rng.randint(1, kb_count)
-    closure = ""
+    # A resolved ticket says what fixed it (`check` requires it); no random draw, so the rest
+    # of the vault is what it was.
+    closure = "resolution: Restarted the service.\n" if status == "resolved" else ""
     if status == "closed":
         closure = (f"resolution: Restarted the {rng.choice(WORDS)}.\nroot_cause: unknown\n"
                    f"user_confirmed: {(opened + timedelta(hours=5)).isoformat()}\n"
