@@ -14,26 +14,22 @@ cannot be read or written only means parsing again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import sqlite3
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .files import SHARED_LENGTH
+from .sqlite_cache import add_rows, read_rows, write_new
 
 MEMO_NAME = "front-matter.sqlite"
 FORMAT = "1"
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE parsed (digest TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+_SCHEMA = "CREATE TABLE parsed (digest TEXT PRIMARY KEY, value TEXT NOT NULL);"
+_INSERT = "INSERT OR REPLACE INTO parsed VALUES (?, ?)"
 # A memo holding this many more rows than the vault uses is written again without them.
 _STALE_SHARE = 0.25
 
@@ -46,11 +42,13 @@ class FrontMatterMemo:
     """The memo of one vault for one load: `get` before parsing, `put` after, `save` at the
     end (which writes only when something new was parsed)."""
 
-    def __init__(self, cache_folder: Path, prepare: Any = None) -> None:
+    def __init__(self, cache_folder: Path,
+                 prepare: Callable[[Path], None] | None = None) -> None:
         self.path = cache_folder / MEMO_NAME
         self._prepare = prepare  # makes the cache folder (with its .gitignore) when needed
         self._key = {"format": FORMAT, "opsvault_version": __version__}
-        self._rows = self._read()
+        self._rows: dict[str, str] = dict(
+            read_rows(self.path, self._key, "SELECT digest, value FROM parsed") or ())
         self._used: set[str] = set()
         self._fresh: dict[str, str] = {}
 
@@ -85,58 +83,13 @@ class FrontMatterMemo:
         matter no file holds any more once they are a good share of the memo."""
         stale = len(self._rows.keys() - self._used) if whole_vault else 0
         rewrite = not self._rows or stale > _STALE_SHARE * max(len(self._used), 1)
-        if not self._fresh and not rewrite:
-            return
-        with contextlib.suppress(OSError, sqlite3.Error):
-            if rewrite:
-                kept = {digest: self._rows[digest] for digest in self._used
-                        if digest in self._rows} if whole_vault else dict(self._rows)
-                self._write_new({**kept, **self._fresh})
-                return
-            connection = sqlite3.connect(self.path, timeout=1, isolation_level=None)
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-                if dict(connection.execute("SELECT key, value FROM meta")) == self._key:
-                    connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
-                                           self._fresh.items())
-                connection.commit()
-            finally:
-                connection.close()
-
-    def _read(self) -> dict[str, str]:
-        if not self.path.is_file():
-            return {}
-        try:
-            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        except sqlite3.Error:
-            return {}
-        try:
-            if dict(connection.execute("SELECT key, value FROM meta")) != self._key:
-                return {}
-            return dict(connection.execute("SELECT digest, value FROM parsed"))
-        except (sqlite3.Error, ValueError, TypeError):
-            return {}
-        finally:
-            connection.close()
-
-    def _write_new(self, rows: dict[str, str]) -> None:
-        if self._prepare is not None:
-            self._prepare(self.path.parent)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        temporary.unlink(missing_ok=True)
-        try:
-            connection = sqlite3.connect(temporary, isolation_level=None)
-            try:
-                connection.executescript(_SCHEMA)
-                connection.execute("BEGIN")
-                connection.executemany("INSERT INTO meta VALUES (?, ?)", self._key.items())
-                connection.executemany("INSERT INTO parsed VALUES (?, ?)", rows.items())
-                connection.commit()
-            finally:
-                connection.close()
-            os.replace(temporary, self.path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        if rewrite:
+            kept = {digest: self._rows[digest] for digest in self._used
+                    if digest in self._rows} if whole_vault else dict(self._rows)
+            write_new(self.path, self._key, _SCHEMA, _INSERT, {**kept, **self._fresh}.items(),
+                      self._prepare)
+        elif self._fresh:
+            add_rows(self.path, self._key, _INSERT, self._fresh.items())
 
 
 def _digest(yaml_text: str) -> str:

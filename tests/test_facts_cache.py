@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from gitkit import commit, ticket, ticket_path
 from test_metrics import RUNNING_P4, build_repo
-from test_sla_pause import UPDATE_SETTINGS, UPDATES
 from test_sla_pause import _repo as pause_repo
+from test_sla_pause import build_update_repo as update_repo
 from vaultkit import run_cli
 
 from opsvault import ticket_index
@@ -26,18 +26,6 @@ from opsvault.model import load_vault
 from opsvault.schema import load_settings
 
 AS_OF = "2026-12-01T12:00:00-06:00"
-
-
-def update_repo(root: Path) -> Path:
-    """The update-target stories (news owed to the requester every 2h)."""
-    from gitkit import init_repo
-
-    init_repo(root, {"vault/opsvault.yml": UPDATE_SETTINGS})
-    for when, ticket_id, text in sorted((when, ticket_id, text)
-                                        for ticket_id, story in UPDATES.items()
-                                        for when, text in story):
-        commit(root, {ticket_path(ticket_id): text}, f"{ticket_id}: update", when)
-    return root
 
 
 @pytest.fixture(autouse=True)

@@ -274,15 +274,19 @@ UPDATES = {
 UPDATE_SETTINGS = SETTINGS + "priorities:\n  P3:\n    update: 2h\n"
 
 
-@pytest.fixture(scope="module")
-def update_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("updates") / "vault"
+def build_update_repo(root: Path) -> Path:
+    """The update-target stories (news owed to the requester every 2h), committed."""
     init_repo(root, {"vault/opsvault.yml": UPDATE_SETTINGS})
     for when, ticket_id, text in sorted((when, ticket_id, text)
                                         for ticket_id, story in UPDATES.items()
                                         for when, text in story):
         commit(root, {ticket_path(ticket_id): text}, f"{ticket_id}: update", when)
     return root
+
+
+@pytest.fixture(scope="module")
+def update_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_update_repo(tmp_path_factory.mktemp("updates") / "vault")
 
 
 def _update(facts: dict[str, TicketFacts], ticket_id: str) -> SlaClock:

@@ -18,11 +18,9 @@ copied folder must not run code.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
@@ -37,13 +35,13 @@ from ..diagnostics import Diagnostic
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
 from ..schema import Settings
+from ..sqlite_cache import add_rows, read_rows, write_new
 from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
 from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
 
 CACHE_NAME = "facts.sqlite"
 FORMAT = "2"
 _SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE facts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
                     inode INTEGER, content TEXT NOT NULL, events TEXT NOT NULL,
                     basis TEXT NOT NULL);
@@ -177,53 +175,17 @@ def _key(root: Path, technicians: frozenset[str] | None) -> dict[str, str]:
 def _read(path: Path, key: dict[str, str]) -> dict[str, tuple[Any, ...]]:
     """The rows by path (stamp, content and events digests, basis); empty when the cache is
     missing, made under another key or unreadable."""
-    if not path.is_file():
-        return {}
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return {}
-    try:
-        if dict(connection.execute("SELECT key, value FROM meta")) != key:
-            return {}
-        return {row[0]: row[1:] for row in connection.execute("SELECT * FROM facts")}
-    except (sqlite3.Error, ValueError, TypeError):
-        return {}
-    finally:
-        connection.close()
+    rows = read_rows(path, key, "SELECT * FROM facts")
+    return {row[0]: row[1:] for row in rows} if rows else {}
 
 
 def _write(path: Path, key: dict[str, str], rows: Iterable[tuple[Any, ...]],
            new: bool) -> None:
-    """Record the rows; a new cache (none, or one under another key) is written whole and
-    moved into place. Failing to write only means computing again next time."""
-    with contextlib.suppress(OSError, sqlite3.Error):
-        if new:
-            prepare_cache_folder(path.parent)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.unlink(missing_ok=True)
-            try:
-                connection = sqlite3.connect(temporary, isolation_level=None)
-                try:
-                    connection.executescript(_SCHEMA)
-                    connection.execute("BEGIN")
-                    connection.executemany("INSERT INTO meta VALUES (?, ?)", key.items())
-                    connection.executemany(_INSERT, rows)
-                    connection.commit()
-                finally:
-                    connection.close()
-                os.replace(temporary, path)
-            finally:
-                temporary.unlink(missing_ok=True)
-            return
-        connection = sqlite3.connect(path, timeout=1, isolation_level=None)
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            if dict(connection.execute("SELECT key, value FROM meta")) == key:
-                connection.executemany(_INSERT, rows)
-            connection.commit()
-        finally:
-            connection.close()
+    """Record the rows; a new cache (none, or one under another key) is written whole."""
+    if new:
+        write_new(path, key, _SCHEMA, _INSERT, rows, prepare_cache_folder)
+    else:
+        add_rows(path, key, _INSERT, rows)
 
 
 # --- a basis as JSON -------------------------------------------------------------------------
