@@ -221,7 +221,7 @@ def load_mapping(
     return MappingProxyType(data), MappingProxyType(key_lines), problems
 
 
-SHARED_LENGTH = 40  # strings up to this long are interned (see `_shared`)
+SHARED_LENGTH = 40  # strings up to this long are interned (see `shared`)
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "null"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _TAG + "timestamp", _TAG + "map", _TAG + "seq", _TAG + "merge"
@@ -278,12 +278,12 @@ def _build(node: yaml.Node, built: dict[int, Any]) -> Any:
         mapping: dict[Any, Any] = {}
         built[key] = mapping
         for key_node, value_node in node.value:
-            mapping[_shared(_build(key_node, built))] = _shared(_build(value_node, built))
+            mapping[shared(_build(key_node, built))] = shared(_build(value_node, built))
         return mapping
     return _safe_construct(node)
 
 
-def _shared(value: Any) -> Any:
+def shared(value: Any) -> Any:
     """Keys and short strings held once: a big vault's front matter repeats the same keys
     and a few statuses, priorities and handles thousands of times."""
     return sys.intern(value) if type(value) is str and len(value) <= SHARED_LENGTH else value

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .files import SHARED_LENGTH
+from .files import shared
 from .sqlite_cache import add_rows, read_rows, write_new
 
 MEMO_NAME = "front-matter.sqlite"
@@ -97,10 +96,6 @@ def _digest(yaml_text: str) -> str:
                            digest_size=16).hexdigest()
 
 
-def _shared(value: Any) -> Any:
-    return sys.intern(value) if type(value) is str and len(value) <= SHARED_LENGTH else value
-
-
 # --- values as JSON -------------------------------------------------------------------------
 # Strings, numbers, booleans, null and lists are themselves; every JSON object is a tag:
 # {"m": [[key, value], ...]} a mapping, {"d": "2026-11-30"} a date, {"t": "…"} a date-time.
@@ -129,7 +124,7 @@ def _untag(tagged: dict[str, Any]) -> Any:
     if "m" in tagged:
         # Keys and short values held once: 20,000 tickets repeat the same dozen keys and a
         # few statuses, priorities and handles (a tenth of a loaded vault's memory).
-        return {_shared(key): _shared(value) for key, value in tagged["m"]}
+        return {shared(key): shared(value) for key, value in tagged["m"]}
     if "t" in tagged:
         return datetime.fromisoformat(tagged["t"])
     return date.fromisoformat(tagged["d"])
