@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 
-def read_rows(path: Path, key: Mapping[str, str], query: str) -> list[tuple[Any, ...]] | None:
-    """The rows `query` gives, or None when the cache is missing, made under another key or
-    unreadable."""
+def read_rows(path: Path, key: Mapping[str, str], *queries: str
+              ) -> list[tuple[Any, ...]] | None:
+    """The rows the `queries` give, one after the other, or None when the cache is missing,
+    made under another key or unreadable."""
     if not path.is_file():
         return None
     try:
@@ -28,7 +29,7 @@ def read_rows(path: Path, key: Mapping[str, str], query: str) -> list[tuple[Any,
     try:
         if dict(connection.execute("SELECT key, value FROM meta")) != dict(key):
             return None
-        return connection.execute(query).fetchall()
+        return [row for query in queries for row in connection.execute(query)]
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:
@@ -62,14 +63,18 @@ def write_new(path: Path, key: Mapping[str, str], schema: str, insert: str,
 
 
 def add_rows(path: Path, key: Mapping[str, str], insert: str,
-             rows: Iterable[tuple[Any, ...]]) -> None:
-    """`rows` added in one transaction, if the cache is still one made under `key` (another
-    run may have started a new one meanwhile)."""
+             rows: Iterable[tuple[Any, ...]], delete: str | None = None,
+             deleted: Iterable[tuple[Any, ...]] = ()) -> None:
+    """`rows` added (after the `delete` statement has run for each of `deleted`) in one
+    transaction, if the cache is still one made under `key` (another run may have started a
+    new one meanwhile)."""
     with contextlib.suppress(OSError, sqlite3.Error):
         connection = sqlite3.connect(path, timeout=1, isolation_level=None)
         try:
             connection.execute("BEGIN IMMEDIATE")
             if dict(connection.execute("SELECT key, value FROM meta")) == dict(key):
+                if delete is not None:
+                    connection.executemany(delete, deleted)
                 connection.executemany(insert, rows)
             connection.commit()
         finally:

@@ -14,12 +14,10 @@ not run code. The index is a help, never a need: any trouble with it and the fil
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +34,7 @@ from .model import (
     walk_files,
 )
 from .schema import SETTINGS_PATH, Settings
+from .sqlite_cache import add_rows, read_rows, write_new
 
 INDEX_NAME = "tickets.sqlite"
 FORMAT = "1"
@@ -43,9 +42,9 @@ RACY_SECONDS = 2
 _FLAW_SEPARATOR = "\x1f"
 _SHORT_ROW = 5  # path and stamp: what `_read` fetches of a row only compared with its file
 _ATTACHMENTS = ATTACHMENTS_DIR + "/"
+_INSERT = f"INSERT OR REPLACE INTO tickets VALUES ({', '.join('?' * 15)})"
 
 _SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE tickets (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
                       ctime_ns INTEGER, inode INTEGER, id TEXT, title TEXT, status TEXT,
                       priority TEXT, category TEXT, assignee TEXT, opened TEXT,
@@ -153,26 +152,11 @@ _EMPTY: dict[str, tuple] = {}
 def _read(path: Path, key: dict[str, str], active_only: bool) -> dict[str, tuple]:
     """The index's rows by path, not yet decoded; with `active_only`, of the inactive
     tickets only what a comparison with their file needs (path and stamp)."""
-    if not path.is_file():
-        return _EMPTY
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return _EMPTY
-    try:
-        if dict(connection.execute("SELECT key, value FROM meta")) != key:
-            return _EMPTY
-        if not active_only:
-            return {row[0]: row for row in connection.execute("SELECT * FROM tickets")}
-        rows = {row[0]: row for row in connection.execute(
-            "SELECT path, size, mtime_ns, ctime_ns, inode FROM tickets WHERE active = 0")}
-        rows.update((row[0], row) for row in connection.execute(
-            "SELECT * FROM tickets WHERE active != 0"))
-        return rows
-    except (sqlite3.Error, ValueError, TypeError):
-        return _EMPTY
-    finally:
-        connection.close()
+    queries = ("SELECT * FROM tickets",) if not active_only else (
+        "SELECT path, size, mtime_ns, ctime_ns, inode FROM tickets WHERE active = 0",
+        "SELECT * FROM tickets WHERE active != 0")
+    rows = read_rows(path, key, *queries)
+    return {row[0]: row for row in rows} if rows is not None else _EMPTY
 
 
 def _summary(row: tuple) -> TicketSummary | None:
@@ -203,41 +187,8 @@ def _write(path: Path, key: dict[str, str],
     """Record what was read; a new index is written whole and moved into place. Failing to
     write (a read-only vault, another run holding the lock) only means reading again."""
     rows = [_row(*item) for item in fresh]
-    with contextlib.suppress(OSError, sqlite3.Error):
-        if replace_all:
-            _write_new(path, key, rows)
-            return
-        with _connection(path) as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            if dict(connection.execute("SELECT key, value FROM meta")) != key:
-                return  # another run started a new index meanwhile
-            connection.executemany("DELETE FROM tickets WHERE path = ?",
-                                   ((p,) for p in gone))
-            connection.executemany(f"INSERT OR REPLACE INTO tickets VALUES "
-                                   f"({', '.join('?' * 15)})", rows)
-            connection.commit()
-
-
-@contextlib.contextmanager
-def _connection(path: Path) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(path, timeout=1, isolation_level=None)
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def _write_new(path: Path, key: dict[str, str], rows: list[tuple]) -> None:
-    prepare_cache_folder(path.parent)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    try:
-        with _connection(temporary) as connection:
-            connection.executescript(_SCHEMA)
-            connection.execute("BEGIN")
-            connection.executemany("INSERT INTO meta VALUES (?, ?)", key.items())
-            connection.executemany(f"INSERT INTO tickets VALUES ({', '.join('?' * 15)})", rows)
-            connection.commit()
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    if replace_all:
+        write_new(path, key, _SCHEMA, _INSERT, rows, prepare_cache_folder)
+    else:
+        add_rows(path, key, _INSERT, rows, "DELETE FROM tickets WHERE path = ?",
+                 ((p,) for p in gone))
