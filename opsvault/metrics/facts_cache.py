@@ -34,7 +34,6 @@ from ..business_time import BusinessCalendar
 from ..diagnostics import Diagnostic
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
-from ..schema import Settings
 from ..sqlite_cache import add_rows, read_rows, write_new
 from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
 from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
@@ -65,13 +64,12 @@ def cache_path(vault_root: Path) -> Path:
 class _FactsCache:
     """The cache's rows as read, and the rows to write back."""
 
-    def __init__(self, root: Path, settings: Settings, technicians: frozenset[str] | None
-                 ) -> None:
-        self.settings = settings
-        self.technicians = technicians
-        self.calendar = BusinessCalendar.from_settings(settings)
-        self.path = cache_path(root)
-        self.key = _key(root, technicians)
+    def __init__(self, vault: Vault) -> None:
+        self.settings = vault.settings
+        self.technicians = technicians_of(vault)
+        self.calendar = BusinessCalendar.from_settings(vault.settings)
+        self.path = cache_path(vault.root)
+        self.key = _key(vault.root, self.technicians)
         # Taken out as used, so that a row's text is freed once its facts are made.
         self.rows = _read(self.path, self.key)
         self.existed = bool(self.rows)
@@ -107,14 +105,16 @@ class _FactsCache:
             _write(self.path, self.key, self.fresh, new=not self.existed)
 
 
-def facts_of_files(root: Path, settings: Settings, technicians: frozenset[str] | None,
-                   tickets: Sequence[tuple[str, str | None]], history: History,
-                   as_of: datetime) -> tuple[list[TicketFacts], list[Diagnostic]]:
-    """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order),
-    as `ticket_facts` gives them for a vault of those files; and why a file that could not be
-    read is missing. A ticket whose file has the stamp it had and whose events are the same
-    is not read: its facts come from the cache, only its clocks are computed."""
-    cache = _FactsCache(root, settings, technicians)
+def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
+                   history: History, as_of: datetime
+                   ) -> tuple[list[TicketFacts], list[Diagnostic]]:
+    """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order)
+    of `vault` (its settings and team: its tickets need not be loaded), as `ticket_facts`
+    gives them for a vault of those files; and why a file that could not be read is
+    missing. A ticket whose file has the stamp it had and whose events are the same is not
+    read: its facts come from the cache, only its clocks are computed."""
+    root, settings = vault.root, vault.settings
+    cache = _FactsCache(vault)
     found: list[TicketFacts] = []
     problems: list[Diagnostic] = []
     prefix = f"{root}{os.sep}"
@@ -147,7 +147,7 @@ def cached_ticket_facts(vault: Vault, history: History, as_of: datetime
                         ) -> tuple[TicketFacts, ...]:
     """`ticket_facts(vault, history, as_of)`, with the facts of every ticket whose text and
     events are what they were taken from the cache (only the clocks computed)."""
-    cache = _FactsCache(vault.root, vault.settings, technicians_of(vault))
+    cache = _FactsCache(vault)
     found = []
     for ticket in vault.tickets:
         basis = cache.cached(cache.rows.pop(ticket.path, None), _content(ticket),
