@@ -249,3 +249,53 @@ def test_the_repeat_hint_reads_only_the_tickets_named_within_its_window(root: Pa
     data = json.loads(run_cli("ticket", "show", "T-20261118-q7mz", "--format", "json",
                               "--vault", str(root)).stdout)
     assert data["possible_repeat_of"] == {"id": "T-20261105-old2", "why": "same requester"}
+
+
+def test_a_ticket_read_for_the_repeat_hint_is_not_read_again_until_it_changes(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from opsvault.search import index as search_index
+
+    read: list[str] = []
+
+    def load_file(vault_root: Path, path: str, *args: object, **kwargs: object) -> object:
+        read.append(path)
+        return real_load_file(vault_root, path, *args, **kwargs)
+
+    real_load_file = search_index.load_file
+    monkeypatch.setattr(search_index, "load_file", load_file)
+    settled, fresh = "tickets/T-20261105-old2.md", "tickets/T-20261106-new1.md"
+    write_vault(root, {**ENTRIES, settled: _earlier("2026-11-05T09:00:00-06:00"),
+                       fresh: _earlier("2026-11-06T09:00:00-06:00").replace(
+                           "T-20261105-old2", "T-20261106-new1")})
+    an_hour_ago = time.time() - 3600
+    os.utime(root / settled, (an_hour_ago, an_hour_ago))
+    vault = load_vault(root)
+    open_index(vault, tickets=[settled, fresh]).close()
+    assert sorted(read) == [settled, fresh]
+    read.clear()
+    # No full sync has ever run here: each file's own record decides.
+    open_index(vault, tickets=[settled, fresh]).close()
+    assert read == [fresh]  # written just now, so a same-size edit in the same tick could hide
+    read.clear()
+    # An edit that keeps the size and the time is still seen on a file read too soon after.
+    text = (root / fresh).read_text()
+    stamp = (root / fresh).stat().st_mtime_ns
+    (root / fresh).write_text(text.replace("VPN", "NPV"))
+    os.utime(root / fresh, ns=(stamp, stamp))
+    index = open_index(vault, tickets=[fresh])
+    try:
+        assert "NPV" in index.text(fresh)
+    finally:
+        index.close()
+    # An edit to the settled file is seen by its size.
+    (root / settled).write_text((root / settled).read_text().replace(
+        "The VPN disconnects", "The VPN really disconnects"))
+    read.clear()
+    index = open_index(vault, tickets=[settled])
+    try:
+        assert read == [settled] and "really" in index.text(settled)
+    finally:
+        index.close()

@@ -3,8 +3,8 @@
 
 Each run finds what changed the way git's index does: it lists the note folders and compares
 every file's size and modification time with what it recorded, reads only the files that
-differ (and any written so close to the last run that the time cannot tell), and drops the
-ones that are gone. So a command about one ticket never loads the whole vault."""
+differ (and any written so close to when it was last read that the time cannot tell), and
+drops the ones that are gone. So a command about one ticket never loads the whole vault."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from ..model import (
 )
 from ..schema import Settings
 
-FORMAT = "6"  # bump when what is indexed changes: the index is then rebuilt
+FORMAT = "7"  # bump when what is indexed changes: the index is then rebuilt
 INDEX_PATH = f"{CACHE_DIR}/search.sqlite3"
 # Column weights for BM25: a word in the title says more than one in the body.
 WEIGHTS = (10.0, 6.0, 4.0, 1.0)  # title, aliases and tags, symptoms, body
@@ -98,32 +98,26 @@ class SearchIndex:
              kinds: tuple[str, ...] = tuple(FOLDERS)) -> tuple[int, int]:
         """Index what changed on disk among the files of `kinds`, drop what is gone;
         (indexed, removed)."""
-        started = time.time_ns()
         folders = sorted({FOLDERS[kind] for kind in kinds})
-        synced_key = "synced_ns:" + ",".join(folders)
         marks = ", ".join("?" for _ in kinds)
-        known = {path: (mtime, size, fingerprint) for path, mtime, size, fingerprint
-                 in self.db.execute("SELECT path, mtime_ns, size, fingerprint FROM files "
-                                    f"WHERE kind IN ({marks})", kinds)}
+        known = {path: (mtime, size, fingerprint, read_ns) for path, mtime, size, fingerprint,
+                 read_ns in self.db.execute("SELECT path, mtime_ns, size, fingerprint, read_ns "
+                                            f"FROM files WHERE kind IN ({marks})", kinds)}
         on_disk = dict(_stat_files(root, folders))
-        indexed, gone = self._bring_up_to_date(root, settings, known, on_disk,
-                                               int(self._meta(synced_key) or 0))
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                            (synced_key, str(started)))
+        indexed, gone = self._bring_up_to_date(root, settings, known, on_disk)
         return indexed, len([p for p in gone if p in known])
 
     def sync_tickets(self, root: Path, settings: Settings, paths: Iterable[str]) -> None:
         """Bring just these ticket files up to date (the others stay as the last `sync` left
         them, and the next one still finds what changed among them)."""
         chosen = sorted(set(paths))
-        known: dict[str, tuple[int, int, str]] = {}
+        known: dict[str, tuple[int, int, str, int]] = {}
         for start in range(0, len(chosen), 900):  # older SQLite: 999 parameters at most
             part = chosen[start:start + 900]
-            known.update((path, (mtime, size, fingerprint)) for path, mtime, size, fingerprint
-                         in self.db.execute(
-                             "SELECT path, mtime_ns, size, fingerprint FROM files WHERE path "
-                             f"IN ({', '.join('?' * len(part))})", part))
+            known.update((path, (mtime, size, fingerprint, read_ns))
+                         for path, mtime, size, fingerprint, read_ns in self.db.execute(
+                             "SELECT path, mtime_ns, size, fingerprint, read_ns FROM files "
+                             f"WHERE path IN ({', '.join('?' * len(part))})", part))
         on_disk = {}
         root_text = str(root)
         for path in chosen:
@@ -132,19 +126,22 @@ class SearchIndex:
             except OSError:
                 continue
             on_disk[path] = ("ticket", status.st_mtime_ns, status.st_size)
-        synced_key = "synced_ns:" + FOLDERS["ticket"]
-        self._bring_up_to_date(root, settings, known, on_disk,
-                               int(self._meta(synced_key) or 0))
+        self._bring_up_to_date(root, settings, known, on_disk)
 
     def _bring_up_to_date(self, root: Path, settings: Settings,
-                          known: dict[str, tuple[int, int, str]],
-                          on_disk: dict[str, tuple[str, int, int]], last_run: int
-                          ) -> tuple[int, list[str]]:
+                          known: dict[str, tuple[int, int, str, int]],
+                          on_disk: dict[str, tuple[str, int, int]]) -> tuple[int, list[str]]:
         """Index the files of `on_disk` that changed since `known` was indexed, drop the
-        `known` ones gone; (indexed, gone)."""
-        stale = [(path, kind) for path, (kind, mtime, size) in on_disk.items()
-                 if known.get(path, (None, None))[:2] != (mtime, size)
-                 or mtime >= last_run - RACY_NS]
+        `known` ones gone; (indexed, gone). A file is read again when its size or time
+        differs, or when it was modified so shortly before it was last read that a later
+        change could have kept the same time (each file's own read time: a run that reads
+        only some tickets vouches for no other file)."""
+        started = time.time_ns()
+        stale = []
+        for path, (kind, mtime, size) in on_disk.items():
+            record = known.get(path)
+            if record is None or record[:2] != (mtime, size) or mtime >= record[3] - RACY_NS:
+                stale.append((path, kind))
         gone = [path for path in known if path not in on_disk]
         indexed = 0
         with self.db:
@@ -156,18 +153,14 @@ class SearchIndex:
                 entry = _entry(item)
                 fingerprint = _fingerprint(entry)
                 _, mtime, size = on_disk[path]
-                if known.get(path, (0, 0, None))[2] != fingerprint:
+                if known.get(path, (0, 0, None, 0))[2] != fingerprint:
                     self._replace(entry, fingerprint)
                     indexed += 1
-                self.db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
-                                (mtime, size, path))
+                self.db.execute("UPDATE files SET mtime_ns = ?, size = ?, read_ns = ? "
+                                "WHERE path = ?", (mtime, size, started, path))
             for path in gone:
                 self._drop(path)
         return indexed, gone
-
-    def _meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
 
     def _drop(self, path: str) -> None:
         row = self.db.execute("SELECT doc FROM files WHERE path = ?", (path,)).fetchone()
@@ -227,7 +220,7 @@ def _create(db: sqlite3.Connection) -> None:
             shelf, title, keywords, symptoms, body,
             tokenize = 'porter unicode61 remove_diacritics 2');
         CREATE TABLE files (path TEXT PRIMARY KEY, doc INTEGER, kind TEXT, fingerprint TEXT,
-            mtime_ns INTEGER, size INTEGER);
+            mtime_ns INTEGER, size INTEGER, read_ns INTEGER);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         INSERT INTO meta VALUES ('format', '{FORMAT}');
     """)
