@@ -622,6 +622,16 @@ def walk_files(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[
         pending.extend(reversed(subdirs))
 
 
+def ticket_paths(root: Path, problems: list[Diagnostic]) -> Iterator[str]:
+    """The files `classify` calls tickets, as `walk_files` finds them in the tickets folder
+    (without classifying each path: in that one folder, a ticket is any note outside the
+    attachments)."""
+    attachments = ATTACHMENTS_DIR + "/"
+    for path in walk_files(root, TICKETS_DIR, problems):
+        if path.endswith(".md") and not path.startswith(attachments):
+            yield path
+
+
 def prepare_cache_folder(folder: Path) -> None:
     """Make the cache folder (`CACHE_DIR`) if need be, with a `.gitignore` of its own."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -26,12 +26,10 @@ from . import __version__
 from .diagnostics import Diagnostic
 from .files import read_source
 from .model import (
-    ATTACHMENTS_DIR,
     CACHE_DIR,
-    TICKETS_DIR,
     Ticket,
     prepare_cache_folder,
-    walk_files,
+    ticket_paths,
 )
 from .schema import SETTINGS_PATH, Settings
 from .sqlite_cache import add_rows, read_rows, write_new
@@ -41,7 +39,6 @@ FORMAT = "1"
 RACY_SECONDS = 2
 _FLAW_SEPARATOR = "\x1f"
 _SHORT_ROW = 5  # path and stamp: what `_read` fetches of a row only compared with its file
-_ATTACHMENTS = ATTACHMENTS_DIR + "/"
 _INSERT = f"INSERT OR REPLACE INTO tickets VALUES ({', '.join('?' * 15)})"
 
 _SCHEMA = """
@@ -86,9 +83,7 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False
     out). Unchanged files come from the index; other findings are `check`'s to report."""
     root = Path(root).resolve()
     problems: list[Diagnostic] = []
-    # What `classify` calls a ticket, for the one folder this reads.
-    paths = [p for p in walk_files(root, TICKETS_DIR, problems)
-             if p.endswith(".md") and not p.startswith(_ATTACHMENTS)]
+    paths = list(ticket_paths(root, problems))
     path = index_path(root)
     key = _key(root)
     indexed = _read(path, key, active_only)

@@ -12,14 +12,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..model import (
-    TICKETS_DIR,
     Ticket,
     Vault,
     as_text,
-    classify,
     link_target,
     load_file,
-    walk_files,
+    ticket_paths,
 )
 from .index import KNOWLEDGE, SearchIndex, open_index
 
@@ -220,9 +218,7 @@ def _tickets_named_near(root: Path, opened: datetime, days: int) -> list[str]:
     first = f"{opened.date() - timedelta(days=days + 1):%Y%m%d}"
     last = f"{opened.date() + timedelta(days=1):%Y%m%d}"
     near = []
-    for path in walk_files(root, TICKETS_DIR, []):
-        if classify(path) != "ticket":
-            continue
+    for path in ticket_paths(root, []):
         dated = _DATED_NAME.match(path.rpartition("/")[2])
         if dated is not None and not first <= dated.group(1) <= last:
             continue
