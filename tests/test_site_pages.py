@@ -510,6 +510,33 @@ def test_home_page_says_when_it_judged_and_lists_breaches_and_what_is_due_soon(
     assert "| first response eod | running | 3h 00m left | 2026-11-25 17:00 |" in soon
 
 
+def test_home_page_lists_the_longest_overdue_and_links_the_queue_for_the_rest(
+        tmp_path: Path) -> None:
+    from opsvault.pages.home import HOME_LIST_ROWS
+    from opsvault.pages.queues import DUE_SOON_QUEUE
+
+    total = HOME_LIST_ROWS + 5
+    overdue = {}
+    for number in range(total):
+        ident = f"T-202611{1 + number % 17:02d}-b{number:03d}"  # opened on different days
+        overdue[f"tickets/{ident}.md"] = TICKET.replace("T-20261118-q7mz", ident).replace(
+            "2026-11-18", f"2026-11-{1 + number % 17:02d}")
+    pages = site_pages(tmp_path, overdue)
+    home = page(pages, "index.md")
+    breaches = home[home.index("## SLA breaches now"):home.index("## Due soon")]
+    rows = [line for line in breaches.splitlines() if line.startswith("| [T-")]
+    assert len(rows) == HOME_LIST_ROWS
+    # The longest overdue first: every ticket opened on the 1st is listed, none of the 17th.
+    assert all(f"b{n:03d}" in breaches for n in range(total) if n % 17 == 0)
+    assert not any(f"b{n:03d}" in breaches for n in range(total) if n % 17 == 16)
+    more = re.search(rf"^The {HOME_LIST_ROWS} longest overdue of (\d+) breaches: all of them "
+                     r"are in \[Due soon or overdue\]\(([^)]+)\)\.$", breaches, re.M)
+    assert more and int(more.group(1)) == total + 1  # with the vault's own VPN ticket
+    assert more.group(2) == DUE_SOON_QUEUE  # home is at the top: the link is the path
+    queue = page(pages, DUE_SOON_QUEUE)
+    assert all(path.removeprefix("tickets/").removesuffix(".md") in queue for path in overdue)
+
+
 def test_home_page_lists_the_follow_ups_due(tmp_path: Path) -> None:
     due = CLOSED_TICKET.replace("satisfaction: 5", "satisfaction: 5\nfollow_up: 2026-11-25")
     home = page(site_pages(tmp_path, {"tickets/T-20261110-ab12.md": due}), "index.md")
