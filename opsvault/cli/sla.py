@@ -182,21 +182,23 @@ def _print_clocks(clocks: list[SlaClock], facts: dict[str, TicketFacts], as_of: 
     # By identity: comparing clocks field by field made this quadratic (8 s at 4,000 open).
     listed = {id(c) for _, chosen in sections for c in chosen}
     sections.append(("Other open targets", [c for c in clocks if id(c) not in listed]))
+    lines: list[str] = []  # one write: 4,000 echo calls were a tenth of the command
     for heading, chosen in sections:
         if not chosen:
             continue
-        click.echo(f"\n{heading} ({len(chosen)})")
-        click.echo(f"{'ticket':<17} {'pri':<3} {'assignee':<9} {'status':<21} {'target':<15} "
-                   f"{'state':<9} {'time':>16}  {'due':<16}  title")
+        lines.append(f"\n{heading} ({len(chosen)})")
+        lines.append(f"{'ticket':<17} {'pri':<3} {'assignee':<9} {'status':<21} "
+                     f"{'target':<15} {'state':<9} {'time':>16}  {'due':<16}  title")
         for clock in chosen:
             fact = facts[clock.ticket_id]
             reading = verdict(clock)
             due = f"{clock.due.astimezone(zone):%Y-%m-%d %H:%M}" if clock.due else "–"
             shown = colour(f"{reading.state:<9}", STATE_COLOURS[reading.state]) \
                 if reading.state in STATE_COLOURS else f"{reading.state:<9}"
-            click.echo(f"{clock.ticket_id:<17} {fact.priority or '':<3} "
-                       f"{fact.assignee or '–':<9} {fact.status or '?':<21} "
-                       f"{clock.target.replace('_', ' '):<15} {shown} "
-                       f"{reading.time_text:>16}  {due:<16}  {fact.title}")
+            lines.append(f"{clock.ticket_id:<17} {fact.priority or '':<3} "
+                         f"{fact.assignee or '–':<9} {fact.status or '?':<21} "
+                         f"{clock.target.replace('_', ' '):<15} {shown} "
+                         f"{reading.time_text:>16}  {due:<16}  {fact.title}")
+    click.echo("\n".join(lines))
     click.echo(f"\n{len(clocks)} ticket(s); times are on each priority's clock "
                f"({vault.settings.time_zone_name}).", err=True)
