@@ -120,3 +120,49 @@ def test_no_history_skips_only_the_history_rules_and_says_so(repo: Path) -> None
     (repo / PATH).write_text(with_status("resolvd"))
     code, findings = check_json(repo, "--no-history")
     assert code == 1 and [f["code"] for f in findings] == ["invalid-value"]
+
+
+def test_history_with_events_on_demand_answers_as_the_whole_history(repo: Path) -> None:
+    from opsvault.history.cache import EncodedEvents, StoredEvents
+    from opsvault.model import load_vault
+
+    other = "tickets/T-20261118-b2c3-printer.md"
+    commit(repo, {PATH: with_status("in-progress"),
+                  other: with_status("open").replace("T-20261118-q7mz", "T-20261118-b2c3")},
+           "Work", "2026-11-18T10:00:00-06:00")
+    commit(repo, {PATH: with_status("new")}, "Back to new", "2026-11-18T11:00:00-06:00")
+    settings = load_vault(repo).settings
+    # No cache yet: the pass runs, and what is kept is read back from the cache it wrote.
+    light = opsvault.history.load_history(repo, settings, events_on_demand=True)
+    assert light.stats.cache == "cold" and light.stats.commits_read == 3
+    assert {type(source) for source in light.timelines._sources.values()} == {StoredEvents}
+    whole = opsvault.history.load_history(repo, settings)
+    assert whole.stats.cache == "current"
+    assert {type(source) for source in whole.timelines._sources.values()} == {EncodedEvents}
+    assert light.status_pairs == whole.status_pairs
+    assert set(light.timelines) == set(whole.timelines) >= {"T-20261118-q7mz", "T-20261118-b2c3"}
+    for ticket_id in whole.timelines:
+        assert light.timeline(ticket_id) == whole.timeline(ticket_id)
+    assert light.file_events == ()  # not what the history rules need
+    # A current cache is read the same way, and `check` says the same as before.
+    again = opsvault.history.load_history(repo, settings, events_on_demand=True)
+    assert again.stats.cache == "current" and again.status_pairs == whole.status_pairs
+    assert [f["code"] for f in history_findings(repo)] == ["illegal-transition"]
+
+
+def test_a_history_cache_gone_while_the_rules_run_is_said_not_a_traceback(repo: Path) -> None:
+    from opsvault.checks import run_checks
+    from opsvault.checks.context import check_history
+    from opsvault.history.cache import cache_path
+    from opsvault.model import load_vault
+
+    commit(repo, {PATH: with_status("in-progress")}, "Work", "2026-11-18T10:00:00-06:00")
+    commit(repo, {PATH: with_status("new")}, "Back to new", "2026-11-18T11:00:00-06:00")
+    vault = load_vault(repo)
+    history = check_history(repo, vault.settings)
+    cache_path(repo).unlink()  # another run, or a person, cleared the caches meanwhile
+    found = [d for d in run_checks(vault, read_history=history)
+             if d.code in ("history-unreadable", "illegal-transition")]
+    assert [(d.code, d.path) for d in found] == [("history-unreadable",
+                                                  ".opsvault/history.sqlite")]
+    assert "run the check again" in found[0].message

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, paused_gc
 from ..links import LinkIndex
@@ -24,6 +25,9 @@ from . import (
 )
 from .context import CheckContext
 
+if TYPE_CHECKING:
+    from ..history import History
+
 Rule = Callable[[CheckContext], Iterable[Diagnostic]]
 
 RULES: tuple[Rule, ...] = (
@@ -42,12 +46,14 @@ RULES: tuple[Rule, ...] = (
 
 
 def run_checks(vault: Vault, today: date | None = None,
-               with_history: bool = True) -> list[Diagnostic]:
+               with_history: bool = True, read_history: History | None = None
+               ) -> list[Diagnostic]:
     """Every finding about the vault, sorted by path and line; without `with_history`, the
     rules that read git history (the first run in a fresh clone reads all of it) are left
-    out."""
+    out. `read_history` is `check_history`'s, when read already."""
     with paused_gc():
-        context = CheckContext(vault, LinkIndex(vault), today or date.today())
+        context = CheckContext(vault, LinkIndex(vault), today or date.today(),
+                               read_history)
         found = list(vault.problems)
         for rule in RULES:
             if with_history or rule is not history.check:

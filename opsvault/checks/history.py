@@ -14,10 +14,13 @@ not count as a reopen in the metrics.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error, warning
 from ..history import UNREADABLE_PREFIX, TicketEvent, is_repository
+from ..history.cache import CACHE_NAME
+from ..model import CACHE_DIR
 from ..schema import Settings
 from .context import CheckContext
 
@@ -45,7 +48,13 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         pairs = history.status_pairs.get(ticket.id or "", frozenset())
         if not any(_problem(settings, reachable, old, new) for old, new in pairs):
             continue  # most tickets: no need to build the timeline
-        timeline = history.timeline(ticket.id)
+        try:
+            timeline = history.timeline(ticket.id)
+        except (sqlite3.Error, ValueError) as exc:  # events read on demand from the cache
+            yield warning(f"{CACHE_DIR}/{CACHE_NAME}", 0, "history-unreadable",
+                          f"the history rules stopped at {ticket.id}: the history cache "
+                          f"could not be read ({exc}); run the check again")
+            return
         for event in timeline.changes("status") if timeline else ():
             if since is not None and event.commit_time.date() < since:
                 continue

@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from ..checks import run_checks
+from ..checks.context import check_history
 from ..diagnostics import Diagnostic, printable
+from ..history import is_repository
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -54,9 +56,16 @@ def check_command(paths: tuple[Path, ...], vault_dir: Path, output_format: str, 
       opsvault check --strict --format github      # in CI
       opsvault check --no-history                  # files only, not past commits
     """
+    read_history = None
+    if not no_history:
+        # History before the files: a fresh clone's first pass lets go of what it read
+        # before the vault is loaded, so the two never share the memory.
+        settings_only = open_vault(vault_dir, tickets=())
+        if is_repository(settings_only.root):
+            read_history = check_history(settings_only.root, settings_only.settings)
     vault = open_vault(vault_dir)
     today = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
-    findings = run_checks(vault, today, with_history=not no_history)
+    findings = run_checks(vault, today, with_history=not no_history, read_history=read_history)
     if paths:
         prefixes = [_relative(path, vault.root) for path in paths]
         findings = [d for d in findings

@@ -72,14 +72,21 @@ UNREADABLE_PREFIX = "git could not read the history"
 
 def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True,
                  progress: Progress | None = None,
-                 only: Collection[str] | None = None) -> History:
+                 only: Collection[str] | None = None,
+                 events_on_demand: bool = False) -> History:
     """The history of the vault at `vault_root`, from its cache plus any newer commits.
 
     With `only` (ticket ids), a history that holds the timelines of those tickets at least:
     when the cache is current, just their rows are read from it (no other timeline, and no
-    file events); otherwise the whole history is brought up to date as without it."""
+    file events); otherwise the whole history is brought up to date as without it.
+
+    With `events_on_demand`, every ticket's status pairs, and its events read from the cache
+    file only when its timeline is asked for (no file events): what `check` needs. When new
+    commits had to be read, the history is read back from the cache just written, so that
+    none of the events read are held (a fresh clone's first pass: 140 MB at 84,000
+    commits)."""
     if use_cache:
-        current = _current_from_files(vault_root, only)
+        current = _current_from_files(vault_root, only, events=not events_on_demand)
         if current is not None:
             return current
     import git
@@ -93,7 +100,8 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
             "the times written in the files (opened, first_response, resolved, closed and "
             "Log lines) only. Run `git init` and commit to record updates.",))
     try:
-        return _load(repository, vault_root, settings, use_cache, progress, only)
+        return _load(repository, vault_root, settings, use_cache, progress, only,
+                     events=not events_on_demand)
     except (git.GitError, OSError, ValueError) as exc:
         # A repository git refuses to read (damaged, "dubious ownership", …): no history
         # rather than no answer.
@@ -105,7 +113,8 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
         repository.close()
 
 
-def _current_from_files(vault_root: Path, only: Collection[str] | None) -> History | None:
+def _current_from_files(vault_root: Path, only: Collection[str] | None,
+                        events: bool = True) -> History | None:
     """The cached history when the repository's files show that it is current, read without
     git (see `refs`); None when git must be asked (or the history brought up to date)."""
     look = quick_look(vault_root)
@@ -113,7 +122,7 @@ def _current_from_files(vault_root: Path, only: Collection[str] | None) -> Histo
         return None
     key = _cache_key(look.prefix, vault_root, (), "")
     path = cache.cache_path(vault_root)
-    cached, _ = cache.load(path, key, only)
+    cached, _ = cache.load(path, key, only, events)
     if cached is None or cached.head != look.head:
         return None
     return _history(cached, look.head, HistoryStats(cache="current"), (), None)
@@ -133,7 +142,7 @@ def _failure_reason(exc: BaseException) -> str:
 
 
 def _load(repository: Repository, vault_root: Path, settings: Settings, use_cache: bool,
-          progress: Progress | None, only: Collection[str] | None) -> History:
+          progress: Progress | None, only: Collection[str] | None, events: bool) -> History:
     head = repository.head()
     if head is None:
         return History(False, notices=(
@@ -143,29 +152,41 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
     key = _cache_key(repository.prefix, vault_root, boundary, repository.replacements())
     path = cache.cache_path(vault_root)
     cached, reason = None, "cache disabled"
-    if use_cache and only is not None:
-        cached, reason = cache.load(path, key, only)
+    if use_cache and (only is not None or not events):
+        cached, reason = cache.load(path, key, only, events)
         if cached is not None and cached.head != head:
             cached = None  # a partial history cannot be extended: read the whole cache
     if use_cache and cached is None:
         cached, reason = cache.load(path, key)
+    saved = False
     if cached is not None and cached.head == head:
         result, stats = cached, HistoryStats(cache="current")
     elif cached is not None and repository.is_ancestor(cached.head, head):
         update, scan = _scan(repository, settings, boundary, head, cached, progress)
         result = cached.extended(update)
         if use_cache:
-            cache.append(path, cached.head, update, result)
+            saved = cache.append(path, cached.head, update, result)
         stats = HistoryStats(scan.commits_read, scan.reader.blobs_read, "incremental")
+        del update, scan
     else:
         if cached is not None:
             reason = "history was rewritten (rebase, amend or reset)"
         result, scan = _scan(repository, settings, boundary, head, None, progress)
         if use_cache:
-            cache.save(path, key, result)
+            saved = cache.save(path, key, result)
         stats = HistoryStats(scan.commits_read, scan.reader.blobs_read,
                              "cold" if reason == "no cache yet" else
                              "off" if not use_cache else f"rebuilt ({reason})")
+        del scan
+    if saved and not events:
+        # Asked for events on demand: rather than hold every event just read (140 MB for a
+        # fresh clone's 84,000 commits), read the pairs back from the cache just written.
+        del cached, result
+        light, _ = cache.load(path, key, None, events=False)
+        if light is not None and light.head == head:
+            result = light
+        else:  # moved on by another run meanwhile: read it as it is now
+            return _load(repository, vault_root, settings, use_cache, progress, only, events)
     notices: tuple[str, ...] = ()
     starts_at = None
     if boundary:

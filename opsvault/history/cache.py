@@ -111,13 +111,15 @@ def cache_path(vault_root: Path) -> Path:
     return vault_root / CACHE_DIR / CACHE_NAME
 
 
-def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
-         ) -> tuple[CachedHistory | None, str]:
+def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None,
+         events: bool = True) -> tuple[CachedHistory | None, str]:
     """The cached history, or None and why it cannot be used.
 
     With `only` (ticket ids), just the rows those tickets' timelines are made of (an id
     changed in the file joins the rows of its earlier ids) and none of the file events: a
-    history good for answering about those tickets, not for extending or saving."""
+    history good for answering about those tickets, not for extending or saving. Without
+    `events`, every ticket's status pairs but none of its events, which are read from the
+    cache when its timeline is asked for (and none of the file events either)."""
     if not path.is_file():
         return None, "no cache yet"
     try:
@@ -135,18 +137,22 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
             return None, "the cache has no head commit"
         history = CachedHistory(head)
         history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
-        if only is None:
+        if not events:
+            rows = connection.execute("SELECT ticket_id, has_file, status_pairs, NULL "
+                                      "FROM tickets")
+        elif only is None:
             rows = connection.execute("SELECT * FROM tickets")
         else:
             rows = _rows_of(connection, sorted(_sources_of(only, history.renamed_ids)))
         for ticket_id, has_file, pairs, text in rows:
-            history.tickets[ticket_id] = EncodedEvents(ticket_id, text)
+            history.tickets[ticket_id] = EncodedEvents(ticket_id, text) if events \
+                else StoredEvents(ticket_id, path)
             if has_file:
                 history.with_file.add(ticket_id)
             if pairs:
                 history.status_pairs[ticket_id] = frozenset(
                     tuple(pair.split(_UNIT, 1)) for pair in pairs.split(_RECORD))  # type: ignore[misc]
-        history.file_events = [] if only is not None else [
+        history.file_events = [] if only is not None or not events else [
             FileEvent(datetime.fromisoformat(time), kind, area, path_, old_path, commit, author)
             for time, kind, area, path_, old_path, commit, author
             in connection.execute("SELECT * FROM file_events")]
@@ -270,6 +276,32 @@ class EncodedEvents:
 
     def __init__(self, ticket_id: str, encoded: str) -> None:
         self.ticket_id, self.encoded = ticket_id, encoded
+
+    def __call__(self) -> list[TicketEvent]:
+        return decode_events(self.ticket_id, self.encoded)
+
+
+class StoredEvents:
+    """A ticket's events left in the cache file until asked for (`check` decodes the
+    timelines of the few tickets whose status pairs break the workflow, of 20,000): read
+    from the file each time, as `EncodedEvents` holds them."""
+
+    __slots__ = ("path", "ticket_id")
+
+    def __init__(self, ticket_id: str, path: Path) -> None:
+        self.ticket_id, self.path = ticket_id, path
+
+    @property
+    def encoded(self) -> str:
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT events FROM tickets WHERE ticket_id = ?",
+                                     (self.ticket_id,)).fetchone()
+        finally:
+            connection.close()
+        if row is None:
+            raise sqlite3.DatabaseError(f"the history cache lost the row of {self.ticket_id}")
+        return str(row[0])
 
     def __call__(self) -> list[TicketEvent]:
         return decode_events(self.ticket_id, self.encoded)
