@@ -22,13 +22,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from filelock import FileLock, Timeout
 
 from .files import parse_source
 from .model import CACHE_DIR, find_log_heading, log_section_end, prepare_cache_folder
+
+if TYPE_CHECKING:  # imported when a lock is taken: filelock brings asyncio (15 ms at start-up)
+    from filelock import FileLock
 
 BOM = b"\xef\xbb\xbf"
 
@@ -58,6 +60,8 @@ def vault_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> FileLock:
     Under the lock no other opsvault command writes, so temporary files that a killed command
     left behind are removed here.
     """
+    from filelock import FileLock, Timeout
+
     lock_path = root / LOCK_PATH
     try:
         prepare_cache_folder(lock_path.parent)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
+from vaultkit import write_vault
 
 from opsvault.cli import COMMANDS, KB_GROUP, main
 
@@ -44,3 +47,18 @@ def test_every_command_runs_through_the_lazy_group() -> None:
         assert CliRunner().invoke(main, ["kb", name, "--help"]).exit_code == 0, name
     unknown = CliRunner().invoke(main, ["tickets"])
     assert unknown.exit_code == 2 and "No such command 'tickets'" in unknown.output
+
+
+@pytest.mark.parametrize("command", [["ticket", "show", "T-20261118-q7mz"], ["ticket", "list"],
+                                     ["ticket", "board"], ["sla"]])
+def test_reading_commands_import_neither_the_write_lock_nor_mail(
+        tmp_path: Path, command: list[str]) -> None:
+    root = write_vault(tmp_path)
+    probe = ("import sys\nfrom opsvault.cli import main\n"
+             f"try:\n    main({[*command, '--vault', str(root)]!r})\n"
+             "except SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('filelock', 'asyncio', 'smtplib', 'opsvault.mail') "
+             "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
