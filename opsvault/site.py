@@ -135,7 +135,8 @@ def generate_site(vault_root: Path, now: datetime | None = None,
     today = (now or datetime.now(vault.settings.time_zone)).date()
     # Secrets are reported by the generation already; every other `check` error is listed by
     # the build too, so that a document the site can only show in part is never a surprise.
-    invalid = tuple(d for d in run_checks(vault, today) if d.is_error and d.code != "secret")
+    invalid = tuple(d for d in run_checks(vault, today, read_history=history)
+                    if d.is_error and d.code != "secret")
     return dataclasses.replace(generation, invalid=invalid), config
 
 

@@ -50,7 +50,8 @@ def run_checks(vault: Vault, today: date | None = None,
                ) -> list[Diagnostic]:
     """Every finding about the vault, sorted by path and line; without `with_history`, the
     rules that read git history (the first run in a fresh clone reads all of it) are left
-    out. `read_history` is `check_history`'s, when read already."""
+    out. `read_history`: the vault's history when it was read already (`check_history`'s,
+    or any other `load_history` answer for the whole vault)."""
     with paused_gc():
         context = CheckContext(vault, LinkIndex(vault), today or date.today(),
                                read_history)

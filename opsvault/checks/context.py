@@ -21,7 +21,7 @@ class CheckContext:
     vault: Vault
     index: LinkIndex
     today: date
-    read_history: History | None = None  # `check_history`'s, read before the vault
+    read_history: History | None = None  # read already (before the vault, or for the site)
 
     @cached_property
     def history(self) -> History:
