@@ -89,10 +89,12 @@ def _minutes(start: datetime, end: datetime) -> float:
 
 def business_minutes(start: datetime, end: datetime, calendar: BusinessCalendar) -> float:
     """Business minutes between two instants (0 when `end` is not after `start`)."""
+    # Local days from the instants as given: already in the vault's zone, they need no
+    # conversion (a clock's times usually are).
+    first, last = calendar.local_date(start), calendar.local_date(end)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return 0.0
-    first, last = calendar.local_date(start), calendar.local_date(end)
     if first == last:
         return _overlap(calendar.window(first), start, end)
     # The first and last days in part, the days between from the running totals.
@@ -124,7 +126,7 @@ def add_business_minutes(start: datetime, minutes: float, calendar: BusinessCale
         return start
     moment = start.astimezone(UTC)
     remaining = timedelta(minutes=minutes)
-    day = calendar.local_date(moment)
+    day = calendar.local_date(start)
     for _ in range(_SEARCH_LIMIT_DAYS):
         window = calendar.window(day)
         if window is not None:
