@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+Query = str | tuple[str, Sequence[Any]]  # SQL, or SQL and its parameters
 
-def read_rows(path: Path, key: Mapping[str, str], *queries: str
+
+def read_rows(path: Path, key: Mapping[str, str], *queries: Query
               ) -> list[tuple[Any, ...]] | None:
     """The rows the `queries` give, one after the other, or None when the cache is missing,
     made under another key or unreadable."""
@@ -29,7 +31,9 @@ def read_rows(path: Path, key: Mapping[str, str], *queries: str
     try:
         if dict(connection.execute("SELECT key, value FROM meta")) != dict(key):
             return None
-        return [row for query in queries for row in connection.execute(query)]
+        return [row for query in queries
+                for row in (connection.execute(query) if isinstance(query, str)
+                            else connection.execute(*query))]
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:

@@ -116,6 +116,39 @@ def test_only_the_tickets_whose_file_or_history_changed_are_computed_again(
     assert "T-20261201-newx" in warm
 
 
+def test_sla_reads_the_open_tickets_rows_and_keeps_every_other(
+        tmp_path: Path, computed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    root = build_repo(tmp_path / "vault")
+    metrics_json(root)  # every ticket's row, closed ones too
+    sla_json(root)  # and the open ones' file stamps, which a row metrics made lacks
+    connection = sqlite3.connect(facts_cache.cache_path(root))
+    every = sorted(path for (path,) in connection.execute("SELECT path FROM facts"))
+    connection.close()
+    asked: list[tuple[str, ...]] = []
+    original = facts_cache.read_rows
+
+    def reading(path: Path, key: object, *queries: object) -> object:
+        asked.extend(tuple(q[1]) for q in queries if isinstance(q, tuple))
+        return original(path, key, *queries)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facts_cache, "read_rows", reading)
+    computed.clear()
+    warm = sla_json(root)
+    read = sorted(p for part in asked for p in part)
+    open_paths = sorted(t["path"] for t in json.loads(warm)["tickets"])
+    assert read == open_paths and len(read) < len(every)
+    assert computed == [] and warm == without_caches(root)
+    connection = sqlite3.connect(facts_cache.cache_path(root))
+    kept = sorted(path for (path,) in connection.execute("SELECT path FROM facts"))
+    connection.close()
+    assert kept == every  # the rows sla did not read are still there for metrics
+    computed.clear()
+    metrics_json(root)
+    assert computed == []
+
+
 def test_a_changed_team_or_settings_file_means_computing_everything_again(
         tmp_path: Path, computed: list[str]) -> None:
     root = build_repo(tmp_path / "vault")
