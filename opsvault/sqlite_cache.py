@@ -16,6 +16,16 @@ from pathlib import Path
 from typing import Any
 
 Query = str | tuple[str, Sequence[Any]]  # SQL, or SQL and its parameters
+# Older SQLite builds allow 999 parameters in one statement.
+_MAX_PARAMETERS = 900
+
+
+def in_slices(sql: str, values: Sequence[Any]) -> list[tuple[str, Sequence[Any]]]:
+    """`sql`, whose `{}` stands for the list of an `IN (…)`, as queries of at most 900
+    values each, for `values`: one per slice, to run one after the other."""
+    return [(sql.format(", ".join("?" * len(part))), part)
+            for part in (values[start:start + _MAX_PARAMETERS]
+                         for start in range(0, len(values), _MAX_PARAMETERS))]
 
 
 def read_rows(path: Path, key: Mapping[str, str], *queries: Query

@@ -265,3 +265,20 @@ def test_clocks_are_worked_out_when_first_asked_for_and_equal_the_eager_ones(
         assert fact.sla == eager and len(eager) >= 2
         assert "_clock_inputs" not in fact.__dict__  # worked out once, then kept
         assert dataclasses.asdict(fact)["sla"] == tuple(dataclasses.asdict(c) for c in eager)
+
+
+def test_in_slices_reads_every_row_past_the_old_sqlite_parameter_limit(tmp_path: Path) -> None:
+    import sqlite3
+
+    from opsvault.sqlite_cache import in_slices
+
+    connection = sqlite3.connect(tmp_path / "rows.sqlite")
+    connection.execute("CREATE TABLE facts (path TEXT PRIMARY KEY)")
+    paths = [f"tickets/T-{n:05d}.md" for n in range(2_001)]
+    connection.executemany("INSERT INTO facts VALUES (?)", [(p,) for p in paths])
+    queries = in_slices("SELECT path FROM facts WHERE path IN ({})", paths[1:])
+    assert [len(values) for _, values in queries] == [900, 900, 200]
+    found = [path for query in queries for (path,) in connection.execute(*query)]
+    connection.close()
+    assert sorted(found) == paths[1:]
+    assert in_slices("SELECT 1 WHERE 1 IN ({})", []) == []

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity
 from ..model import CACHE_DIR, prepare_cache_folder
+from ..sqlite_cache import in_slices
 from .events import CHANGE, MENTION, FileEvent, TicketEvent
 from .timeline import EventSource
 
@@ -168,12 +169,8 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
 
 
 def _rows_of(connection: sqlite3.Connection, ticket_ids: Sequence[str]) -> Iterator[tuple]:
-    # In slices: older SQLite builds allow 999 parameters in one statement.
-    for start in range(0, len(ticket_ids), 900):
-        chosen = ticket_ids[start:start + 900]
-        yield from connection.execute(
-            f"SELECT * FROM tickets WHERE ticket_id IN ({','.join('?' * len(chosen))})",
-            chosen)
+    for query in in_slices("SELECT * FROM tickets WHERE ticket_id IN ({})", ticket_ids):
+        yield from connection.execute(*query)
 
 
 def _sources_of(ticket_ids: Collection[str], renamed_ids: Mapping[str, str]) -> set[str]:

@@ -34,7 +34,7 @@ from ..business_time import BusinessCalendar
 from ..diagnostics import Diagnostic
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
-from ..sqlite_cache import Query, add_rows, read_rows, write_new
+from ..sqlite_cache import Query, add_rows, in_slices, read_rows, write_new
 from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
 from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
 
@@ -55,9 +55,6 @@ _SHARED_TEXT = frozenset({"status", "priority", "category", "assignee", "channel
                           "automation", "repeat_of"})
 _NO_FACTS = ""  # a ticket without an id or opening time: nothing to measure
 _NO_STAMP = (None, None, None, None)  # a file read before it could be stamped
-
-
-_PARAMETERS = 900  # older SQLite builds allow 999 parameters in one statement
 
 
 def cache_path(vault_root: Path) -> Path:
@@ -184,10 +181,7 @@ def _read(path: Path, key: dict[str, str], paths: Sequence[str] | None = None
     if paths is None:
         queries: list[Query] = ["SELECT * FROM facts"]
     else:  # `sla` asks for the open tickets, a fifth of them: the rest is not read
-        chosen = sorted(set(paths))
-        queries = [(f"SELECT * FROM facts WHERE path IN ({', '.join('?' * len(part))})", part)
-                   for part in (chosen[start:start + _PARAMETERS]
-                                for start in range(0, len(chosen), _PARAMETERS))]
+        queries = in_slices("SELECT * FROM facts WHERE path IN ({})", sorted(set(paths)))
     rows = read_rows(path, key, *queries)
     return None if rows is None else {row[0]: row[1:] for row in rows}
 

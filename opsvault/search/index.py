@@ -34,6 +34,7 @@ from ..model import (
     walk_files,
 )
 from ..schema import Settings
+from ..sqlite_cache import in_slices
 
 FORMAT = "7"  # bump when what is indexed changes: the index is then rebuilt
 INDEX_PATH = f"{CACHE_DIR}/search.sqlite3"
@@ -112,12 +113,10 @@ class SearchIndex:
         them, and the next one still finds what changed among them)."""
         chosen = sorted(set(paths))
         known: dict[str, tuple[int, int, str, int]] = {}
-        for start in range(0, len(chosen), 900):  # older SQLite: 999 parameters at most
-            part = chosen[start:start + 900]
+        for query in in_slices("SELECT path, mtime_ns, size, fingerprint, read_ns FROM files "
+                               "WHERE path IN ({})", chosen):
             known.update((path, (mtime, size, fingerprint, read_ns))
-                         for path, mtime, size, fingerprint, read_ns in self.db.execute(
-                             "SELECT path, mtime_ns, size, fingerprint, read_ns FROM files "
-                             f"WHERE path IN ({', '.join('?' * len(part))})", part))
+                         for path, mtime, size, fingerprint, read_ns in self.db.execute(*query))
         on_disk = {}
         root_text = str(root)
         for path in chosen:
