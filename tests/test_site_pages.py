@@ -537,6 +537,33 @@ def test_home_page_lists_the_longest_overdue_and_links_the_queue_for_the_rest(
     assert all(path.removeprefix("tickets/").removesuffix(".md") in queue for path in overdue)
 
 
+def test_home_page_lists_the_longest_waiting_follow_ups_and_links_the_queue(
+        tmp_path: Path) -> None:
+    from opsvault.pages.home import HOME_LIST_ROWS
+    from opsvault.pages.queues import FOLLOW_UPS_QUEUE
+
+    total = HOME_LIST_ROWS + 3
+    due = {}
+    for number in range(total):
+        ident = f"T-20261110-f{number:03d}"
+        planned = f"2026-11-{1 + number % 20:02d}"  # the 1st waited longest, the 20th least
+        due[f"tickets/{ident}.md"] = CLOSED_TICKET.replace("T-20261110-ab12", ident).replace(
+            "satisfaction: 5", f"satisfaction: 5\nfollow_up: {planned}")
+    pages = site_pages(tmp_path, due)
+    home = page(pages, "index.md")
+    section = home[home.index("## Follow-ups due"):home.index("## Open tickets by priority")]
+    rows = [line for line in section.splitlines() if line.startswith("| [T-")]
+    assert len(rows) == HOME_LIST_ROWS
+    assert all(f"f{n:03d}" in section for n in range(total) if n % 20 == 0)
+    assert not any(f"f{n:03d}" in section for n in range(total) if n % 20 == 19)
+    more = re.search(rf"^The {HOME_LIST_ROWS} longest waiting of (\d+) follow-ups due: all of "
+                     r"them are in \[Follow-ups due\]\(([^)]+)\)\.$", section, re.M)
+    assert more and int(more.group(1)) == total
+    assert more.group(2) == FOLLOW_UPS_QUEUE
+    queue = page(pages, FOLLOW_UPS_QUEUE)
+    assert all(f"T-20261110-f{n:03d}" in queue for n in range(total))
+
+
 def test_home_page_lists_the_follow_ups_due(tmp_path: Path) -> None:
     due = CLOSED_TICKET.replace("satisfaction: 5", "satisfaction: 5\nfollow_up: 2026-11-25")
     home = page(site_pages(tmp_path, {"tickets/T-20261110-ab12.md": due}), "index.md")

@@ -12,7 +12,7 @@ from .context import Site
 from .kb import KB_INDEX, clean_tags, split_title
 from .obsidian.escape import escape_text
 from .paths import HOME, is_reserved
-from .queues import DUE_SOON_QUEUE, MINE, QUEUES_INDEX, queues
+from .queues import DUE_SOON_QUEUE, FOLLOW_UPS_QUEUE, MINE, QUEUES_INDEX, queues
 from .reports import dashboard
 from .sla import sla_badges
 from .staging import StagedFile
@@ -42,9 +42,10 @@ def vault_page(site: Site, page: Page) -> StagedFile:
     return StagedFile(target, front_matter(page.title, tags=tags) + f"{heading}\n\n{body}")
 
 
-# Rows of each home-page list: the most urgent first, the rest on the queue page. A desk with a
-# backlog would otherwise get a page of thousands of rows (more than Zensical's search can
-# index in one section, and more than anyone reads on a dashboard).
+# Rows of each home-page list (breaches, due soon, follow-ups due): the most urgent first, the
+# rest on the queue page. A desk with a backlog would otherwise get a page of thousands of rows
+# (more than Zensical's search can index in one section, and more than anyone reads on a
+# dashboard).
 HOME_LIST_ROWS = 25
 
 
@@ -63,19 +64,21 @@ def home_page(site: Site) -> StagedFile:
         rows.append({"priority": name, "open": len(tickets),
                      "breached": sum(1 for t in tickets if (b := badges.get(t.path))
                                      and b.state == "breached")})
+    follow_ups_due = site.follow_ups_due()  # the longest waiting first
     follow_ups = [{"ticket": site.link_to(HOME, t), "title": t.title,
                    "due": t.follow_up.isoformat() if t.follow_up else "",
                    "assignee": t.assignee or "unassigned", "status": t.status or ""}
-                  for t in site.follow_ups_due()]
+                  for t in follow_ups_due[:HOME_LIST_ROWS]]
     queue_links = [raw(f"[{escape_text(q.title)}]({site.url(HOME, q.page)}) ({len(q.tickets)})")
                    for q in queues(site) if not q.page.startswith(MINE + "/")]
     numbers = dashboard(site, HOME)
     lists = {name: {"rows": numbers[name][:HOME_LIST_ROWS], "total": len(numbers[name])}
              for name in ("breaches", "due_soon")}
+    lists["follow_ups"] = {"rows": follow_ups, "total": len(follow_ups_due)}
     content = render_markdown(
         "home.md.j2", front_matter=raw(front_matter(title)), heading=raw(heading),
         queue_links=queue_links, queues_url=raw(site.url(HOME, QUEUES_INDEX)),
-        follow_ups=follow_ups,
+        follow_ups_url=raw(site.url(HOME, FOLLOW_UPS_QUEUE)),
         body=raw(body.strip("\n")), report_link=report_link(site, HOME),
         tickets_published=site.policy.tickets, open_by_priority=rows,
         dashboard=numbers, lists=lists, urgent_url=raw(site.url(HOME, DUE_SOON_QUEUE)),
