@@ -673,10 +673,12 @@ def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:
     return Team(tuple(technicians), True, lines), problems
 
 
-def load_vault(root: Path | str) -> Vault:
-    """Load the vault at `root`. Raises VaultError only when its settings file is unusable."""
+def load_vault(root: Path | str, with_tickets: bool = True) -> Vault:
+    """Load the vault at `root` (without `with_tickets`, all but its tickets: for `metrics`,
+    which takes them from the ticket index and the facts cache). Raises VaultError only when
+    its settings file is unusable."""
     with paused_gc():
-        return _load_vault(root)
+        return _load_vault(root, with_tickets)
 
 
 def ticket_files_named(root: Path, reference: str) -> list[str]:
@@ -754,7 +756,7 @@ def load_file(root: Path, rel_path: str, kind: str, settings: Settings,
     return {"kb": KBEntry, "sop": SOP, "page": Page}[kind](source), problems
 
 
-def _load_vault(root: Path | str) -> Vault:
+def _load_vault(root: Path | str, with_tickets: bool) -> Vault:
     root = Path(root).resolve()
     settings, problems = load_settings(root)
     documents: dict[str, list[Any]] = {"ticket": [], "kb": [], "sop": [], "page": [],
@@ -763,7 +765,8 @@ def _load_vault(root: Path | str) -> Vault:
     # Front matter parsed on an earlier run is taken from the memo (most files did not
     # change): YAML is most of what loading costs.
     memo = FrontMatterMemo(root / CACHE_DIR, prepare_cache_folder)
-    for folder in (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR):
+    folders = (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR)
+    for folder in folders if with_tickets else folders[1:]:
         for rel_path in walk_files(root, folder, problems):
             kind = "script" if folder == SCRIPTS_DIR else classify(rel_path)
             if kind == "attachment":
@@ -773,7 +776,7 @@ def _load_vault(root: Path | str) -> Vault:
                 problems.extend(found)
                 if item is not None:
                     documents[kind].append(item)
-    memo.save(whole_vault=True)
+    memo.save(whole_vault=with_tickets)  # without the tickets, their rows are still in use
     team, team_problems = load_team(root)
     problems.extend(team_problems)
     return Vault(root, settings, tuple(documents["ticket"]), tuple(documents["kb"]),

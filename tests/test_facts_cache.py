@@ -243,6 +243,62 @@ def test_metrics_from_the_caches_are_byte_identical_to_the_full_computation(
     assert json.loads(warm) == json.loads(json.dumps(as_dict(library)))
 
 
+def test_metrics_reads_only_the_tickets_whose_kb_links_count_and_says_the_same(
+        tmp_path: Path, computed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`metrics` takes the tickets from the ticket index and the facts cache: what it could
+    not measure, the KB entries most used and everything else are the library's answer for
+    the whole vault, and of the unchanged tickets only those linking KB entries in the window
+    are read."""
+    from opsvault import model
+    from opsvault.metrics import Window, as_dict, build_metrics
+    from opsvault.metrics.aggregate import kb_use_paths
+
+    root = build_repo(tmp_path / "vault")
+    commit(root, {
+        "kb/Network/KB-NET-001-vpn.md": "---\nid: KB-NET-001\ntitle: VPN drops\n---\nBody.\n",
+        ticket_path("T-20261124-kb01"): ticket(
+            "T-20261124-kb01", opened="2026-11-24T09:00:00-06:00", kb='"[[KB-NET-001]]"'),
+        ticket_path("T-20261124-bad1"): ticket(
+            "T-20261124-bad1", priority="P9", opened="2026-11-24T10:00:00-06:00"),
+        ticket_path("T-20261124-bad2"): ticket("T-20261124-bad2").replace(
+            "opened: 2026-11-16T09:00:00-06:00\n", ""),
+        "tickets/T-20261124-broken.md": "---\nid: [unclosed\n---\nBody.\n",
+    }, "More tickets", "2026-11-24T11:00:00-06:00")
+    window = ("--since", "2026-11-02", "--until", "2026-12-06")
+    cold = run_cli("metrics", "--vault", str(root), "--as-of", AS_OF, "--format", "json",
+                   *window)
+    assert cold.exit_code == 0
+    assert "T-20261124-broken.md:" in cold.stderr  # named, and the rest still measured
+    read: list[str] = []
+    original = model.load_file
+
+    def reading(vault_root: Path, rel_path: str, *args: object, **kwargs: object) -> object:
+        read.append(rel_path)
+        return original(vault_root, rel_path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "load_file", reading)
+    for module in ("opsvault.metrics", "opsvault.metrics.facts_cache"):
+        monkeypatch.setattr(f"{module}.load_file", reading)
+    computed.clear()
+    warm = metrics_json(root, *window)
+    assert computed == []
+    monkeypatch.undo()
+    vault = load_vault(root)
+    history = load_history(root, vault.settings, use_cache=False)
+    moment, span = datetime.fromisoformat(AS_OF), Window(date(2026, 11, 2), date(2026, 12, 6))
+    # Of the tickets, only those opened or resolved in the window (whose KB links count).
+    counted = kb_use_paths(ticket_facts(vault, history, moment), span, vault.settings.time_zone)
+    tickets_read = sorted(path for path in read if path.startswith("tickets/"))
+    assert tickets_read == sorted(counted) and "tickets/T-20261124-kb01.md" in tickets_read
+    assert len(tickets_read) < len(vault.tickets)
+    library = build_metrics(vault, history, span, moment)
+    answer = json.loads(warm)
+    assert answer == json.loads(cold.stdout) == json.loads(json.dumps(as_dict(library)))
+    assert {item["ticket"] for item in answer["excluded"]} >= {"T-20261124-bad1",
+                                                                "T-20261124-bad2"}
+    assert [use["entry"] for use in answer["kb"]["most_used"]] == ["KB-NET-001"]
+
+
 def test_clocks_are_worked_out_when_first_asked_for_and_equal_the_eager_ones(
         tmp_path: Path) -> None:
     import dataclasses

@@ -64,14 +64,16 @@ def vault_option(function: F) -> F:
     )(function)
 
 
-def open_vault(vault_dir: Path, tickets: Iterable[str] | None = None) -> Vault:
-    """Load the vault (or, given `tickets`, just those ticket files and the settings) or exit
-    with code 2 and the reason."""
+def open_vault(vault_dir: Path, tickets: Iterable[str] | None = None,
+               with_tickets: bool = True) -> Vault:
+    """Load the vault (or, given `tickets`, just those ticket files and the settings; without
+    `with_tickets`, all but the tickets) or exit with code 2 and the reason."""
     if not vault_dir.is_dir():
         click.echo(f"error: {vault_dir}: no such folder (give the vault with --vault)", err=True)
         raise SystemExit(EXIT_USAGE)
     try:
-        return load_vault(vault_dir) if tickets is None else load_tickets(vault_dir, tickets)
+        return load_vault(vault_dir, with_tickets) if tickets is None \
+            else load_tickets(vault_dir, tickets)
     except VaultError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.as_line(), err=True)

@@ -21,11 +21,13 @@ from ..metrics import (
     as_dict,
     build_metrics,
     build_workbook,
+    excluded_among,
     to_csv,
     to_prometheus,
     to_table,
+    window_tickets,
 )
-from ..metrics.facts_cache import cached_ticket_facts
+from ..metrics.facts_cache import cached_ticket_facts, facts_of_files
 from ..model import Vault
 from ..reports import (
     INSIGHTS,
@@ -45,6 +47,7 @@ from .common import (
     EXIT_OK,
     as_of_option,
     history_of,
+    listed_tickets,
     open_vault,
     parse_as_of,
     report_excluded,
@@ -118,16 +121,26 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
         usage_error(f"--format prometheus groups --by {' or '.join(PROMETHEUS_GROUPINGS)} only: "
                     "Prometheus labels must take few values")
     _check_output(output_format, output)
-    vault = open_vault(vault_dir)
+    # The tickets are not loaded: the ticket index lists them (and what cannot be read in
+    # them), the facts cache gives the facts of each file whose stamp and history are what
+    # they were, and only the files whose KB links count in the window are read.
+    vault = open_vault(vault_dir, with_tickets=False)
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)
     history = history_of(vault)
-    facts = cached_ticket_facts(vault, history, moment)
+    tickets = listed_tickets(vault, active_only=False)
+    facts, unread = facts_of_files(vault, [(ticket.path, ticket.id) for ticket in tickets],
+                                   history, moment)
+    for problem in unread:  # changed since the index read it, and unreadable now
+        click.echo(problem.as_line(), err=True)
+    excluded = excluded_among(tickets)
+    vault = window_tickets(vault, facts, window)
     if output_format == "xlsx":  # every grouping, each on a sheet: --by is not needed
         _write_binary(build_workbook(vault, history, window, moment,
-                                     f"Help desk metrics {window.label}", facts=facts), output)
+                                     f"Help desk metrics {window.label}", facts=facts,
+                                     excluded=excluded), output)
         raise SystemExit(EXIT_OK)
-    metrics = build_metrics(vault, history, window, moment, group_by, facts)
+    metrics = build_metrics(vault, history, window, moment, group_by, facts, excluded)
     report_excluded(metrics.excluded)
     if output_format == "json":
         click.echo(json.dumps(as_dict(metrics), indent=2, ensure_ascii=False))

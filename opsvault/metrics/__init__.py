@@ -12,11 +12,12 @@ from; `open_clocks` lists the open tickets' SLA clocks, most urgent first.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
 from ..history import History
-from ..model import Vault
+from ..model import Ticket, Vault, load_file
 from .aggregate import (
     GROUPINGS,
     SATISFACTION_GOAL,
@@ -36,6 +37,7 @@ from .aggregate import (
     Trend,
     breakdown,
     compute_metrics,
+    kb_use_paths,
 )
 from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
 from .facts import (
@@ -51,6 +53,7 @@ from .facts import (
     Excluded,
     SlaClock,
     TicketFacts,
+    excluded_among,
     excluded_tickets,
     facts_of,
     open_clocks,
@@ -94,6 +97,7 @@ __all__ = [
     "build_metrics",
     "build_workbook",
     "compute_metrics",
+    "excluded_among",
     "excluded_tickets",
     "facts_of",
     "open_clocks",
@@ -101,18 +105,20 @@ __all__ = [
     "to_csv",
     "to_prometheus",
     "to_table",
+    "window_tickets",
 ]
 
 
 def build_workbook(vault: Vault, history: History, window: Window, as_of: datetime, title: str,
                    include_tickets: bool = True,
-                   facts: Sequence[TicketFacts] | None = None) -> bytes:
+                   facts: Sequence[TicketFacts] | None = None,
+                   excluded: tuple[Excluded, ...] | None = None) -> bytes:
     """`window`'s metrics as an Excel workbook, with a breakdown by every grouping."""
     from .workbook import to_xlsx  # XlsxWriter only for a workbook
 
     if facts is None:
         facts = ticket_facts(vault, history, as_of)
-    metrics = compute_metrics(vault, history, facts, window, as_of)
+    metrics = compute_metrics(vault, history, facts, window, as_of, excluded=excluded)
     zone = vault.settings.time_zone
     breakdowns = {grouping: breakdown(facts, window, zone, as_of, grouping)
                   for grouping in GROUPINGS}
@@ -121,8 +127,24 @@ def build_workbook(vault: Vault, history: History, window: Window, as_of: dateti
 
 def build_metrics(vault: Vault, history: History, window: Window, as_of: datetime,
                   group_by: str | None = None,
-                  facts: Sequence[TicketFacts] | None = None) -> Metrics:
-    """Every metric of `window` as of `as_of` (facts are computed unless given)."""
+                  facts: Sequence[TicketFacts] | None = None,
+                  excluded: tuple[Excluded, ...] | None = None) -> Metrics:
+    """Every metric of `window` as of `as_of` (facts are computed unless given; with them,
+    the vault need hold only the tickets `window_tickets` loads, and `excluded` says what
+    the others could not give)."""
     if facts is None:
         facts = ticket_facts(vault, history, as_of)
-    return compute_metrics(vault, history, facts, window, as_of, group_by)
+    return compute_metrics(vault, history, facts, window, as_of, group_by, excluded)
+
+
+def window_tickets(vault: Vault, facts: Sequence[TicketFacts], window: Window) -> Vault:
+    """`vault` (loaded without its tickets) with the ticket files the metrics of `window`
+    read: those whose KB links count in it (`kb_use_paths`). A file that cannot be read
+    now is left out; its facts were taken when it could."""
+    wanted = kb_use_paths(facts, window, vault.settings.time_zone)
+    tickets = []
+    for path in sorted(wanted):
+        item, _ = load_file(vault.root, path, "ticket", vault.settings)
+        if isinstance(item, Ticket):
+            tickets.append(item)
+    return dataclasses.replace(vault, tickets=tuple(tickets))

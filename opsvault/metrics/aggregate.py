@@ -285,8 +285,11 @@ class Metrics:
 
 
 def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts],
-                    window: Window, as_of: datetime, group_by: str | None = None) -> Metrics:
-    """All metrics of `window` from the vault, its history and the tickets' facts."""
+                    window: Window, as_of: datetime, group_by: str | None = None,
+                    excluded: tuple[Excluded, ...] | None = None) -> Metrics:
+    """All metrics of `window` from the vault, its history and the tickets' facts. The
+    vault's tickets are read only for the KB entries linked by those `kb_use_paths` names
+    (it need hold no other); `excluded` is `excluded_tickets(vault)` unless given."""
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"cannot group by '{group_by}' (use {', '.join(GROUPINGS)})")
     settings = vault.settings
@@ -330,7 +333,7 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
                     _first_response_times(facts, previous, zone).median,
                     summary.resolved,
                     sum(previous.contains(f.resolved, zone) for f in facts)),
-        excluded=excluded_tickets(vault),
+        excluded=excluded_tickets(vault) if excluded is None else excluded,
     )
 
 
@@ -505,14 +508,19 @@ def _top_problems(facts: Sequence[TicketFacts], reopened: Sequence[TicketFacts],
     return tuple(problems[:TOP_N])
 
 
+def kb_use_paths(facts: Iterable[TicketFacts], window: Window, zone: ZoneInfo) -> set[str]:
+    """The ticket files whose KB links count in `window`: those opened or resolved in it."""
+    return {f.path for f in facts
+            if window.contains(f.opened, zone) or window.contains(f.resolved, zone)}
+
+
 def _kb_use(vault: Vault, facts: Sequence[TicketFacts], window: Window,
             zone: ZoneInfo) -> tuple[KBUse, ...]:
     """The KB entries linked most by the tickets opened or resolved in the window, in the
     front matter (`kb:`, `related:`) or the text."""
     entries = kb_entries_by_key(vault)
     uses: Counter[str] = Counter()
-    in_window = {f.path for f in facts
-                 if window.contains(f.opened, zone) or window.contains(f.resolved, zone)}
+    in_window = kb_use_paths(facts, window, zone)
     for ticket in vault.tickets:
         if ticket.path in in_window:
             uses.update(linked_kb(ticket, entries))

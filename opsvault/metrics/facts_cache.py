@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from .. import __version__
 from ..business_time import BusinessCalendar
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, paused_gc
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
 from ..sqlite_cache import Query, add_rows, in_slices, read_rows, write_new
@@ -65,6 +65,7 @@ class _FactsCache:
     """The cache's rows as read, and the rows to write back."""
 
     def __init__(self, vault: Vault, paths: Sequence[str] | None = None) -> None:
+        self.root = vault.root
         self.settings = vault.settings
         self.technicians = technicians_of(vault)
         self.calendar = BusinessCalendar.from_settings(vault.settings)
@@ -114,34 +115,43 @@ def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
     gives them for a vault of those files; and why a file that could not be read is
     missing. A ticket whose file has the stamp it had and whose events are the same is not
     read: its facts come from the cache, only its clocks are computed."""
-    root, settings = vault.root, vault.settings
     cache = _FactsCache(vault, [rel_path for rel_path, _ in tickets])
     found: list[TicketFacts] = []
     problems: list[Diagnostic] = []
-    prefix = f"{root}{os.sep}"
-    for rel_path, ticket_id in tickets:
-        stamp = file_stamp(prefix + rel_path)
-        row = cache.rows.pop(rel_path, None)
-        if stamp is not None and row is not None and row[:4] == stamp:
-            basis = cache.cached(row, None, history.events_version(ticket_id))
-            if basis is not False:
-                if basis is not None:
-                    found.append(with_clocks(basis, settings, cache.calendar, as_of))
-                continue
-        started_ns = time.time_ns()
-        item, read_problems = load_file(root, rel_path, "ticket", settings)
-        if not isinstance(item, Ticket):
-            problems.extend(read_problems)
-            continue
-        # Stamped only when the file read cleanly and had not just changed (it could change
-        # again within the same tick of the clock and keep the stamp).
-        kept_stamp = stamp if stamp is not None and not read_problems and \
-            max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9 else _NO_STAMP
-        basis = cache.computed(item, history, kept_stamp)
-        if basis is not None:
-            found.append(with_clocks(basis, settings, cache.calendar, as_of))
+    prefix = f"{vault.root}{os.sep}"
+    with paused_gc():  # what is made here lives on, as when loading a vault
+        for rel_path, ticket_id in tickets:
+            _facts_of_file(cache, history, as_of, prefix, rel_path, ticket_id, found, problems)
     cache.save()
     return found, problems
+
+
+def _facts_of_file(cache: _FactsCache, history: History, as_of: datetime, prefix: str,
+                   rel_path: str, ticket_id: str | None, found: list[TicketFacts],
+                   problems: list[Diagnostic]) -> None:
+    """`facts_of_files` for one file: its facts (if it has any) into `found`, or why it
+    could not be read into `problems`."""
+    settings = cache.settings
+    stamp = file_stamp(prefix + rel_path)
+    row = cache.rows.pop(rel_path, None)
+    if stamp is not None and row is not None and row[:4] == stamp:
+        basis = cache.cached(row, None, history.events_version(ticket_id))
+        if basis is not False:
+            if basis is not None:
+                found.append(with_clocks(basis, settings, cache.calendar, as_of))
+            return
+    started_ns = time.time_ns()
+    item, read_problems = load_file(cache.root, rel_path, "ticket", settings)
+    if not isinstance(item, Ticket):
+        problems.extend(read_problems)
+        return
+    # Stamped only when the file read cleanly and had not just changed (it could change
+    # again within the same tick of the clock and keep the stamp).
+    kept_stamp = stamp if stamp is not None and not read_problems and \
+        max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9 else _NO_STAMP
+    basis = cache.computed(item, history, kept_stamp)
+    if basis is not None:
+        found.append(with_clocks(basis, settings, cache.calendar, as_of))
 
 
 def cached_ticket_facts(vault: Vault, history: History, as_of: datetime
