@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from gitkit import commit, ticket, ticket_path
-from test_metrics import RUNNING_P4, build_repo
+from test_metrics import CLOSING, RUNNING_P4, build_repo
 from test_sla_pause import _repo as pause_repo
 from test_sla_pause import build_update_repo as update_repo
 from vaultkit import run_cli
@@ -297,6 +297,65 @@ def test_metrics_reads_only_the_tickets_whose_kb_links_count_and_says_the_same(
     assert {item["ticket"] for item in answer["excluded"]} >= {"T-20261124-bad1",
                                                                 "T-20261124-bad2"}
     assert [use["entry"] for use in answer["kb"]["most_used"]] == ["KB-NET-001"]
+
+
+def test_metrics_leaves_the_tickets_that_ended_before_undecoded_and_says_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a current cache, `metrics` decodes none of the tickets whose span ended before
+    its window and the one before it, but the first ticket of a repeat_of chain that reaches
+    into the window; what it says is what the full computation says."""
+    from opsvault.metrics import Window, as_dict, build_metrics
+    from opsvault.metrics.aggregate import counted_from
+
+    root = build_repo(tmp_path / "vault")
+    old_closed = dict(CLOSING, resolved="2026-03-03T11:00:00-06:00",
+                      closed="2026-03-04T11:00:00-06:00")
+    commit(root, {
+        ticket_path(OLD_ROOT): ticket(OLD_ROOT, "closed", opened="2026-03-02T09:00:00-06:00",
+                                      category="printing", **old_closed),
+        ticket_path(OLD_OTHER): ticket(OLD_OTHER, "closed", opened="2026-03-02T10:00:00-06:00",
+                                       **old_closed),
+    }, "Old tickets", "2026-03-04T11:00:00-06:00")
+    commit(root, {ticket_path(NEW_REPEAT): ticket(
+        NEW_REPEAT, opened="2026-11-25T09:00:00-06:00", repeat_of=f'"[[{OLD_ROOT}]]"')},
+        "It is back", "2026-11-25T09:00:00-06:00")
+    cold = metrics_json(root, "--week", "2026-W48")
+    decoded: list[str] = []
+    original = facts_cache._decode
+
+    def decoding(text: str, shared: dict[object, object]) -> FactsBasis | None:
+        basis = original(text, shared)
+        if basis is not None:
+            decoded.append(basis.facts.ticket_id)
+        return basis
+
+    monkeypatch.setattr(facts_cache, "_decode", decoding)
+    warm = metrics_json(root, "--week", "2026-W48")
+    # The chain's first ticket is looked up (it names the problem); the other is not read.
+    assert OLD_ROOT in decoded and OLD_OTHER not in decoded and NEW_REPEAT in decoded
+    vault = load_vault(root)
+    history = load_history(root, vault.settings, use_cache=False)
+    moment, week = datetime.fromisoformat(AS_OF), Window.iso_week("2026-W48")
+    facts = ticket_facts(vault, history, moment)
+    ended = [f.ticket_id for f in facts
+             if f.span[1] < counted_from(week, vault.settings.time_zone)]
+    assert {OLD_ROOT, OLD_OTHER} <= set(ended)  # they count in neither week
+    assert set(ended) & set(decoded) == {OLD_ROOT}  # of them, only the root was decoded
+    answer = json.loads(warm)
+    assert answer == json.loads(cold) == json.loads(json.dumps(as_dict(
+        build_metrics(vault, history, week, moment))))
+    problem = answer["repeats"]["top_problems"][0]
+    assert problem["ticket_id"] == OLD_ROOT and problem["title"] == f"Ticket {OLD_ROOT}"
+    assert problem["category"] == "printing"
+    # A breakdown lists every category any ticket has: it decodes them all.
+    decoded.clear()
+    by_category = metrics_json(root, "--week", "2026-W48", "--by", "category")
+    assert OLD_OTHER in decoded
+    assert json.loads(by_category) == json.loads(json.dumps(as_dict(
+        build_metrics(vault, history, week, moment, "category"))))
+
+
+OLD_ROOT, OLD_OTHER, NEW_REPEAT = "T-20260302-old1", "T-20260302-old2", "T-20261125-back"
 
 
 def test_clocks_are_worked_out_when_first_asked_for_and_equal_the_eager_ones(

@@ -21,6 +21,7 @@ from ..metrics import (
     as_dict,
     build_metrics,
     build_workbook,
+    counted_from,
     excluded_among,
     to_csv,
     to_prometheus,
@@ -129,8 +130,13 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     window = _window(since, until, week, month, moment)
     history = history_of(vault)
     tickets = listed_tickets(vault, active_only=False)
-    facts, unread = facts_of_files(vault, [(ticket.path, ticket.id) for ticket in tickets],
-                                   history, moment)
+    # The years of tickets that ended before the window (and the one before it, for the
+    # trend) count in nothing: they stay undecoded unless a repeat_of chain names one. A
+    # breakdown and the workbook list every value any ticket has, so they take them all.
+    ended_before = counted_from(window, vault.settings.time_zone) \
+        if group_by is None and output_format != "xlsx" else None
+    facts, unread, earlier = facts_of_files(
+        vault, [(ticket.path, ticket.id) for ticket in tickets], history, moment, ended_before)
     for problem in unread:  # changed since the index read it, and unreadable now
         click.echo(problem.as_line(), err=True)
     excluded = excluded_among(tickets)
@@ -140,7 +146,7 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
                                      f"Help desk metrics {window.label}", facts=facts,
                                      excluded=excluded), output)
         raise SystemExit(EXIT_OK)
-    metrics = build_metrics(vault, history, window, moment, group_by, facts, excluded)
+    metrics = build_metrics(vault, history, window, moment, group_by, facts, excluded, earlier)
     report_excluded(metrics.excluded)
     if output_format == "json":
         click.echo(json.dumps(as_dict(metrics), indent=2, ensure_ascii=False))

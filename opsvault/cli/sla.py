@@ -81,8 +81,8 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, notify: boo
     moment = parse_as_of(as_of, vault)
     active = listed_tickets(vault, active_only=True)
     history = history_of(vault, only=[ticket.id for ticket in active if ticket.id])
-    found, unread = facts_of_files(vault, [(ticket.path, ticket.id) for ticket in active],
-                                   history, moment)
+    found, unread, _ = facts_of_files(vault, [(ticket.path, ticket.id) for ticket in active],
+                                      history, moment)
     for problem in unread:  # changed since the index read it, and unreadable now
         click.echo(problem.as_line(), err=True)
     facts = {f.ticket_id: f for f in found}

@@ -13,7 +13,7 @@ from; `open_clocks` lists the open tickets' SLA clocks, most urgent first.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from ..history import History
@@ -37,6 +37,7 @@ from .aggregate import (
     Trend,
     breakdown,
     compute_metrics,
+    counted_from,
     kb_use_paths,
 )
 from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
@@ -97,6 +98,7 @@ __all__ = [
     "build_metrics",
     "build_workbook",
     "compute_metrics",
+    "counted_from",
     "excluded_among",
     "excluded_tickets",
     "facts_of",
@@ -128,13 +130,15 @@ def build_workbook(vault: Vault, history: History, window: Window, as_of: dateti
 def build_metrics(vault: Vault, history: History, window: Window, as_of: datetime,
                   group_by: str | None = None,
                   facts: Sequence[TicketFacts] | None = None,
-                  excluded: tuple[Excluded, ...] | None = None) -> Metrics:
+                  excluded: tuple[Excluded, ...] | None = None,
+                  earlier: Mapping[str, TicketFacts] | None = None) -> Metrics:
     """Every metric of `window` as of `as_of` (facts are computed unless given; with them,
-    the vault need hold only the tickets `window_tickets` loads, and `excluded` says what
-    the others could not give)."""
+    the vault need hold only the tickets `window_tickets` loads, `excluded` says what the
+    others could not give, and `earlier` may hold those that ended before the window counts:
+    `compute_metrics`)."""
     if facts is None:
         facts = ticket_facts(vault, history, as_of)
-    return compute_metrics(vault, history, facts, window, as_of, group_by, excluded)
+    return compute_metrics(vault, history, facts, window, as_of, group_by, excluded, earlier)
 
 
 def window_tickets(vault: Vault, facts: Sequence[TicketFacts], window: Window) -> Vault:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -284,14 +284,29 @@ class Metrics:
     excluded: tuple[Excluded, ...] = ()  # tickets measured in part or not at all, and why
 
 
+def counted_from(window: Window, zone: ZoneInfo) -> float:
+    """The first moment (POSIX seconds) anything counts in `window`'s metrics, its trend
+    against the window before included: a ticket whose span ended earlier counts in none of
+    them, and `compute_metrics` needs it only as a link of a `repeat_of` chain."""
+    return min(span.bounds(zone)[0] for span in (window, window.previous())).timestamp()
+
+
 def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts],
                     window: Window, as_of: datetime, group_by: str | None = None,
-                    excluded: tuple[Excluded, ...] | None = None) -> Metrics:
+                    excluded: tuple[Excluded, ...] | None = None,
+                    earlier: Mapping[str, TicketFacts] | None = None) -> Metrics:
     """All metrics of `window` from the vault, its history and the tickets' facts. The
     vault's tickets are read only for the KB entries linked by those `kb_use_paths` names
-    (it need hold no other); `excluded` is `excluded_tickets(vault)` unless given."""
+    (it need hold no other); `excluded` is `excluded_tickets(vault)` unless given.
+
+    `earlier` may hold, by id, the facts of tickets whose span ended before
+    `counted_from(window)`, left out of `facts`: the same metrics, looking them up only
+    where a `repeat_of` chain leads. Not with `group_by`, whose rows name every value any
+    ticket has."""
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"cannot group by '{group_by}' (use {', '.join(GROUPINGS)})")
+    if group_by is not None and earlier:
+        raise ValueError("a breakdown needs every ticket's facts, not only the window's")
     settings = vault.settings
     zone = settings.time_zone
     kb = _kb_growth(vault, history, facts, window, zone)
@@ -323,7 +338,7 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
             for name, priority in settings.priorities.items()),
         breaches=_breaches(opened_here),
         backlog=_backlog(facts, window, zone, as_of),
-        repeats=_repeats(facts, window, zone),
+        repeats=_repeats(facts, window, zone, earlier or {}),
         kb=kb,
         automation=_automation(facts, history, window, zone),
         trend=Trend(previous,
@@ -450,7 +465,8 @@ def _backlog(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo,
     return tuple(days)
 
 
-def _repeats(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo) -> RepeatIssues:
+def _repeats(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo,
+             earlier: Mapping[str, TicketFacts]) -> RepeatIssues:
     reopened = [f for f in facts if any(window.contains(t, zone) for t in f.reopens)]
     linked = [f for f in facts if f.repeat_of and window.contains(f.opened, zone)]
     repeat_tickets = {f.ticket_id: f for f in [*reopened, *linked]}.values()
@@ -466,26 +482,30 @@ def _repeats(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo) -> Re
                              .most_common(TOP_N)),
         top_tags=tuple(Counter(tag for f in repeat_tickets for tag in f.tags)
                        .most_common(TOP_N)),
-        top_problems=_top_problems(facts, reopened, linked, window, zone))
+        top_problems=_top_problems(facts, reopened, linked, window, zone, earlier))
 
 
 def _top_problems(facts: Sequence[TicketFacts], reopened: Sequence[TicketFacts],
                   linked: Sequence[TicketFacts], window: Window,
-                  zone: ZoneInfo) -> tuple[RepeatProblem, ...]:
+                  zone: ZoneInfo, earlier: Mapping[str, TicketFacts]
+                  ) -> tuple[RepeatProblem, ...]:
     """The problems that came back most often in the window. A problem is a `repeat_of`
     chain, named by its first ticket: a reopen of any ticket of the chain and each new
     ticket that repeats it count as one return."""
     by_id = {f.ticket_id: f for f in facts}
+
+    def fact_of(ticket_id: str) -> TicketFacts | None:
+        return by_id.get(ticket_id) or earlier.get(ticket_id)
 
     def first_of(fact: TicketFacts) -> str:
         seen = {fact.ticket_id}
         current = fact
         while current.repeat_of and current.repeat_of not in seen:
             seen.add(current.repeat_of)
-            earlier = by_id.get(current.repeat_of)
-            if earlier is None:
+            before = fact_of(current.repeat_of)
+            if before is None:
                 return current.repeat_of  # the first ticket is gone: still the problem's name
-            current = earlier
+            current = before
         return current.ticket_id
 
     reopens: Counter[str] = Counter()
@@ -501,7 +521,7 @@ def _top_problems(facts: Sequence[TicketFacts], reopened: Sequence[TicketFacts],
         members.setdefault(root, {})[fact.ticket_id] = None
     problems = []
     for root, tickets in members.items():
-        named = by_id.get(root) or by_id[next(iter(tickets))]
+        named = fact_of(root) or by_id[next(iter(tickets))]
         problems.append(RepeatProblem(root, named.title, named.category, reopens[root],
                                       repeats[root], tuple(tickets)))
     problems.sort(key=lambda p: (-p.returns, p.ticket_id))

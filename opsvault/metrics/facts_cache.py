@@ -12,7 +12,10 @@ without decoding them). `sla`, which does not read the files of unchanged ticket
 stamp; a command that has loaded the vault goes by the text. The whole cache is dropped when
 opsvault's version, the settings file or the team changes. A row is only ever a copy of what
 `facts_basis` computes: any doubt about it — an unreadable cache, a row that does not decode —
-and the facts are computed again. SQLite and JSON, not pickle: opening a cache found in a
+and the facts are computed again. A row also holds the last moment of the ticket's span
+(`TicketFacts.span`), so that `metrics` decodes only the rows of tickets that can count in its
+window and leaves the years before as text (`EarlierFacts`) unless a `repeat_of` chain names
+one of them. SQLite and JSON, not pickle: opening a cache found in a
 copied folder must not run code.
 """
 
@@ -20,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import __version__
@@ -39,13 +43,16 @@ from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
 from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
 
 CACHE_NAME = "facts.sqlite"
-FORMAT = "2"
+FORMAT = "3"
+# `last`: the end of the ticket's span in POSIX seconds, NULL while it is active or when it
+# has no facts.
 _SCHEMA = """
 CREATE TABLE facts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
                     inode INTEGER, content TEXT NOT NULL, events TEXT NOT NULL,
-                    basis TEXT NOT NULL);
+                    basis TEXT NOT NULL, last REAL);
 """
-_INSERT = "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_BASIS, _LAST = 6, 7  # where a read row (its path taken off) holds them
 # TicketFacts' fields as stored, in order: every one but the clocks.
 _FIELDS = tuple(f.name for f in fields(TicketFacts) if f.name != "sla")
 _TIMES = frozenset({"opened", "first_response", "resolved", "closed"})
@@ -86,7 +93,7 @@ class _FactsCache:
                 (content is not None and row[4] != content):
             return False
         try:
-            return _decode(row[6], self.shared)
+            return _decode(row[_BASIS], self.shared)
         except (ValueError, TypeError, KeyError, IndexError):
             return False  # not what this version writes: compute it again
 
@@ -98,8 +105,10 @@ class _FactsCache:
                             self.technicians)
         version = history.events_version(ticket.id)
         if version is not None:
+            last = None if basis is None or math.isinf(basis.facts.span[1]) \
+                else basis.facts.span[1]
             self.fresh.append((ticket.path, *stamp, _content(ticket), version,
-                               _NO_FACTS if basis is None else _encode(basis)))
+                               _NO_FACTS if basis is None else _encode(basis), last))
         return basis
 
     def save(self) -> None:
@@ -107,43 +116,93 @@ class _FactsCache:
             _write(self.path, self.key, self.fresh, new=not self.existed)
 
 
+class EarlierFacts(Mapping[str, TicketFacts]):
+    """The facts, by ticket id, of the tickets whose span ended before the moment
+    `facts_of_files` was asked about, kept as the cache's text: a row is decoded (and its
+    clocks computed) only when asked for."""
+
+    def __init__(self, cache: _FactsCache, as_of: datetime) -> None:
+        self._cache = cache
+        self._as_of = as_of
+        self._rows: dict[str, str] = {}
+        self._decoded: dict[str, TicketFacts] = {}
+
+    def keep(self, ticket_id: str, basis_text: str) -> None:
+        self._rows[ticket_id] = basis_text
+
+    def __getitem__(self, ticket_id: str) -> TicketFacts:
+        found = self._decoded.get(ticket_id)
+        if found is None:
+            # The row's stamp and events were checked when it was kept: it decodes, or the
+            # cache is not one this version wrote and the error is a bug worth seeing.
+            basis = _decode(self._rows[ticket_id], self._cache.shared)
+            assert basis is not None, "a kept row has facts"
+            found = self._decoded[ticket_id] = with_clocks(
+                basis, self._cache.settings, self._cache.calendar, self._as_of)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class FilesFacts(NamedTuple):
+    facts: list[TicketFacts]
+    problems: list[Diagnostic]  # why a file that could not be read is missing
+    earlier: EarlierFacts  # with `ended_before`: the tickets it left out of `facts`
+
+
 def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
-                   history: History, as_of: datetime
-                   ) -> tuple[list[TicketFacts], list[Diagnostic]]:
+                   history: History, as_of: datetime, ended_before: float | None = None
+                   ) -> FilesFacts:
     """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order)
     of `vault` (its settings and team: its tickets need not be loaded), as `ticket_facts`
     gives them for a vault of those files; and why a file that could not be read is
     missing. A ticket whose file has the stamp it had and whose events are the same is not
-    read: its facts come from the cache, only its clocks are computed."""
+    read: its facts come from the cache, only its clocks are computed.
+
+    With `ended_before` (POSIX seconds), such a ticket whose span ended before it is not
+    decoded either: it goes into `earlier` instead of `facts`. Not when two files share an
+    id, since `earlier` is by id and every use of the facts must see both."""
+    ids = [ticket_id for _, ticket_id in tickets if ticket_id]
+    if len(set(ids)) != len(ids):
+        ended_before = None
     cache = _FactsCache(vault, [rel_path for rel_path, _ in tickets])
-    found: list[TicketFacts] = []
-    problems: list[Diagnostic] = []
+    found = FilesFacts([], [], EarlierFacts(cache, as_of))
     prefix = f"{vault.root}{os.sep}"
     with paused_gc():  # what is made here lives on, as when loading a vault
         for rel_path, ticket_id in tickets:
-            _facts_of_file(cache, history, as_of, prefix, rel_path, ticket_id, found, problems)
+            _facts_of_file(cache, history, as_of, prefix, rel_path, ticket_id, found,
+                           ended_before)
     cache.save()
-    return found, problems
+    return found
 
 
 def _facts_of_file(cache: _FactsCache, history: History, as_of: datetime, prefix: str,
-                   rel_path: str, ticket_id: str | None, found: list[TicketFacts],
-                   problems: list[Diagnostic]) -> None:
+                   rel_path: str, ticket_id: str | None, found: FilesFacts,
+                   ended_before: float | None) -> None:
     """`facts_of_files` for one file: its facts (if it has any) into `found`, or why it
-    could not be read into `problems`."""
+    could not be read."""
     settings = cache.settings
     stamp = file_stamp(prefix + rel_path)
     row = cache.rows.pop(rel_path, None)
     if stamp is not None and row is not None and row[:4] == stamp:
-        basis = cache.cached(row, None, history.events_version(ticket_id))
+        version = history.events_version(ticket_id)
+        if ended_before is not None and ticket_id and row[_LAST] is not None and \
+                row[_LAST] < ended_before and version is not None and row[5] == version:
+            found.earlier.keep(ticket_id, row[_BASIS])
+            return
+        basis = cache.cached(row, None, version)
         if basis is not False:
             if basis is not None:
-                found.append(with_clocks(basis, settings, cache.calendar, as_of))
+                found.facts.append(with_clocks(basis, settings, cache.calendar, as_of))
             return
     started_ns = time.time_ns()
     item, read_problems = load_file(cache.root, rel_path, "ticket", settings)
     if not isinstance(item, Ticket):
-        problems.extend(read_problems)
+        found.problems.extend(read_problems)
         return
     # Stamped only when the file read cleanly and had not just changed (it could change
     # again within the same tick of the clock and keep the stamp).
@@ -151,7 +210,7 @@ def _facts_of_file(cache: _FactsCache, history: History, as_of: datetime, prefix
         max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9 else _NO_STAMP
     basis = cache.computed(item, history, kept_stamp)
     if basis is not None:
-        found.append(with_clocks(basis, settings, cache.calendar, as_of))
+        found.facts.append(with_clocks(basis, settings, cache.calendar, as_of))
 
 
 def cached_ticket_facts(vault: Vault, history: History, as_of: datetime
