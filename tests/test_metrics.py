@@ -8,11 +8,15 @@ P1 15m / 4h on the 24×7 clock, P2 30m / 1bd, P3 eod / 3bd, P4 2bd / 5bd on busi
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
+import statistics
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from gitkit import commit, git, init_repo, ticket, ticket_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opsvault.history import load_history
 from opsvault.metrics import (
@@ -432,3 +436,37 @@ def test_first_response_is_the_first_contact_not_an_internal_line(tmp_path: Path
     history = load_history(vault.root, vault.settings, use_cache=False)
     [fact] = ticket_facts(vault, history, AS_OF)
     assert fact.first_response == datetime.fromisoformat("2026-11-24T10:00:00-06:00")
+
+
+# --- the backlog's ages ------------------------------------------------------------------------
+
+ZONES = ("America/Chicago", "Europe/Berlin", "UTC", "Asia/Kolkata")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400 * 86400), st.sampled_from(ZONES)),
+                min_size=0, max_size=40))
+def test_a_backlog_days_median_and_oldest_age_are_those_of_every_age_sorted(
+        openings: list[tuple[int, str]]) -> None:
+    """The backlog works out only the middle and the oldest ages of a day: they are what the
+    median and the maximum of every active ticket's age are, ties and zones included, an age
+    being the time elapsed (an opening in the vault's own zone before a DST change is no hour
+    off)."""
+    from opsvault.metrics.aggregate import _backlog_day
+
+    moment = datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
+    opened = [(moment - timedelta(seconds=seconds, microseconds=seconds % 7))
+              .astimezone(ZoneInfo(zone)) for seconds, zone in openings]
+    opened_at: dict[float, datetime] = {}
+    for moment_opened in opened:
+        opened_at.setdefault(moment_opened.timestamp(), moment_opened.astimezone(UTC))
+    day = _backlog_day(moment.date(), moment,
+                       sorted((o.timestamp() for o in opened), reverse=True), opened_at)
+    elapsed = [moment.timestamp() - o.timestamp() for o in opened]
+    ages = sorted((moment.astimezone(UTC) - o.astimezone(UTC)).total_seconds()
+                  / 86400 for o in opened)
+    assert [round(age * 86400, 3) for age in ages] == sorted(round(e, 3) for e in elapsed)
+    assert day.open == len(ages)
+    assert day.median_age_days == (statistics.median(ages) if ages else None)
+    assert day.oldest_age_days == (ages[-1] if ages else None)
+

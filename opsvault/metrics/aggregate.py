@@ -17,7 +17,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..history import History
@@ -445,7 +445,12 @@ def _backlog(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo,
             if end is not None:
                 changes.append((end, -1, fact.ticket_id, fact.opened))
     changes.sort(key=lambda change: (change[0], change[1]))
-    active: dict[str, datetime] = {}
+    # Each active ticket's opening instant as POSIX seconds, which order as the instants do:
+    # a day's ages are only worked out for the middle and the oldest, as a sorted list of
+    # every age would give them. The instants are kept in UTC: an age is time elapsed, where
+    # two datetimes of one zone would subtract as wall-clock times across a DST change.
+    active: dict[str, float] = {}
+    opened_at: dict[float, datetime] = {}
     days = []
     position = 0
     for day in window.days():
@@ -455,14 +460,33 @@ def _backlog(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo,
         while position < len(changes) and changes[position][0] <= moment:
             _, step, ticket_id, opened = changes[position]
             if step > 0:
-                active[ticket_id] = opened
+                stamp = opened.timestamp()
+                active[ticket_id] = stamp
+                opened_at.setdefault(stamp, opened.astimezone(UTC))
             else:
                 active.pop(ticket_id, None)
             position += 1
-        ages = sorted((moment - opened).total_seconds() / 86400 for opened in active.values())
-        days.append(BacklogDay(day, len(ages), statistics.median(ages) if ages else None,
-                               ages[-1] if ages else None))
+        days.append(_backlog_day(day, moment, sorted(active.values(), reverse=True),
+                                 opened_at))
     return tuple(days)
+
+
+def _backlog_day(day: date, moment: datetime, newest_first: list[float],
+                 opened_at: dict[float, datetime]) -> BacklogDay:
+    """The backlog at `moment` from its tickets' opening instants, newest first (youngest
+    first), each in `opened_at` as a UTC datetime: the count, the median age and the oldest,
+    in days of elapsed time, as `statistics.median` gives them over the sorted ages."""
+    moment = moment.astimezone(UTC)
+
+    def age(index: int) -> float:
+        return (moment - opened_at[newest_first[index]]).total_seconds() / 86400
+
+    count = len(newest_first)
+    if not count:
+        return BacklogDay(day, 0, None, None)
+    middle = count // 2
+    median = age(middle) if count % 2 else (age(middle - 1) + age(middle)) / 2
+    return BacklogDay(day, count, median, age(count - 1))
 
 
 def _repeats(facts: Sequence[TicketFacts], window: Window, zone: ZoneInfo,
