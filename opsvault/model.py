@@ -537,14 +537,27 @@ def kb_entries_by_key(vault: Vault) -> dict[str, KBEntry]:
     return entries
 
 
-def linked_kb(ticket: Ticket, entries: Mapping[str, KBEntry]) -> set[str]:
-    """The KB entries (by id, else file name) a ticket links, in its front matter (`kb:`,
-    `related:`) or its text; `entries` is `kb_entries_by_key`."""
+def kb_link_targets(ticket: Ticket) -> frozenset[str]:
+    """Every note a ticket links, in its front matter (`kb:`, `related:`) or its text, by the
+    name the link gives: those that name a KB entry are the entries `linked_kb` gives."""
     targets = {link.target for link in ticket.wikilinks}
     for key in KB_LINK_KEYS:
         value = ticket.meta.get(key)
-        targets.update(link_target(item) for item in (value if isinstance(value, list)
-                                                      else [value]))
+        for item in value if isinstance(value, list) else [value]:
+            target = link_target(item)
+            if target is not None:
+                targets.add(target)
+    return frozenset(targets)
+
+
+def linked_kb(ticket: Ticket, entries: Mapping[str, KBEntry]) -> set[str]:
+    """The KB entries (by id, else file name) a ticket links, in its front matter (`kb:`,
+    `related:`) or its text; `entries` is `kb_entries_by_key`."""
+    return kb_entries_named(kb_link_targets(ticket), entries)
+
+
+def kb_entries_named(targets: Iterable[str], entries: Mapping[str, KBEntry]) -> set[str]:
+    """The KB entries (by id, else file name) among the link `targets`."""
     return {entries[target].id or entries[target].name for target in targets
             if target in entries}
 

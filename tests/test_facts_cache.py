@@ -199,7 +199,8 @@ def test_times_keep_their_zone_through_the_cache() -> None:
         open_periods=((opened, None),), backlog_periods=((opened, None),),
         reopens=(datetime(2026, 11, 2, 9, 0, tzinfo=UTC),), repeat_of=None,
         satisfaction=None, automation=None, first_response_minutes=330.0,
-        resolution_minutes=None, sla=(), follow_ups_done=())
+        resolution_minutes=None, sla=(), follow_ups_done=(),
+        kb_links=("KB-NET-001", "Ünïcode «note»"))
     basis = FactsBasis(facts, ((datetime(2026, 11, 1, 1, 0, tzinfo=chicago, fold=1),
                                 datetime(2026, 11, 1, 3, 0, tzinfo=chicago)),), ())
     decoded = facts_cache._decode(facts_cache._encode(basis), {})
@@ -243,15 +244,14 @@ def test_metrics_from_the_caches_are_byte_identical_to_the_full_computation(
     assert json.loads(warm) == json.loads(json.dumps(as_dict(library)))
 
 
-def test_metrics_reads_only_the_tickets_whose_kb_links_count_and_says_the_same(
+def test_metrics_reads_only_the_changed_tickets_and_says_the_same(
         tmp_path: Path, computed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """`metrics` takes the tickets from the ticket index and the facts cache: what it could
-    not measure, the KB entries most used and everything else are the library's answer for
-    the whole vault, and of the unchanged tickets only those linking KB entries in the window
-    are read."""
+    """`metrics` takes the tickets from the ticket index and the facts cache (their KB links
+    among their facts): what it could not measure, the KB entries most used and everything
+    else are the library's answer for the whole vault; no unchanged ticket is read, and a
+    changed one is read alone."""
     from opsvault import model
     from opsvault.metrics import Window, as_dict, build_metrics
-    from opsvault.metrics.aggregate import kb_use_paths
 
     root = build_repo(tmp_path / "vault")
     commit(root, {
@@ -277,26 +277,30 @@ def test_metrics_reads_only_the_tickets_whose_kb_links_count_and_says_the_same(
         return original(vault_root, rel_path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(model, "load_file", reading)
-    for module in ("opsvault.metrics", "opsvault.metrics.facts_cache"):
-        monkeypatch.setattr(f"{module}.load_file", reading)
+    monkeypatch.setattr("opsvault.metrics.facts_cache.load_file", reading)
     computed.clear()
     warm = metrics_json(root, *window)
     assert computed == []
+    assert not [path for path in read if path.startswith("tickets/")]
+    # A second KB link, by the entry's file name, in a ticket's text: that file is read, and
+    # the entry counts once for it.
+    changed = root / ticket_path("T-20261124-kb01")
+    changed.write_text(changed.read_text() + "See also [[KB-NET-001-vpn]].\n")
+    changed_answer = metrics_json(root, *window)
+    assert [path for path in read if path.startswith("tickets/")] == [
+        ticket_path("T-20261124-kb01")]
     monkeypatch.undo()
     vault = load_vault(root)
     history = load_history(root, vault.settings, use_cache=False)
     moment, span = datetime.fromisoformat(AS_OF), Window(date(2026, 11, 2), date(2026, 12, 6))
-    # Of the tickets, only those opened or resolved in the window (whose KB links count).
-    counted = kb_use_paths(ticket_facts(vault, history, moment), span, vault.settings.time_zone)
-    tickets_read = sorted(path for path in read if path.startswith("tickets/"))
-    assert tickets_read == sorted(counted) and "tickets/T-20261124-kb01.md" in tickets_read
-    assert len(tickets_read) < len(vault.tickets)
     library = build_metrics(vault, history, span, moment)
-    answer = json.loads(warm)
-    assert answer == json.loads(cold.stdout) == json.loads(json.dumps(as_dict(library)))
+    answer = json.loads(changed_answer)
+    assert answer == json.loads(json.dumps(as_dict(library)))
+    assert json.loads(warm) == json.loads(cold.stdout) == answer
     assert {item["ticket"] for item in answer["excluded"]} >= {"T-20261124-bad1",
                                                                 "T-20261124-bad2"}
-    assert [use["entry"] for use in answer["kb"]["most_used"]] == ["KB-NET-001"]
+    assert [(use["entry"], use["tickets"]) for use in answer["kb"]["most_used"]] == [
+        ("KB-NET-001", 1)]
 
 
 def test_metrics_leaves_the_tickets_that_ended_before_undecoded_and_says_the_same(

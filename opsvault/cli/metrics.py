@@ -26,7 +26,6 @@ from ..metrics import (
     to_csv,
     to_prometheus,
     to_table,
-    window_tickets,
 )
 from ..metrics.facts_cache import cached_ticket_facts, facts_of_files
 from ..model import Vault
@@ -123,8 +122,8 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
                     "Prometheus labels must take few values")
     _check_output(output_format, output)
     # The tickets are not loaded: the ticket index lists them (and what cannot be read in
-    # them), the facts cache gives the facts of each file whose stamp and history are what
-    # they were, and only the files whose KB links count in the window are read.
+    # them), and the facts cache gives the facts of each file whose stamp and history are
+    # what they were (its KB links among them); only the other files are read.
     vault = open_vault(vault_dir, with_tickets=False)
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)
@@ -140,7 +139,6 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     for problem in unread:  # changed since the index read it, and unreadable now
         click.echo(problem.as_line(), err=True)
     excluded = excluded_among(tickets)
-    vault = window_tickets(vault, facts, window)
     if output_format == "xlsx":  # every grouping, each on a sheet: --by is not needed
         _write_binary(build_workbook(vault, history, window, moment,
                                      f"Help desk metrics {window.label}", facts=facts,

@@ -12,12 +12,11 @@ from; `open_clocks` lists the open tickets' SLA clocks, most urgent first.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from ..history import History
-from ..model import Ticket, Vault, load_file
+from ..model import Vault
 from .aggregate import (
     GROUPINGS,
     SATISFACTION_GOAL,
@@ -38,7 +37,6 @@ from .aggregate import (
     breakdown,
     compute_metrics,
     counted_from,
-    kb_use_paths,
 )
 from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
 from .facts import (
@@ -107,7 +105,6 @@ __all__ = [
     "to_csv",
     "to_prometheus",
     "to_table",
-    "window_tickets",
 ]
 
 
@@ -133,22 +130,9 @@ def build_metrics(vault: Vault, history: History, window: Window, as_of: datetim
                   excluded: tuple[Excluded, ...] | None = None,
                   earlier: Mapping[str, TicketFacts] | None = None) -> Metrics:
     """Every metric of `window` as of `as_of` (facts are computed unless given; with them,
-    the vault need hold only the tickets `window_tickets` loads, `excluded` says what the
-    others could not give, and `earlier` may hold those that ended before the window counts:
-    `compute_metrics`)."""
+    the vault need hold no tickets, `excluded` says what the others could not give, and
+    `earlier` may hold those that ended before the window counts: `compute_metrics`)."""
     if facts is None:
         facts = ticket_facts(vault, history, as_of)
     return compute_metrics(vault, history, facts, window, as_of, group_by, excluded, earlier)
 
-
-def window_tickets(vault: Vault, facts: Sequence[TicketFacts], window: Window) -> Vault:
-    """`vault` (loaded without its tickets) with the ticket files the metrics of `window`
-    read: those whose KB links count in it (`kb_use_paths`). A file that cannot be read
-    now is left out; its facts were taken when it could."""
-    wanted = kb_use_paths(facts, window, vault.settings.time_zone)
-    tickets = []
-    for path in sorted(wanted):
-        item, _ = load_file(vault.root, path, "ticket", vault.settings)
-        if isinstance(item, Ticket):
-            tickets.append(item)
-    return dataclasses.replace(vault, tickets=tuple(tickets))

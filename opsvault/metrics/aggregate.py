@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..history import History
-from ..model import Vault, kb_entries_by_key, linked_kb
+from ..model import Vault, kb_entries_by_key, kb_entries_named
 from .facts import (
     BREACHED,
     FIRST_RESPONSE,
@@ -296,8 +296,8 @@ def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts]
                     excluded: tuple[Excluded, ...] | None = None,
                     earlier: Mapping[str, TicketFacts] | None = None) -> Metrics:
     """All metrics of `window` from the vault, its history and the tickets' facts. The
-    vault's tickets are read only for the KB entries linked by those `kb_use_paths` names
-    (it need hold no other); `excluded` is `excluded_tickets(vault)` unless given.
+    vault's tickets are not read (it need hold none); `excluded` is
+    `excluded_tickets(vault)` unless given.
 
     `earlier` may hold, by id, the facts of tickets whose span ended before
     `counted_from(window)`, left out of `facts`: the same metrics, looking them up only
@@ -552,22 +552,15 @@ def _top_problems(facts: Sequence[TicketFacts], reopened: Sequence[TicketFacts],
     return tuple(problems[:TOP_N])
 
 
-def kb_use_paths(facts: Iterable[TicketFacts], window: Window, zone: ZoneInfo) -> set[str]:
-    """The ticket files whose KB links count in `window`: those opened or resolved in it."""
-    return {f.path for f in facts
-            if window.contains(f.opened, zone) or window.contains(f.resolved, zone)}
-
-
 def _kb_use(vault: Vault, facts: Sequence[TicketFacts], window: Window,
             zone: ZoneInfo) -> tuple[KBUse, ...]:
     """The KB entries linked most by the tickets opened or resolved in the window, in the
-    front matter (`kb:`, `related:`) or the text."""
+    front matter (`kb:`, `related:`) or the text (`TicketFacts.kb_links`)."""
     entries = kb_entries_by_key(vault)
     uses: Counter[str] = Counter()
-    in_window = kb_use_paths(facts, window, zone)
-    for ticket in vault.tickets:
-        if ticket.path in in_window:
-            uses.update(linked_kb(ticket, entries))
+    for fact in facts:
+        if window.contains(fact.opened, zone) or window.contains(fact.resolved, zone):
+            uses.update(kb_entries_named(fact.kb_links, entries))
     titles = {entry.id or entry.name: entry.title for entry in vault.kb}
     ranked = sorted(uses.items(), key=lambda item: (-item[1], item[0]))
     return tuple(KBUse(name, titles[name], count) for name, count in ranked[:TOP_N])

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
-from ..model import Ticket, Vault, as_text, link_target
+from ..model import Ticket, Vault, as_text, kb_link_targets, link_target
 from ..schema import FOLLOW_UP_DONE, LOG_AUTHORS, Duration, Priority, Settings, is_contact
 from ..ticket_index import TicketSummary
 
@@ -96,6 +96,9 @@ class TicketFacts:
     resolution_minutes: float | None  # active time on the priority's clock, all periods
     sla: tuple[SlaClock, ...]  # first response, then resolution; none without a priority
     follow_ups_done: tuple[datetime, ...] = ()  # "Follow-up done" Log lines (SPEC §7)
+    # Every note the ticket links (`kb_link_targets`), by the name the link gives: the KB
+    # entries most used come from these, so the metrics need not read the ticket's file.
+    kb_links: tuple[str, ...] = ()
 
     def clock(self, target: str) -> SlaClock | None:
         return next((c for c in self.sla if c.target == target), None)
@@ -358,7 +361,8 @@ def facts_basis(ticket: Ticket, timeline: TicketTimeline | None, settings: Setti
         automation=as_text(ticket.meta.get("automation")),
         first_response_minutes=first_minutes, resolution_minutes=resolution_minutes, sla=(),
         follow_ups_done=tuple(entry.time for entry in ticket.log
-                              if entry.text.startswith(FOLLOW_UP_DONE)))
+                              if entry.text.startswith(FOLLOW_UP_DONE)),
+        kb_links=tuple(sorted(kb_link_targets(ticket))))
     return FactsBasis(facts, tuple(pauses), tuple(contacts))
 
 

@@ -43,7 +43,7 @@ from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
 from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
 
 CACHE_NAME = "facts.sqlite"
-FORMAT = "3"
+FORMAT = "4"
 # `last`: the end of the ticket's span in POSIX seconds, NULL while it is active or when it
 # has no facts.
 _SCHEMA = """
@@ -58,6 +58,7 @@ _FIELDS = tuple(f.name for f in fields(TicketFacts) if f.name != "sla")
 _TIMES = frozenset({"opened", "first_response", "resolved", "closed"})
 _PERIODS = frozenset({"open_periods", "backlog_periods"})
 _TIME_LISTS = frozenset({"reopens", "follow_ups_done"})
+_TEXT_LISTS = frozenset({"tags", "kb_links"})
 _SHARED_TEXT = frozenset({"status", "priority", "category", "assignee", "channel", "location",
                           "automation", "repeat_of"})
 _NO_FACTS = ""  # a ticket without an id or opening time: nothing to measure
@@ -291,7 +292,7 @@ def _encode(basis: FactsBasis) -> str:
             value = _periods(value)
         elif name in _TIME_LISTS:
             value = [_time(moment) for moment in value]
-        elif name == "tags":
+        elif name in _TEXT_LISTS:
             value = list(value)
         values.append(value)
     return json.dumps([values, _periods(basis.pauses), [_time(m) for m in basis.contacts]],
@@ -339,8 +340,8 @@ def _decode(text: str, shared: dict[Any, Any]) -> FactsBasis | None:
             value = periods(value)
         elif name in _TIME_LISTS:
             value = tuple(moment(item) for item in value)
-        elif name == "tags":
-            value = tuple(shared.setdefault(tag, tag) for tag in value)
+        elif name in _TEXT_LISTS:
+            value = tuple(shared.setdefault(text, text) for text in value)
         elif name in _SHARED_TEXT and isinstance(value, str):
             value = shared.setdefault(value, value)
         decoded[name] = value
