@@ -138,7 +138,7 @@ COMMANDS: Lazy = {
     "metrics": (_attribute(".metrics", "metrics_command"),
                 "Ticket metrics per ISO week: volume, response and resolution times, SLA, "
                 "repeats."),
-    "report": (_attribute(".metrics", "report_command"),
+    "report": (_attribute(".report", "report_command"),
                "The weekly or monthly summary: resolved, response times, SLA, repeats, KB "
                "growth."),
     "serve": (_attribute(".site", "serve_command"),
