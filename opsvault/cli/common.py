@@ -148,10 +148,12 @@ def parse_as_of(value: str | None, vault: Vault) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
-def history_of(vault: Vault, only: Iterable[str] | None = None) -> History:
+def history_of(vault: Vault, only: Iterable[str] | None = None,
+               events_on_demand: bool = False) -> History:
     """The vault's history, with a progress bar on a long first pass when stderr is a
     terminal, and its notices and skipped versions on stderr. With `only` (ticket ids), one
-    that holds at least those tickets' timelines (`load_history`)."""
+    that holds at least those tickets' timelines; with `events_on_demand`, one whose events
+    stay in the cache until a timeline is asked for (`load_history`)."""
     from ..history import load_history  # git and the history stage, only when asked
 
     bar: Any = None
@@ -170,7 +172,8 @@ def history_of(vault: Vault, only: Iterable[str] | None = None) -> History:
     try:
         history = load_history(vault.root, vault.settings,
                                progress=progress if sys.stderr.isatty() else None,
-                               only=None if only is None else frozenset(only))
+                               only=None if only is None else frozenset(only),
+                               events_on_demand=events_on_demand)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -107,7 +107,9 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     vault = open_vault(vault_dir, with_tickets=False)
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)
-    history = history_of(vault)
+    # Each ticket's events stay in the history cache: only the tickets whose facts must be
+    # worked out again (changed since the facts cache took them) have theirs read.
+    history = history_of(vault, events_on_demand=True)
     tickets = listed_tickets(vault, active_only=False)
     # The years of tickets that ended before the window (and the one before it, for the
     # trend) count in nothing: they stay undecoded unless a repeat_of chain names one. A

@@ -7,7 +7,9 @@ boundary and `git replace` refs. Whether `head` is still in the current history 
 caller's question. Any doubt — a different key, an unreadable file, a missing table — means
 "rebuild", never a guess. A full rebuild is written to a new file that then replaces the old
 one; an update is one transaction that rewrites only the rows of the tickets it touched.
-Rows are decoded when a timeline is first asked for. SQLite and JSON rather than pickle:
+Rows are decoded when a timeline is first asked for, and each holds the digest of its events
+(`events_digest`), so that a command comparing versions (`metrics`, with the facts cache)
+need not read the events at all. SQLite and JSON rather than pickle:
 opening a cache found in a cloned folder must not run code.
 """
 
@@ -17,6 +19,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,17 +29,19 @@ from ..diagnostics import Diagnostic, Severity
 from ..model import CACHE_DIR, prepare_cache_folder
 from ..sqlite_cache import in_slices
 from .events import CHANGE, MENTION, FileEvent, TicketEvent
-from .timeline import EventSource
+from .timeline import EventSource, events_digest
 
 CACHE_NAME = "history.sqlite"
 # "3": the Log section is found outside fenced code and date-times outside 1900–2999 are no
-# times, so events cached by format 2 may differ from what the history now reads.
-FORMAT = "4"
+# times, so events cached by format 2 may differ from what the history now reads. "5": each
+# row holds the digest of its events, so that their version is told without reading them.
+FORMAT = "5"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE tickets (ticket_id TEXT PRIMARY KEY, has_file INTEGER NOT NULL,
-                      status_pairs TEXT NOT NULL, events TEXT NOT NULL);
+                      status_pairs TEXT NOT NULL, events TEXT NOT NULL,
+                      digest TEXT NOT NULL);
 CREATE TABLE renamed_ids (old TEXT PRIMARY KEY, new TEXT NOT NULL);
 CREATE TABLE file_events (time TEXT, kind TEXT, area TEXT, path TEXT, old_path TEXT,
                           commit_sha TEXT, author TEXT);
@@ -119,8 +124,8 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
     With `only` (ticket ids), just the rows those tickets' timelines are made of (an id
     changed in the file joins the rows of its earlier ids) and none of the file events: a
     history good for answering about those tickets, not for extending or saving. Without
-    `events`, every ticket's status pairs but none of its events, which are read from the
-    cache when its timeline is asked for (and none of the file events either)."""
+    `events`, every ticket's status pairs and events digest but none of its events, which
+    are read from the cache when its timeline is asked for."""
     if not path.is_file():
         return None, "no cache yet"
     try:
@@ -139,21 +144,26 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
         history = CachedHistory(head)
         history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
         if not events:
-            rows = connection.execute("SELECT ticket_id, has_file, status_pairs, NULL "
-                                      "FROM tickets")
+            rows = connection.execute("SELECT ticket_id, has_file, status_pairs, NULL, "
+                                      "digest FROM tickets")
+            reader = _RowReader(path)
         elif only is None:
-            rows = connection.execute("SELECT * FROM tickets")
+            rows = connection.execute(f"SELECT {_COLUMNS} FROM tickets")
         else:
             rows = _rows_of(connection, sorted(_sources_of(only, history.renamed_ids)))
-        for ticket_id, has_file, pairs, text in rows:
-            history.tickets[ticket_id] = EncodedEvents(ticket_id, text) if events \
-                else StoredEvents(ticket_id, path)
+        parsed_pairs: dict[str, frozenset[tuple[str, str]]] = {}
+        for ticket_id, has_file, pairs, text, digest in rows:
+            history.tickets[ticket_id] = EncodedEvents(ticket_id, text, digest) if events \
+                else StoredEvents(ticket_id, reader, digest)
             if has_file:
                 history.with_file.add(ticket_id)
             if pairs:
-                history.status_pairs[ticket_id] = frozenset(
-                    tuple(pair.split(_UNIT, 1)) for pair in pairs.split(_RECORD))  # type: ignore[misc]
-        history.file_events = [] if only is not None or not events else [
+                found = parsed_pairs.get(pairs)
+                if found is None:  # most tickets went the same way: parsed once each
+                    found = parsed_pairs[pairs] = frozenset(
+                        tuple(pair.split(_UNIT, 1)) for pair in pairs.split(_RECORD))  # type: ignore[misc]
+                history.status_pairs[ticket_id] = found
+        history.file_events = [] if only is not None else [
             FileEvent(datetime.fromisoformat(time), kind, area, path_, old_path, commit, author)
             for time, kind, area, path_, old_path, commit, author
             in connection.execute("SELECT * FROM file_events")]
@@ -168,8 +178,12 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
     return history, ""
 
 
+_COLUMNS = "ticket_id, has_file, status_pairs, events, digest"
+
+
 def _rows_of(connection: sqlite3.Connection, ticket_ids: Sequence[str]) -> Iterator[tuple]:
-    for query in in_slices("SELECT * FROM tickets WHERE ticket_id IN ({})", ticket_ids):
+    for query in in_slices(f"SELECT {_COLUMNS} FROM tickets WHERE ticket_id IN ({{}})",
+                           ticket_ids):
         yield from connection.execute(*query)
 
 
@@ -240,12 +254,14 @@ def _write(connection: sqlite3.Connection, history: CachedHistory,
            status_pairs: Mapping[str, frozenset[tuple[str, str]]] | None = None) -> None:
     with_file = history.with_file if with_file is None else with_file
     status_pairs = history.status_pairs if status_pairs is None else status_pairs
-    connection.executemany(
-        "INSERT OR REPLACE INTO tickets VALUES (?, ?, ?, ?)",
-        ((ticket_id, int(ticket_id in with_file),
-          _RECORD.join(f"{old}{_UNIT}{new}" for old, new in status_pairs.get(ticket_id, ())),
-          encode_events(_events(events)))
-         for ticket_id, events in tickets.items()))
+    def row(ticket_id: str, events: EventSource) -> tuple[str, int, str, str, str]:
+        encoded = encode_events(_events(events))
+        return (ticket_id, int(ticket_id in with_file),
+                _RECORD.join(f"{old}{_UNIT}{new}" for old, new in status_pairs.get(ticket_id, ())),
+                encoded, events_digest(ticket_id, encoded))
+
+    connection.executemany(f"INSERT OR REPLACE INTO tickets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                           (row(ticket_id, events) for ticket_id, events in tickets.items()))
     connection.executemany("INSERT OR REPLACE INTO renamed_ids VALUES (?, ?)",
                            history.renamed_ids.items())
     connection.executemany(
@@ -267,38 +283,53 @@ def encode_events(events: Iterable[TicketEvent]) -> str:
 
 class EncodedEvents:
     """A ticket's cached events as stored, decoded each time it is called (the timelines
-    call it once); `encoded` is what `encode_events` wrote."""
+    call it once); `encoded` is what `encode_events` wrote, `digest` its `events_digest`."""
 
-    __slots__ = ("encoded", "ticket_id")
+    __slots__ = ("digest", "encoded", "ticket_id")
 
-    def __init__(self, ticket_id: str, encoded: str) -> None:
-        self.ticket_id, self.encoded = ticket_id, encoded
+    def __init__(self, ticket_id: str, encoded: str, digest: str) -> None:
+        self.ticket_id, self.encoded, self.digest = ticket_id, encoded, digest
 
     def __call__(self) -> list[TicketEvent]:
         return decode_events(self.ticket_id, self.encoded)
 
 
+class _RowReader:
+    """Reads single rows' events from a cache file over one read-only connection, opened
+    when first needed and shared by every `StoredEvents` of one load: a fresh clone's
+    `metrics` asks for all 20,000. A cache replaced meanwhile is still read as it was
+    when opened, the one its rows were listed from."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()  # a connection serves one query at a time
+
+    def events(self, ticket_id: str) -> str:
+        with self._lock:
+            if self._connection is None:
+                self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                                   check_same_thread=False)
+            row = self._connection.execute("SELECT events FROM tickets WHERE ticket_id = ?",
+                                           (ticket_id,)).fetchone()
+        if row is None:
+            raise sqlite3.DatabaseError(f"the history cache lost the row of {ticket_id}")
+        return str(row[0])
+
+
 class StoredEvents:
     """A ticket's events left in the cache file until asked for (`check` decodes the
     timelines of the few tickets whose status pairs break the workflow, of 20,000): read
-    from the file each time, as `EncodedEvents` holds them."""
+    from the file each time, as `EncodedEvents` holds them; `digest` is known without."""
 
-    __slots__ = ("path", "ticket_id")
+    __slots__ = ("digest", "reader", "ticket_id")
 
-    def __init__(self, ticket_id: str, path: Path) -> None:
-        self.ticket_id, self.path = ticket_id, path
+    def __init__(self, ticket_id: str, reader: _RowReader, digest: str) -> None:
+        self.ticket_id, self.reader, self.digest = ticket_id, reader, digest
 
     @property
     def encoded(self) -> str:
-        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        try:
-            row = connection.execute("SELECT events FROM tickets WHERE ticket_id = ?",
-                                     (self.ticket_id,)).fetchone()
-        finally:
-            connection.close()
-        if row is None:
-            raise sqlite3.DatabaseError(f"the history cache lost the row of {self.ticket_id}")
-        return str(row[0])
+        return self.reader.events(self.ticket_id)
 
     def __call__(self) -> list[TicketEvent]:
         return decode_events(self.ticket_id, self.encoded)

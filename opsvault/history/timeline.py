@@ -31,6 +31,15 @@ from .events import (
 EventSource = Sequence[TicketEvent] | Callable[[], Sequence[TicketEvent]]
 
 
+def events_digest(ticket_id: str, encoded: str) -> str:
+    """The digest of one ticket id's events as `encode_events` writes them: the same for
+    the same events whether they were just read from git or come from the cache."""
+    digest = hashlib.blake2b(f"{len(ticket_id)}:{ticket_id}{len(encoded)}:".encode(),
+                             digest_size=16)
+    digest.update(encoded.encode())
+    return digest.hexdigest()
+
+
 class Timelines(Mapping[str, TicketTimeline]):
     """Timelines by ticket id, each put together on first use.
 
@@ -59,22 +68,25 @@ class Timelines(Mapping[str, TicketTimeline]):
 
     def version(self, ticket_id: str) -> str | None:
         """A digest of the events a ticket's timeline is made of, the same for the same
-        events whether they come from the cache (not decoded) or a pass just made; "" for an
-        id with no timeline, None when it cannot be told without an encoder."""
+        events whether they come from the cache (not read: each row holds its digest) or a
+        pass just made; "" for an id with no timeline, None when it cannot be told without
+        an encoder."""
         group = self._groups.get(ticket_id)
         if group is None:
             return ""
-        digest = hashlib.blake2b(digest_size=16)
+        digests = []
         for source_id in group:
             source = self._sources[source_id]
-            encoded = getattr(source, "encoded", None)
-            if encoded is None:
+            digest = getattr(source, "digest", None)
+            if digest is None:
                 if self._encode is None:
                     return None
-                encoded = self._encode(source() if callable(source) else source)
-            digest.update(f"{len(source_id)}:{source_id}{len(encoded)}:".encode())
-            digest.update(encoded.encode())
-        return digest.hexdigest()
+                digest = events_digest(
+                    source_id, self._encode(source() if callable(source) else source))
+            digests.append(digest)
+        if len(digests) == 1:
+            return digests[0]
+        return hashlib.blake2b(" ".join(digests).encode(), digest_size=16).hexdigest()
 
     def __getitem__(self, ticket_id: str) -> TicketTimeline:
         timeline = self._built.get(ticket_id)
