@@ -149,11 +149,11 @@ def parse_as_of(value: str | None, vault: Vault) -> datetime:
 
 
 def history_of(vault: Vault, only: Iterable[str] | None = None,
-               events_on_demand: bool = False) -> History:
+               events_on_demand: bool = False, read_back: bool = True) -> History:
     """The vault's history, with a progress bar on a long first pass when stderr is a
     terminal, and its notices and skipped versions on stderr. With `only` (ticket ids), one
     that holds at least those tickets' timelines; with `events_on_demand`, one whose events
-    stay in the cache until a timeline is asked for (`load_history`)."""
+    stay in the cache until a timeline is asked for (`load_history`, as `read_back`)."""
     from ..history import load_history  # git and the history stage, only when asked
 
     bar: Any = None
@@ -173,7 +173,7 @@ def history_of(vault: Vault, only: Iterable[str] | None = None,
         history = load_history(vault.root, vault.settings,
                                progress=progress if sys.stderr.isatty() else None,
                                only=None if only is None else frozenset(only),
-                               events_on_demand=events_on_demand)
+                               events_on_demand=events_on_demand, read_back=read_back)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

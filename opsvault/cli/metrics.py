@@ -108,8 +108,9 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     moment = parse_as_of(as_of, vault)
     window = _window(since, until, week, month, moment)
     # Each ticket's events stay in the history cache: only the tickets whose facts must be
-    # worked out again (changed since the facts cache took them) have theirs read.
-    history = history_of(vault, events_on_demand=True)
+    # worked out again (changed since the facts cache took them) have theirs read. After a
+    # first pass (a fresh clone) every ticket's are needed: those just read are kept.
+    history = history_of(vault, events_on_demand=True, read_back=False)
     tickets = listed_tickets(vault, active_only=False)
     # The years of tickets that ended before the window (and the one before it, for the
     # trend) count in nothing: they stay undecoded unless a repeat_of chain names one. A

@@ -73,7 +73,7 @@ UNREADABLE_PREFIX = "git could not read the history"
 def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True,
                  progress: Progress | None = None,
                  only: Collection[str] | None = None,
-                 events_on_demand: bool = False) -> History:
+                 events_on_demand: bool = False, read_back: bool = True) -> History:
     """The history of the vault at `vault_root`, from its cache plus any newer commits.
 
     With `only` (ticket ids), a history that holds the timelines of those tickets at least:
@@ -86,7 +86,9 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
     took their facts. When new
     commits had to be read, the history is read back from the cache just written, so that
     none of the events read are held (a fresh clone's first pass: 140 MB at 84,000
-    commits)."""
+    commits) — unless `read_back` is False: `metrics` then needs every timeline, and
+    reading them back on top of the memory the pass's events leave to the process costs
+    more than keeping them."""
     if use_cache:
         current = _current_from_files(vault_root, only, events=not events_on_demand)
         if current is not None:
@@ -103,7 +105,7 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
             "Log lines) only. Run `git init` and commit to record updates.",))
     try:
         return _load(repository, vault_root, settings, use_cache, progress, only,
-                     events=not events_on_demand)
+                     events=not events_on_demand, read_back=read_back)
     except (git.GitError, OSError, ValueError) as exc:
         # A repository git refuses to read (damaged, "dubious ownership", …): no history
         # rather than no answer.
@@ -144,7 +146,8 @@ def _failure_reason(exc: BaseException) -> str:
 
 
 def _load(repository: Repository, vault_root: Path, settings: Settings, use_cache: bool,
-          progress: Progress | None, only: Collection[str] | None, events: bool) -> History:
+          progress: Progress | None, only: Collection[str] | None, events: bool,
+          read_back: bool = True) -> History:
     head = repository.head()
     if head is None:
         return History(False, notices=(
@@ -180,7 +183,7 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
                              "cold" if reason == "no cache yet" else
                              "off" if not use_cache else f"rebuilt ({reason})")
         del scan
-    if saved and not events:
+    if saved and not events and read_back:
         # Asked for events on demand: rather than hold every event just read (140 MB for a
         # fresh clone's 84,000 commits), read the pairs back from the cache just written.
         del cached, result
@@ -188,7 +191,8 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
         if light is not None and light.head == head:
             result = light
         else:  # moved on by another run meanwhile: read it as it is now
-            return _load(repository, vault_root, settings, use_cache, progress, only, events)
+            return _load(repository, vault_root, settings, use_cache, progress, only, events,
+                         read_back)
     notices: tuple[str, ...] = ()
     starts_at = None
     if boundary:
