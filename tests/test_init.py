@@ -152,6 +152,21 @@ def test_the_ci_workflow_installs_checks_strictly_builds_and_deploys(tmp_path: P
     assert "pull_request" in deploy["if"]
 
 
+def test_the_ci_workflow_restores_the_caches_before_it_checks(tmp_path: Path) -> None:
+    """A checkout has no `.opsvault/`: without the cache step each run would read every
+    commit again (tests/test_restored_cache.py shows a restored one is used and trusted
+    only as far as it can be)."""
+    run_cli("init", str(tmp_path), "--package", PACKAGE)
+    _, steps = _workflow_steps(tmp_path)
+    uses = [str(step.get("uses", "")) for step in steps]
+    runs = [str(step.get("run", "")) for step in steps]
+    cache = uses.index("actions/cache@v4")
+    assert steps[cache]["with"] == {"path": ".opsvault", "key": "opsvault-${{ github.sha }}",
+                                    "restore-keys": "opsvault-"}
+    assert cache < runs.index("opsvault check --strict --format github")
+    assert ".opsvault/" in (tmp_path / ".gitignore").read_text()
+
+
 def test_the_ci_workflow_commands_pass_on_a_new_vault(tmp_path: Path) -> None:
     run_cli("init", str(tmp_path), "--package", PACKAGE)
     _, steps = _workflow_steps(tmp_path)
