@@ -38,6 +38,7 @@ INDEX_NAME = "tickets.sqlite"
 FORMAT = "1"
 RACY_SECONDS = 2
 _FLAW_SEPARATOR = "\x1f"
+Stamp = tuple[int, int, int, int]  # what `file_stamp` gives
 _SHORT_ROW = 5  # path and stamp: what `_read` fetches of a row only compared with its file
 _INSERT = f"INSERT OR REPLACE INTO tickets VALUES ({', '.join('?' * 15)})"
 
@@ -75,12 +76,17 @@ def index_path(vault_root: Path) -> Path:
     return vault_root / CACHE_DIR / INDEX_NAME
 
 
-def ticket_summaries(root: Path, settings: Settings, active_only: bool = False
+def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
+                     stamps: dict[str, Stamp] | None = None
                      ) -> tuple[list[TicketSummary], list[Diagnostic]]:
     """Every ticket file of the vault at `root` as lists show it (only the active ones, and
     those whose status cannot be read, with `active_only`), in the order `load_vault` reads
     them, and why each file that could not be read is missing (as `load_vault` leaves it
-    out). Unchanged files come from the index; other findings are `check`'s to report."""
+    out). Unchanged files come from the index; other findings are `check`'s to report.
+
+    `stamps`, when given, is filled with each ticket file's stamp as it was looked at, for
+    a caller that compares it with a cache of its own (20,000 files stat'ed once, not
+    twice)."""
     root = Path(root).resolve()
     problems: list[Diagnostic] = []
     paths = list(ticket_paths(root, problems))
@@ -88,10 +94,12 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False
     key = _key(root)
     indexed = _read(path, key, active_only)
     summaries: list[TicketSummary] = []
-    fresh: list[tuple[str, tuple[int, int, int, int], TicketSummary]] = []
+    fresh: list[tuple[str, Stamp, TicketSummary]] = []
     prefix = f"{root}{os.sep}"
     for rel_path in paths:
         stamp = file_stamp(prefix + rel_path)
+        if stamps is not None and stamp is not None:
+            stamps[rel_path] = stamp
         row = indexed.get(rel_path)
         if row is not None and stamp is not None and row[1:_SHORT_ROW] == stamp:
             if len(row) == _SHORT_ROW:
@@ -117,7 +125,7 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False
     return summaries, problems
 
 
-def file_stamp(file_path: str) -> tuple[int, int, int, int] | None:
+def file_stamp(file_path: str) -> Stamp | None:
     """What a changed file cannot keep: size, modification and change times, inode."""
     try:
         status = os.stat(file_path)
@@ -168,7 +176,7 @@ def _summary(row: tuple) -> TicketSummary | None:
         return None
 
 
-def _row(rel_path: str, stamp: tuple[int, int, int, int], summary: TicketSummary) -> tuple:
+def _row(rel_path: str, stamp: Stamp, summary: TicketSummary) -> tuple:
     return (rel_path, *stamp, summary.id, summary.title, summary.status, summary.priority,
             summary.category, summary.assignee,
             summary.opened.isoformat() if summary.opened else None,
@@ -177,7 +185,7 @@ def _row(rel_path: str, stamp: tuple[int, int, int, int], summary: TicketSummary
 
 
 def _write(path: Path, key: dict[str, str],
-           fresh: Iterable[tuple[str, tuple[int, int, int, int], TicketSummary]],
+           fresh: Iterable[tuple[str, Stamp, TicketSummary]],
            gone: Iterable[str], replace_all: bool) -> None:
     """Record what was read; a new index is written whole and moved into place. Failing to
     write (a read-only vault, another run holding the lock) only means reading again."""

@@ -14,7 +14,7 @@ import click
 from ..diagnostics import VaultError
 from ..model import Ticket, Vault, load_tickets, load_vault
 from ..schema import SETTINGS_PATH, Settings
-from ..ticket_index import TicketSummary, ticket_summaries
+from ..ticket_index import Stamp, TicketSummary, ticket_summaries
 
 if TYPE_CHECKING:
     from ..history import History
@@ -80,11 +80,12 @@ def open_vault(vault_dir: Path, tickets: Iterable[str] | None = None,
         raise SystemExit(EXIT_USAGE) from None
 
 
-def listed_tickets(vault: Vault, active_only: bool) -> list[TicketSummary]:
+def listed_tickets(vault: Vault, active_only: bool,
+                   stamps: dict[str, Stamp] | None = None) -> list[TicketSummary]:
     """The vault's tickets (only the active ones, with `active_only`) as lists show them,
-    from the ticket index; a file that cannot be read is named on stderr, since it is
-    missing from what follows."""
-    summaries, problems = ticket_summaries(vault.root, vault.settings, active_only)
+    from the ticket index (filling `stamps` as `ticket_summaries` does); a file that cannot
+    be read is named on stderr, since it is missing from what follows."""
+    summaries, problems = ticket_summaries(vault.root, vault.settings, active_only, stamps)
     for problem in problems:
         click.echo(problem.as_line(), err=True)
     if unread := len({problem.path for problem in problems}):

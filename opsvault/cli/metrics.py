@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..diagnostics import paused_gc
 from ..metrics import (
     GROUPINGS,
     PROMETHEUS_GROUPINGS,
@@ -25,6 +26,7 @@ from ..metrics import (
     to_table,
 )
 from ..metrics.facts_cache import facts_of_files
+from ..ticket_index import Stamp
 from .common import (
     EXIT_OK,
     as_of_option,
@@ -101,6 +103,16 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
         usage_error(f"--format prometheus groups --by {' or '.join(PROMETHEUS_GROUPINGS)} only: "
                     "Prometheus labels must take few values")
     check_output(output_format, output)
+    # What is built here lives until the end and holds no cycles: no collection is worth
+    # walking it (at 20,000 tickets, a tenth of the command).
+    with paused_gc():
+        _measure(vault_dir, since, until, week, month, group_by, output_format, output, as_of)
+
+
+def _measure(vault_dir: Path, since: datetime | None, until: datetime | None,
+             week: str | None, month: str | None, group_by: str | None,
+             output_format: str, output: Path | None, as_of: str | None) -> None:
+    """`metrics_command` once its options are found usable."""
     # The tickets are not loaded: the ticket index lists them (and what cannot be read in
     # them), and the facts cache gives the facts of each file whose stamp and history are
     # what they were (its KB links among them); only the other files are read.
@@ -111,14 +123,16 @@ def metrics_command(vault_dir: Path, since: datetime | None, until: datetime | N
     # worked out again (changed since the facts cache took them) have theirs read. After a
     # first pass (a fresh clone) every ticket's are needed: those just read are kept.
     history = history_of(vault, events_on_demand=True, read_back=False)
-    tickets = listed_tickets(vault, active_only=False)
+    stamps: dict[str, Stamp] = {}  # taken once, for the index and the facts cache
+    tickets = listed_tickets(vault, active_only=False, stamps=stamps)
     # The years of tickets that ended before the window (and the one before it, for the
     # trend) count in nothing: they stay undecoded unless a repeat_of chain names one. A
     # breakdown and the workbook list every value any ticket has, so they take them all.
     ended_before = counted_from(window, vault.settings.time_zone) \
         if group_by is None and output_format != "xlsx" else None
     facts, unread, earlier = facts_of_files(
-        vault, [(ticket.path, ticket.id) for ticket in tickets], history, moment, ended_before)
+        vault, [(ticket.path, ticket.id) for ticket in tickets], history, moment, ended_before,
+        stamps)
     for problem in unread:  # changed since the index read it, and unreadable now
         click.echo(problem.as_line(), err=True)
     excluded = excluded_among(tickets)

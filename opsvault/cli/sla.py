@@ -14,6 +14,7 @@ from ..metrics.facts import COUNTED_AS_OPEN, excluded_among
 from ..metrics.facts_cache import facts_of_files
 from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
 from ..model import Vault
+from ..ticket_index import Stamp
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -79,10 +80,11 @@ def sla_command(vault_dir: Path, show_all: bool, output_format: str, notify: boo
     # happened to them (only the clocks are computed), and just their history.
     vault = open_vault(vault_dir, tickets=())  # the settings and team, no ticket
     moment = parse_as_of(as_of, vault)
-    active = listed_tickets(vault, active_only=True)
+    stamps: dict[str, Stamp] = {}  # taken once, for the index and the facts cache
+    active = listed_tickets(vault, active_only=True, stamps=stamps)
     history = history_of(vault, only=[ticket.id for ticket in active if ticket.id])
     found, unread, _ = facts_of_files(vault, [(ticket.path, ticket.id) for ticket in active],
-                                      history, moment)
+                                      history, moment, stamps=stamps)
     for problem in unread:  # changed since the index read it, and unreadable now
         click.echo(problem.as_line(), err=True)
     facts = {f.ticket_id: f for f in found}

@@ -39,7 +39,7 @@ from ..diagnostics import Diagnostic, paused_gc
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
 from ..sqlite_cache import Query, add_rows, in_slices, read_rows, write_new
-from ..ticket_index import RACY_SECONDS, file_stamp, settings_digest
+from ..ticket_index import RACY_SECONDS, Stamp, file_stamp, settings_digest
 from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
 
 CACHE_NAME = "facts.sqlite"
@@ -156,8 +156,8 @@ class FilesFacts(NamedTuple):
 
 
 def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
-                   history: History, as_of: datetime, ended_before: float | None = None
-                   ) -> FilesFacts:
+                   history: History, as_of: datetime, ended_before: float | None = None,
+                   stamps: Mapping[str, Stamp] | None = None) -> FilesFacts:
     """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order)
     of `vault` (its settings and team: its tickets need not be loaded), as `ticket_facts`
     gives them for a vault of those files; and why a file that could not be read is
@@ -166,7 +166,10 @@ def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
 
     With `ended_before` (POSIX seconds), such a ticket whose span ended before it is not
     decoded either: it goes into `earlier` instead of `facts`. Not when two files share an
-    id, since `earlier` is by id and every use of the facts must see both."""
+    id, since `earlier` is by id and every use of the facts must see both.
+
+    `stamps` may hold the files' stamps as the caller's listing took them
+    (`ticket_summaries`): a file is then not stat'ed again unless it is read."""
     ids = [ticket_id for _, ticket_id in tickets if ticket_id]
     if len(set(ids)) != len(ids):
         ended_before = None
@@ -176,18 +179,18 @@ def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
     with paused_gc():  # what is made here lives on, as when loading a vault
         for rel_path, ticket_id in tickets:
             _facts_of_file(cache, history, as_of, prefix, rel_path, ticket_id, found,
-                           ended_before)
+                           ended_before, stamps.get(rel_path) if stamps else None)
     cache.save()
     return found
 
 
 def _facts_of_file(cache: _FactsCache, history: History, as_of: datetime, prefix: str,
                    rel_path: str, ticket_id: str | None, found: FilesFacts,
-                   ended_before: float | None) -> None:
+                   ended_before: float | None, listed: Stamp | None) -> None:
     """`facts_of_files` for one file: its facts (if it has any) into `found`, or why it
-    could not be read."""
+    could not be read. `listed` is its stamp when the caller listed it, if known."""
     settings = cache.settings
-    stamp = file_stamp(prefix + rel_path)
+    stamp = listed or file_stamp(prefix + rel_path)
     row = cache.rows.pop(rel_path, None)
     if stamp is not None and row is not None and row[:4] == stamp:
         version = history.events_version(ticket_id)
