@@ -366,11 +366,11 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
             as_of: datetime, kb_added: int | None, kb_updated: int | None) -> PeriodMetrics:
     # Only the tickets whose span meets the window can count in it: years of closed tickets
     # are passed over with two comparisons each instead of a dozen.
-    first, after = (bound.timestamp() for bound in window.bounds(zone))
+    first, after = _posix_bounds(window, zone)
     facts = [f for f in facts if f.span[0] < after and f.span[1] >= first]
-    opened = [f for f in facts if window.contains(f.opened, zone)]
-    resolved = [f for f in facts if window.contains(f.resolved, zone)]
-    closed = [f for f in facts if window.contains(f.closed, zone)]
+    opened = [f for f in facts if first <= f.instants.opened < after]
+    resolved = [f for f in facts if first <= f.instants.resolved < after]
+    closed = [f for f in facts if first <= f.instants.closed < after]
     end = min(window.bounds(zone)[1], as_of)
     return PeriodMetrics(
         label=label, start=window.start, end=window.end,
@@ -390,18 +390,26 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
     )
 
 
+def _posix_bounds(window: Window, zone: ZoneInfo) -> tuple[float, float]:
+    """`window.bounds(zone)` as POSIX seconds, to compare with `TicketFacts.instants`."""
+    start, after = window.bounds(zone)
+    return start.timestamp(), after.timestamp()
+
+
 def _first_response_times(facts: Iterable[TicketFacts], window: Window,
                           zone: ZoneInfo) -> Distribution:
+    first, after = _posix_bounds(window, zone)
     return Distribution.of(f.first_response_minutes for f in facts
                            if f.first_response_minutes is not None
-                           and window.contains(f.first_response, zone))
+                           and first <= f.instants.first_response < after)
 
 
 def _resolution_times(facts: Iterable[TicketFacts], window: Window,
                       zone: ZoneInfo) -> Distribution:
+    first, after = _posix_bounds(window, zone)
     return Distribution.of(f.resolution_minutes for f in facts
                            if f.resolution_minutes is not None
-                           and window.contains(f.resolved, zone))
+                           and first <= f.instants.resolved < after)
 
 
 def _sla(facts: Iterable[TicketFacts], target: str) -> SlaCounts:

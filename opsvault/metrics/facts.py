@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import NamedTuple
 
 from ..business_time import BusinessCalendar, add_clock_minutes, budget_minutes, clock_minutes
 from ..history import CHANGE, INITIAL, History, TicketTimeline
@@ -65,6 +66,16 @@ class SlaClock:
                 and left < AT_RISK_SHARE * self.budget_minutes)
 
 
+class Instants(NamedTuple):
+    """A ticket's times as POSIX seconds; NaN for one not known, so that `a <= t < b` is
+    False for it as `Window.contains` is for None."""
+
+    opened: float
+    first_response: float
+    resolved: float
+    closed: float
+
+
 @dataclass(frozen=True)
 class TicketFacts:
     """What the metrics know about one ticket."""
@@ -108,18 +119,33 @@ class TicketFacts:
         location."""
         return getattr(self, dimension) or "(none)"
 
-    @cached_property
+    @property
     def span(self) -> tuple[float, float]:
         """The first and the last moment (POSIX seconds) anything of the ticket happened, the
         last infinite while it is active: a window outside this span counts nothing of it."""
+        return self._posix_times[0]
+
+    @property
+    def instants(self) -> Instants:
+        """The four times a window counts, as numbers: a window's counts compare them with
+        its bounds hundreds of thousands of times, which across time zones date-times do
+        twenty times slower."""
+        return self._posix_times[1]
+
+    @cached_property
+    def _posix_times(self) -> tuple[tuple[float, float], Instants]:
+        # One cached value, not two: an instance holding more than 30 attributes loses the
+        # key-sharing dict and takes a kilobyte more (6 MiB over a metrics window).
+        instants = Instants(*(math.nan if moment is None else moment.timestamp() for moment in (
+            self.opened, self.first_response, self.resolved, self.closed)))
         periods = (*self.open_periods, *self.backlog_periods)
-        moments = [self.opened, self.first_response, self.resolved, self.closed, *self.reopens,
-                   *self.follow_ups_done, *(start for start, _ in periods)]
-        known = [moment.timestamp() for moment in moments if moment is not None]
+        moments = [*self.reopens, *self.follow_ups_done, *(start for start, _ in periods)]
+        known = [moment.timestamp() for moment in moments]
+        known += [instant for instant in instants if not math.isnan(instant)]
         if any(end is None for _, end in periods):
-            return min(known), math.inf
+            return (min(known), math.inf), instants
         known += [end.timestamp() for _, end in periods if end is not None]
-        return min(known), max(known)
+        return (min(known), max(known)), instants
 
 
 def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[TicketFacts, ...]:
