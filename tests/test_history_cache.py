@@ -156,3 +156,17 @@ def test_history_of_some_tickets_reads_new_commits_as_the_whole_does(repo: Path)
     partial = load_history(repo, settings_of(repo), only={T})
     assert partial.stats.cache == "incremental"
     assert summary(partial) == summary(history_of(repo, use_cache=False))
+
+
+def test_some_tickets_without_their_events_answer_as_the_whole_history(repo: Path) -> None:
+    """`sla` asks for the open tickets' digests alone: their timelines, read when asked for,
+    and their versions are those of the whole history; no other ticket is held."""
+    other = "T-20261116-b2c3"
+    commit(repo, {ticket_path(other): ticket(other)}, f"{other}: new",
+           "2026-11-16T10:00:00-06:00")
+    whole = history_of(repo)
+    light = load_history(repo, settings_of(repo), only=[T], events_on_demand=True)
+    assert light.stats.cache == "current"
+    assert light.events_version(T) == whole.events_version(T) is not None
+    assert light.timeline(other) is None
+    assert summary(light) == summary(whole)

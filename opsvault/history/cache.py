@@ -124,8 +124,8 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
     With `only` (ticket ids), just the rows those tickets' timelines are made of (an id
     changed in the file joins the rows of its earlier ids) and none of the file events: a
     history good for answering about those tickets, not for extending or saving. Without
-    `events`, every ticket's status pairs and events digest but none of its events, which
-    are read from the cache when its timeline is asked for."""
+    `events`, the tickets' status pairs and events digests but none of their events, which
+    are read from the cache when a timeline is asked for."""
     if not path.is_file():
         return None, "no cache yet"
     try:
@@ -143,14 +143,14 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
             return None, "the cache has no head commit"
         history = CachedHistory(head)
         history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
-        if not events:
-            rows = connection.execute("SELECT ticket_id, has_file, status_pairs, NULL, "
-                                      "digest FROM tickets")
-            reader = _RowReader(path)
-        elif only is None:
-            rows = connection.execute(f"SELECT {_COLUMNS} FROM tickets")
+        columns = _COLUMNS if events else _COLUMNS_WITHOUT_EVENTS
+        if only is None:
+            rows = connection.execute(f"SELECT {columns} FROM tickets")
         else:
-            rows = _rows_of(connection, sorted(_sources_of(only, history.renamed_ids)))
+            rows = _rows_of(connection, sorted(_sources_of(only, history.renamed_ids)),
+                            columns)
+        if not events:
+            reader = _RowReader(path)
         parsed_pairs: dict[str, frozenset[tuple[str, str]]] = {}
         for ticket_id, has_file, pairs, text, digest in rows:
             history.tickets[ticket_id] = EncodedEvents(ticket_id, text, digest) if events \
@@ -179,10 +179,12 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
 
 
 _COLUMNS = "ticket_id, has_file, status_pairs, events, digest"
+_COLUMNS_WITHOUT_EVENTS = "ticket_id, has_file, status_pairs, NULL, digest"
 
 
-def _rows_of(connection: sqlite3.Connection, ticket_ids: Sequence[str]) -> Iterator[tuple]:
-    for query in in_slices(f"SELECT {_COLUMNS} FROM tickets WHERE ticket_id IN ({{}})",
+def _rows_of(connection: sqlite3.Connection, ticket_ids: Sequence[str],
+             columns: str = _COLUMNS) -> Iterator[tuple]:
+    for query in in_slices(f"SELECT {columns} FROM tickets WHERE ticket_id IN ({{}})",
                            ticket_ids):
         yield from connection.execute(*query)
 
