@@ -170,3 +170,36 @@ def test_some_tickets_without_their_events_answer_as_the_whole_history(repo: Pat
     assert light.events_version(T) == whole.events_version(T) is not None
     assert light.timeline(other) is None
     assert summary(light) == summary(whole)
+
+
+def test_a_history_without_events_is_extended_by_a_new_commit_as_it_is(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`metrics`, `sla` and `check` after a commit: the cache is read without any ticket's
+    events, only the touched ticket's are read, and the answer is the whole history's."""
+    other = "T-20261116-b2c3"
+    commit(repo, {ticket_path(other): ticket(other)}, f"{other}: new",
+           "2026-11-16T10:00:00-06:00")
+    history_of(repo)
+    add_update(repo)
+    loads: list[bool] = []
+    original = opsvault.history.cache.load
+
+    def recording(*args: object, **kwargs: object) -> object:
+        loads.append(bool(kwargs.get("events", args[3] if len(args) > 3 else True)))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opsvault.history.cache, "load", recording)
+    for only in (None, [T]):
+        light = load_history(repo, settings_of(repo), only=only, events_on_demand=True)
+        monkeypatch.undo()
+        assert (light.stats.cache, light.stats.commits_read) == ("incremental", 1)
+        assert loads and not any(loads)  # no load with every ticket's events
+        assert summary(light) == summary(history_of(repo, use_cache=False))
+        # The version the rows now hold: the facts cache will find what it keyed on them.
+        assert light.events_version(T) == history_of(repo).events_version(T)
+        git(repo, "reset", "-q", "--hard", "HEAD~1")
+        history_of(repo)
+        add_update(repo)
+        loads.clear()
+        monkeypatch.setattr(opsvault.history.cache, "load", recording)
+    monkeypatch.undo()

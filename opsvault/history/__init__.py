@@ -126,8 +126,8 @@ def _current_from_files(vault_root: Path, only: Collection[str] | None,
         return None
     key = _cache_key(look.prefix, vault_root, (), "")
     path = cache.cache_path(vault_root)
-    cached, _ = cache.load(path, key, only, events)
-    if cached is None or cached.head != look.head:
+    cached, _ = cache.load(path, key, only, events, head=look.head)
+    if cached is None:
         return None
     return _history(cached, look.head, HistoryStats(cache="current"), (), None)
 
@@ -159,11 +159,13 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
     cached, reason = None, "cache disabled"
     if use_cache and (only is not None or not events):
         cached, reason = cache.load(path, key, only, events)
-        if cached is not None and cached.head != head:
+        if cached is not None and cached.head != head and only is not None:
             cached = None  # a partial history cannot be extended: read the whole cache
     if use_cache and cached is None:
-        cached, reason = cache.load(path, key)
-    saved = False
+        # Every ticket, with its events left in the cache if so asked: extending reads only
+        # those of the tickets the new commits touch.
+        cached, reason = cache.load(path, key, None, events)
+    saved = whole_pass = False
     if cached is not None and cached.head == head:
         result, stats = cached, HistoryStats(cache="current")
     elif cached is not None and repository.is_ancestor(cached.head, head):
@@ -176,6 +178,7 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
     else:
         if cached is not None:
             reason = "history was rewritten (rebase, amend or reset)"
+        whole_pass = True
         result, scan = _scan(repository, settings, boundary, head, None, progress)
         if use_cache:
             saved = cache.save(path, key, result)
@@ -183,9 +186,10 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
                              "cold" if reason == "no cache yet" else
                              "off" if not use_cache else f"rebuilt ({reason})")
         del scan
-    if saved and not events and read_back:
+    if saved and whole_pass and not events and read_back:
         # Asked for events on demand: rather than hold every event just read (140 MB for a
         # fresh clone's 84,000 commits), read the pairs back from the cache just written.
+        # (Extended, the history holds only the events of the tickets new commits touched.)
         del cached, result
         light, _ = cache.load(path, key, None, events=False)
         if light is not None and light.head == head:

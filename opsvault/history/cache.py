@@ -118,14 +118,15 @@ def cache_path(vault_root: Path) -> Path:
 
 
 def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None,
-         events: bool = True) -> tuple[CachedHistory | None, str]:
+         events: bool = True, head: str | None = None) -> tuple[CachedHistory | None, str]:
     """The cached history, or None and why it cannot be used.
 
     With `only` (ticket ids), just the rows those tickets' timelines are made of (an id
     changed in the file joins the rows of its earlier ids) and none of the file events: a
     history good for answering about those tickets, not for extending or saving. Without
     `events`, the tickets' status pairs and events digests but none of their events, which
-    are read from the cache when a timeline is asked for."""
+    are read from the cache when a timeline is asked for. With `head`, None unless the
+    cache is at that commit (and then none of its rows is read)."""
     if not path.is_file():
         return None, "no cache yet"
     try:
@@ -138,10 +139,12 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
             if meta.get(name) != value:
                 label = _KEY_LABELS.get(name, name.replace("_", " "))
                 return None, f"the cache was made with a different {label}"
-        head = meta.get("head")
-        if not head:
+        cached_head = meta.get("head")
+        if not cached_head:
             return None, "the cache has no head commit"
-        history = CachedHistory(head)
+        if head is not None and cached_head != head:
+            return None, "the cache is at another commit"
+        history = CachedHistory(cached_head)
         history.renamed_ids = dict(connection.execute("SELECT old, new FROM renamed_ids"))
         columns = _COLUMNS if events else _COLUMNS_WITHOUT_EVENTS
         if only is None:
