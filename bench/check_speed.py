@@ -23,10 +23,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_vault import make_vault  # noqa: E402
+from make_vault import make_vault
 
-from opsvault.checks import run_checks  # noqa: E402
-from opsvault.model import CACHE_DIR, load_vault  # noqa: E402
+from opsvault.checks import run_checks
+from opsvault.model import CACHE_DIR, load_vault
 
 TARGET = 1.5
 TARGET_WARM = 1.3

@@ -32,8 +32,9 @@ TARGET_SECONDS = 0.3
 TARGETS = {"metrics (8 weeks)": 1.0, "check": None}  # None: no target of seconds (see check_speed)
 TARGET_PEAK_MB = 250
 # Runs the command and prints the peak resident set of that one child, in KiB.
-PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
-        " stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:],"
+        " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+        " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
 def peak_mb(command: list[str], root: Path) -> float:

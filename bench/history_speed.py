@@ -7,7 +7,9 @@ prints, all measured in this run:
   (a) the cold history pass / the floor, where the floor is the very `git log` the pass runs
       (the same options, format and pathspec: none at the repository root) plus
       `git cat-file --batch` of every ticket blob it names (target <= 1.2x);
-  (b) the re-run after one new commit, in seconds (target <= 0.5 s);
+  (b) the re-run after one new commit, in seconds (target <= 0.3 s, issue #14): as
+      `metrics`, `sla` and `check` load it (each ticket's events left in the cache) and
+      with every ticket's events, as `ticket show` of an old ticket and `build` do;
   (c) the naive approach (GitPython `iter_commits` with a diff per commit, each blob read and
       parsed) / our pass, for the record; measured on the newest commits and extrapolated.
 
@@ -37,12 +39,12 @@ from zoneinfo import ZoneInfo
 import git
 
 from opsvault.files import parse_source
-from opsvault.history import load_history
+from opsvault.history import History, load_history
 from opsvault.history.repository import _CONFIG, _FORMAT
 from opsvault.schema import load_settings
 
 TARGET_RATIO = 1.2  # issue #14: the pass within 1.2x of what git needs to produce its input
-TARGET_RERUN_SECONDS = 0.5
+TARGET_RERUN_SECONDS = 0.3  # issue #14: incremental history after one new commit
 ZONE = ZoneInfo("America/Chicago")
 TEAM = ["alice", "bob", "carol", "dev"]
 CATEGORIES = ["access", "hardware", "network", "software", "printing", "request"]
@@ -233,24 +235,34 @@ def main() -> None:
               f"ratio {ratio:.2f}x (target <= {TARGET_RATIO}x) "
               f"{'MET' if ratio <= TARGET_RATIO else 'NOT MET'}")
 
-        path = next((root / "tickets").rglob("*.md"))
-        path.write_text(path.read_text().replace(
-            "## Log\n", "## Log\n- 2026-11-25 10:00 · alice · Checked again.\n"))
-        _git(root, "commit", "-q", "-am", "One more update")
         settings, _ = load_settings(root)
-        start = time.perf_counter()
-        history = load_history(root, settings)
-        rerun_seconds = time.perf_counter() - start
-        assert history.stats.commits_read == 1, history.stats
+        tickets = sorted((root / "tickets").rglob("*.md"))
+
+        def rerun(index: int, events_on_demand: bool) -> tuple[float, History]:
+            path = tickets[index]
+            path.write_text(path.read_text().replace(
+                "## Log\n", "## Log\n- 2026-11-25 10:00 · alice · Checked again.\n"))
+            _git(root, "commit", "-q", "-am", "One more update")
+            start = time.perf_counter()
+            history = load_history(root, settings, events_on_demand=events_on_demand)
+            seconds = time.perf_counter() - start
+            assert history.stats.commits_read == 1, history.stats
+            return seconds, history
+
+        on_demand_seconds = min(rerun(index, True)[0] for index in range(args.repeat))
+        print(f"(b) re-run after one new commit, events on demand:  {on_demand_seconds:6.2f} s  "
+              f"(target <= {TARGET_RERUN_SECONDS} s) "
+              f"{'MET' if on_demand_seconds <= TARGET_RERUN_SECONDS else 'NOT MET'}")
+        rerun_seconds, history = rerun(args.repeat, False)
         start = time.perf_counter()
         events = sum(len(timeline.events) for timeline in history.timelines.values())
         materialise_seconds = time.perf_counter() - start
-        print(f"(b) re-run after one new commit:                    {rerun_seconds:6.2f} s  "
+        print(f"    and with every ticket's events:                 {rerun_seconds:6.2f} s  "
               f"(target <= {TARGET_RERUN_SECONDS} s) "
               f"{'MET' if rerun_seconds <= TARGET_RERUN_SECONDS else 'NOT MET'}; read "
               f"{history.stats.commits_read} commit and {history.stats.blobs_read} blobs")
         print(f"    then building all {len(history.timelines)} timelines ({events} events) "
-              f"from the cache, as `metrics` does: {materialise_seconds:.2f} s more")
+              f"from the cache (no command does now): {materialise_seconds:.2f} s more")
 
         limit = min(args.naive_commits, commits)
         naive_seconds, naive_read = timed(lambda: naive(root, limit))

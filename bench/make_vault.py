@@ -15,8 +15,9 @@ TEAM = ["alice", "bob", "carol", "dev"]
 CATEGORIES = ["access", "hardware", "network", "software", "printing", "request"]
 KB_FOLDERS = ["Access", "Hardware", "Network", "Software", "FAQ"]
 CHANNELS = ["email", "phone", "walk-in", "portal", "chat", "alert", "technician"]
-WORDS = ("printer vpn laptop dock outlook password mfa wifi switch license install monitor "
-         "backup share drive update reboot profile token browser scanner keyboard").split()
+WORDS = ["printer", "vpn", "laptop", "dock", "outlook", "password", "mfa", "wifi", "switch",
+         "license", "install", "monitor", "backup", "share", "drive", "update", "reboot",
+         "profile", "token", "browser", "scanner", "keyboard"]
 
 
 def team_yml() -> str:

@@ -420,7 +420,7 @@ def typo(word: str, rng: random.Random) -> str:
 
 def as_typed(text: str, rng: random.Random, rate: float) -> str:
     for usual, choices in USER_WORDS.items():
-        text = re.sub(rf"\b{usual}\b", lambda _: rng.choice(choices), text)
+        text = re.sub(rf"\b{usual}\b", lambda _, choices=choices: rng.choice(choices), text)
     return re.sub(r"[A-Za-z]{5,}", lambda m: typo(m.group(), rng) if rng.random() < rate
                   else m.group(), text)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from secret_corpus import NEGATIVE, POSITIVE  # noqa: E402
+from secret_corpus import NEGATIVE, POSITIVE
 
-from opsvault.checks.secrets import find_secrets  # noqa: E402
+from opsvault.checks.secrets import find_secrets
 
 
 def main() -> int:
