@@ -524,17 +524,29 @@ def test_home_page_lists_the_longest_overdue_and_links_the_queue_for_the_rest(
     pages = site_pages(tmp_path, overdue)
     home = page(pages, "index.md")
     breaches = home[home.index("## SLA breaches now"):home.index("## Due soon")]
-    rows = [line for line in breaches.splitlines() if line.startswith("| [T-")]
-    assert len(rows) == HOME_LIST_ROWS
     # The longest overdue first: every ticket opened on the 1st is listed, none of the 17th.
-    assert all(f"b{n:03d}" in breaches for n in range(total) if n % 17 == 0)
-    assert not any(f"b{n:03d}" in breaches for n in range(total) if n % 17 == 16)
-    more = re.search(rf"^The {HOME_LIST_ROWS} longest overdue of (\d+) breaches: all of them "
-                     r"are in \[Due soon or overdue\]\(([^)]+)\)\.$", breaches, re.M)
-    assert more and int(more.group(1)) == total + 1  # with the vault's own VPN ticket
+    more = capped_list(breaches, "b", total, 17, rf"The {HOME_LIST_ROWS} longest overdue of "
+                       r"(\d+) breaches: all of them are in \[Due soon or overdue\]")
+    assert int(more.group(1)) == total + 1  # with the vault's own VPN ticket
     assert more.group(2) == DUE_SOON_QUEUE  # home is at the top: the link is the path
     queue = page(pages, DUE_SOON_QUEUE)
     assert all(path.removeprefix("tickets/").removesuffix(".md") in queue for path in overdue)
+
+
+def capped_list(section: str, mark: str, total: int, days: int,
+                sentence: str) -> re.Match[str]:
+    """A home list of `total` tickets (`<mark>NNN`, ticket n waiting longest when n % days is
+    0) shows `HOME_LIST_ROWS` of them, longest waiting first, then `sentence` and a link to
+    the queue of them all (the match: its groups, then the link)."""
+    from opsvault.pages.home import HOME_LIST_ROWS
+
+    rows = [line for line in section.splitlines() if line.startswith("| [T-")]
+    assert len(rows) == HOME_LIST_ROWS
+    assert all(f"{mark}{n:03d}" in section for n in range(total) if n % days == 0)
+    assert not any(f"{mark}{n:03d}" in section for n in range(total) if n % days == days - 1)
+    more = re.search(rf"^{sentence}\(([^)]+)\)\.$", section, re.M)
+    assert more is not None, section
+    return more
 
 
 def test_home_page_lists_the_longest_waiting_follow_ups_and_links_the_queue(
@@ -552,13 +564,9 @@ def test_home_page_lists_the_longest_waiting_follow_ups_and_links_the_queue(
     pages = site_pages(tmp_path, due)
     home = page(pages, "index.md")
     section = home[home.index("## Follow-ups due"):home.index("## Open tickets by priority")]
-    rows = [line for line in section.splitlines() if line.startswith("| [T-")]
-    assert len(rows) == HOME_LIST_ROWS
-    assert all(f"f{n:03d}" in section for n in range(total) if n % 20 == 0)
-    assert not any(f"f{n:03d}" in section for n in range(total) if n % 20 == 19)
-    more = re.search(rf"^The {HOME_LIST_ROWS} longest waiting of (\d+) follow-ups due: all of "
-                     r"them are in \[Follow-ups due\]\(([^)]+)\)\.$", section, re.M)
-    assert more and int(more.group(1)) == total
+    more = capped_list(section, "f", total, 20, rf"The {HOME_LIST_ROWS} longest waiting of "
+                       r"(\d+) follow-ups due: all of them are in \[Follow-ups due\]")
+    assert int(more.group(1)) == total
     assert more.group(2) == FOLLOW_UPS_QUEUE
     queue = page(pages, FOLLOW_UPS_QUEUE)
     assert all(f"T-20261110-f{n:03d}" in queue for n in range(total))
