@@ -84,7 +84,7 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
     them, and why each file that could not be read is missing (as `load_vault` leaves it
     out). Unchanged files come from the index; other findings are `check`'s to report.
 
-    `stamps`, when given, is filled with each ticket file's stamp as it was looked at, for
+    `stamps`, when given, is filled with each listed file's stamp as it was looked at, for
     a caller that compares it with a cache of its own (20,000 files stat'ed once, not
     twice)."""
     root = Path(root).resolve()
@@ -98,8 +98,6 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
     prefix = f"{root}{os.sep}"
     for rel_path in paths:
         stamp = file_stamp(prefix + rel_path)
-        if stamps is not None and stamp is not None:
-            stamps[rel_path] = stamp
         row = indexed.get(rel_path)
         if row is not None and stamp is not None and row[1:_SHORT_ROW] == stamp:
             if len(row) == _SHORT_ROW:
@@ -107,6 +105,8 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
             summary = _summary(row)
             if summary is not None:
                 summaries.append(summary)
+                if stamps is not None:
+                    stamps[rel_path] = stamp
                 continue
         started_ns = time.time_ns()
         source, found = read_source(root, rel_path)
@@ -116,6 +116,8 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
         summary = TicketSummary.of(Ticket(source, settings=settings))
         if not active_only or summary.is_active:
             summaries.append(summary)
+            if stamps is not None and stamp is not None:
+                stamps[rel_path] = stamp
         if stamp is not None and not found and \
                 max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9:
             fresh.append((rel_path, stamp, summary))

@@ -125,8 +125,8 @@ def load(path: Path, key: Mapping[str, str], only: Collection[str] | None = None
     changed in the file joins the rows of its earlier ids) and none of the file events: a
     history good for answering about those tickets, not for extending or saving. Without
     `events`, the tickets' status pairs and events digests but none of their events, which
-    are read from the cache when a timeline is asked for. With `head`, None unless the
-    cache is at that commit (and then none of its rows is read)."""
+    are read from the cache when a timeline is asked for. With `head`, None (no row read)
+    unless the cache is at that commit."""
     if not path.is_file():
         return None, "no cache yet"
     try:

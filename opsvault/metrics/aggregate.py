@@ -288,7 +288,7 @@ def counted_from(window: Window, zone: ZoneInfo) -> float:
     """The first moment (POSIX seconds) anything counts in `window`'s metrics, its trend
     against the window before included: a ticket whose span ended earlier counts in none of
     them, and `compute_metrics` needs it only as a link of a `repeat_of` chain."""
-    return min(span.bounds(zone)[0] for span in (window, window.previous())).timestamp()
+    return min(span.posix_bounds(zone)[0] for span in (window, window.previous()))
 
 
 def compute_metrics(vault: Vault, history: History, facts: Sequence[TicketFacts],
@@ -366,7 +366,7 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
             as_of: datetime, kb_added: int | None, kb_updated: int | None) -> PeriodMetrics:
     # Only the tickets whose span meets the window can count in it: years of closed tickets
     # are passed over with two comparisons each instead of a dozen.
-    first, after = _posix_bounds(window, zone)
+    first, after = window.posix_bounds(zone)
     facts = [f for f in facts if f.span[0] < after and f.span[1] >= first]
     opened = [f for f in facts if first <= f.instants.opened < after]
     resolved = [f for f in facts if first <= f.instants.resolved < after]
@@ -390,15 +390,9 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
     )
 
 
-def _posix_bounds(window: Window, zone: ZoneInfo) -> tuple[float, float]:
-    """`window.bounds(zone)` as POSIX seconds, to compare with `TicketFacts.instants`."""
-    start, after = window.bounds(zone)
-    return start.timestamp(), after.timestamp()
-
-
 def _first_response_times(facts: Iterable[TicketFacts], window: Window,
                           zone: ZoneInfo) -> Distribution:
-    first, after = _posix_bounds(window, zone)
+    first, after = window.posix_bounds(zone)
     return Distribution.of(f.first_response_minutes for f in facts
                            if f.first_response_minutes is not None
                            and first <= f.instants.first_response < after)
@@ -406,7 +400,7 @@ def _first_response_times(facts: Iterable[TicketFacts], window: Window,
 
 def _resolution_times(facts: Iterable[TicketFacts], window: Window,
                       zone: ZoneInfo) -> Distribution:
-    first, after = _posix_bounds(window, zone)
+    first, after = window.posix_bounds(zone)
     return Distribution.of(f.resolution_minutes for f in facts
                            if f.resolution_minutes is not None
                            and first <= f.instants.resolved < after)

@@ -100,6 +100,11 @@ class Window:
         """The first instant of the window and the first instant after it."""
         return _bounds(self, zone)
 
+    def posix_bounds(self, zone: ZoneInfo) -> tuple[float, float]:
+        """`bounds` as POSIX seconds, to compare with times kept as numbers."""
+        start, after = _bounds(self, zone)
+        return start.timestamp(), after.timestamp()
+
     def contains(self, moment: datetime | None, zone: ZoneInfo) -> bool:
         if moment is None:
             return False
