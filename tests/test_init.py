@@ -160,10 +160,16 @@ def test_the_ci_workflow_restores_the_caches_before_it_checks(tmp_path: Path) ->
     _, steps = _workflow_steps(tmp_path)
     uses = [str(step.get("uses", "")) for step in steps]
     runs = [str(step.get("run", "")) for step in steps]
-    cache = uses.index("actions/cache@v4")
-    assert steps[cache]["with"] == {"path": ".opsvault", "key": "opsvault-${{ github.sha }}",
-                                    "restore-keys": "opsvault-"}
-    assert cache < runs.index("opsvault check --strict --format github")
+    restore, save = uses.index("actions/cache/restore@v4"), uses.index("actions/cache/save@v4")
+    assert steps[restore]["with"] == {"path": ".opsvault", "key": "opsvault-${{ github.sha }}",
+                                      "restore-keys": "opsvault-"}
+    assert restore < runs.index("opsvault check --strict --format github")
+    # Saved after the build, and also when the check fails: a vault with findings must not
+    # make every later run read all of its history again.
+    assert save > runs.index("opsvault build --strict")
+    assert steps[save]["with"] == {"path": ".opsvault", "key": "opsvault-${{ github.sha }}"}
+    assert str(steps[save]["if"]).startswith("always()")
+    assert f"steps.{steps[restore]['id']}.outputs.cache-hit" in str(steps[save]["if"])
     assert ".opsvault/" in (tmp_path / ".gitignore").read_text()
 
 
