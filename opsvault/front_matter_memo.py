@@ -14,7 +14,6 @@ cannot be read or written only means parsing again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
@@ -22,15 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .digest_memo import DigestMemo
 from .files import shared
-from .sqlite_cache import add_rows, read_rows, write_new
 
 MEMO_NAME = "front-matter.sqlite"
-FORMAT = "1"
-_SCHEMA = "CREATE TABLE parsed (digest TEXT PRIMARY KEY, value TEXT NOT NULL);"
-_INSERT = "INSERT OR REPLACE INTO parsed VALUES (?, ?)"
-# A memo holding this many more rows than the vault uses is written again without them.
-_STALE_SHARE = 0.25
+FORMAT = "2"
 
 
 class _NotKept(Exception):
@@ -44,26 +39,26 @@ class FrontMatterMemo:
     def __init__(self, cache_folder: Path,
                  prepare: Callable[[Path], None] | None = None) -> None:
         self.path = cache_folder / MEMO_NAME
-        self._prepare = prepare  # makes the cache folder (with its .gitignore) when needed
-        self._key = {"format": FORMAT, "opsvault_version": __version__}
-        self._rows: dict[str, str] = dict(
-            read_rows(self.path, self._key, "SELECT digest, value FROM parsed") or ())
-        self._used: set[str] = set()
-        self._fresh: dict[str, str] = {}
+        self._memo = DigestMemo(self.path, {"format": FORMAT, "opsvault_version": __version__},
+                                prepare)
+
+    @property
+    def hits(self) -> int:
+        """Front matter given back from the memo in this load."""
+        return self._memo.hits
 
     def get(self, yaml_text: str) -> Mapping[str, Any] | None:
         """The value this exact front matter parsed to before, or None."""
-        digest = _digest(yaml_text)
-        stored = self._rows.get(digest)
+        digest, stored = self._memo.lookup(yaml_text)
         if stored is None:
             return None
         try:
             value = json.loads(stored, object_hook=_untag)
         except (ValueError, TypeError, KeyError):
-            return None
+            value = None
         if not isinstance(value, dict):
+            self._memo.forget(digest)
             return None
-        self._used.add(digest)
         return value
 
     def put(self, yaml_text: str, value: Mapping[str, Any]) -> None:
@@ -73,27 +68,13 @@ class FrontMatterMemo:
                                  allow_nan=False)
         except (_NotKept, ValueError):
             return
-        digest = _digest(yaml_text)
-        self._used.add(digest)
-        self._fresh[digest] = encoded
+        digest, _ = self._memo.lookup(yaml_text)
+        self._memo.keep(digest, encoded)
 
     def save(self, whole_vault: bool) -> None:
         """Write what was parsed anew; after loading `whole_vault`, drop the rows of front
         matter no file holds any more once they are a good share of the memo."""
-        stale = len(self._rows.keys() - self._used) if whole_vault else 0
-        rewrite = not self._rows or stale > _STALE_SHARE * max(len(self._used), 1)
-        if rewrite:
-            kept = {digest: self._rows[digest] for digest in self._used
-                    if digest in self._rows} if whole_vault else dict(self._rows)
-            write_new(self.path, self._key, _SCHEMA, _INSERT, {**kept, **self._fresh}.items(),
-                      self._prepare)
-        elif self._fresh:
-            add_rows(self.path, self._key, _INSERT, self._fresh.items())
-
-
-def _digest(yaml_text: str) -> str:
-    return hashlib.blake2b(yaml_text.encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+        self._memo.save(whole_vault)
 
 
 # --- values as JSON -------------------------------------------------------------------------

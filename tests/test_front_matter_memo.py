@@ -87,7 +87,7 @@ def test_front_matter_the_memo_cannot_give_back_exactly_is_parsed_each_time(
     assert found == found_again  # a duplicate key is reported every time
     assert typed(again) == typed(parsed) or name == "nan"  # nan != nan
     connection = sqlite3.connect(tmp_path / MEMO_NAME)
-    assert connection.execute("SELECT count(*) FROM parsed").fetchone() == (0,)
+    assert connection.execute("SELECT count(*) FROM answers").fetchone() == (0,)
     connection.close()
 
 
@@ -101,7 +101,7 @@ def test_every_front_matter_of_the_demo_comes_back_exactly(tmp_path: Path) -> No
     memo.save(whole_vault=True)
     fresh = FrontMatterMemo(tmp_path)
     again = [parse_source("x.md", text, fresh)[0] for text in texts]
-    assert len(fresh._used) > 40  # nearly all came from the memo
+    assert fresh.hits > 40  # nearly all came from the memo
     for first, second in zip(parsed, again, strict=True):
         assert (first is None) == (second is None)
         if first is not None and second is not None:
@@ -123,7 +123,7 @@ def test_a_vault_loads_the_same_from_the_memo_and_drops_what_no_file_holds(
     def rows() -> int:
         connection = sqlite3.connect(memo_path)
         try:
-            return connection.execute("SELECT count(*) FROM parsed").fetchone()[0]
+            return connection.execute("SELECT count(*) FROM answers").fetchone()[0]
         finally:
             connection.close()
 
@@ -162,7 +162,7 @@ def test_a_damaged_memo_or_row_means_parsing_again(tmp_path: Path,
     if damage is None:
         connection = sqlite3.connect(path)
         with connection:
-            connection.execute("UPDATE parsed SET value = '{\"t\": \"not a time\"}'")
+            connection.execute("UPDATE answers SET value = '{\"t\": \"not a time\"}'")
         connection.close()
     else:
         path.write_bytes(damage)
