@@ -6,12 +6,16 @@ errors. Placeholders such as `<password>`, `****`, `${TOKEN}` and `REDACTED` are
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, error
-from ..model import Vault
+from ..digest_memo import DigestMemo
+from ..model import CACHE_DIR, Vault, prepare_cache_folder
 from .context import CheckContext
 
 # (kind, text one of which a matching line must contain, pattern). The text lets
@@ -193,9 +197,59 @@ def scanned_sources(vault: Vault) -> Iterator[tuple[str, str]]:
         yield "mkdocs.yml", config
 
 
+# --- the scans of earlier runs ----------------------------------------------------------------
+
+MEMO_NAME = "secrets.sqlite"
+
+
+@cache
+def rules_digest() -> str | None:
+    """A digest of this module's source: the rules the memo's answers come from. None when
+    the source cannot be read (then nothing is memoised: an answer of other rules could hide
+    a secret these find)."""
+    try:
+        return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+class SecretsMemo:
+    """`find_secrets` of each text as an earlier run found it, in `.opsvault/secrets.sqlite`:
+    a large vault's secret scan is a fifth of `check`, and most files did not change. Kept by
+    a digest of the text and dropped whenever the rules change; `save` at the end."""
+
+    def __init__(self, vault_root: Path) -> None:
+        rules = rules_digest()
+        self._memo = None if rules is None else DigestMemo(
+            vault_root / CACHE_DIR / MEMO_NAME, {"format": "1", "rules": rules},
+            prepare_cache_folder)
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """`find_secrets(text)`."""
+        if self._memo is None:
+            return find_secrets(text)
+        digest, stored = self._memo.lookup(text)
+        if stored is not None:
+            try:
+                return [(int(line), str(kind)) for line, kind in json.loads(stored)]
+            except (ValueError, TypeError):
+                self._memo.forget(digest)  # not what this module writes: scan again
+        found = find_secrets(text)
+        self._memo.keep(digest, json.dumps(found))
+        return found
+
+    def save(self, whole_run: bool) -> None:
+        """Keep the new scans; after a `whole_run` (every file of the vault), drop those of
+        texts no file holds any more."""
+        if self._memo is not None:
+            self._memo.save(whole_run)
+
+
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    memo = SecretsMemo(context.vault.root)
     for path, text in scanned_sources(context.vault):
-        for line, kind in find_secrets(text):
+        for line, kind in memo.find(text):
             yield error(path, line, "secret",
                         f"likely {kind}; remove it (and rotate it: it is in git history) or "
                         "replace it with a placeholder")
+    memo.save(whole_run=True)

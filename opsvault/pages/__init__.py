@@ -17,7 +17,7 @@ from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
-from ..checks.secrets import find_secrets, scanned_sources
+from ..checks.secrets import SecretsMemo, scanned_sources
 from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
@@ -57,9 +57,12 @@ def published_sources(vault: Vault) -> list[tuple[str, str]]:
 
 def find_published_secrets(vault: Vault) -> list[Diagnostic]:
     """A likely secret in any published file, as an error naming file and line."""
-    return [error(path, line, "secret", f"likely {kind}: the site would publish it; remove it "
-                                        "(and rotate it) or replace it with a placeholder")
-            for path, text in published_sources(vault) for line, kind in find_secrets(text)]
+    memo = SecretsMemo(vault.root)
+    found = [error(path, line, "secret", f"likely {kind}: the site would publish it; remove "
+                                         "it (and rotate it) or replace it with a placeholder")
+             for path, text in published_sources(vault) for line, kind in memo.find(text)]
+    memo.save(whole_run=False)  # the published files only: the others' scans stay
+    return found
 
 
 def render(vault: Vault, now: datetime | None = None, history: History | None = None,
