@@ -200,6 +200,7 @@ def scanned_sources(vault: Vault) -> Iterator[tuple[str, str]]:
 # --- the scans of earlier runs ----------------------------------------------------------------
 
 MEMO_NAME = "secrets.sqlite"
+_NOTHING = "[]"  # the answer for a text without a likely secret
 
 
 @cache
@@ -229,13 +230,15 @@ class SecretsMemo:
         if self._memo is None:
             return find_secrets(text)
         digest, stored = self._memo.lookup(text)
+        if stored == _NOTHING:
+            return []  # most files: not worth a JSON parse each
         if stored is not None:
             try:
                 return [(int(line), str(kind)) for line, kind in json.loads(stored)]
             except (ValueError, TypeError):
                 self._memo.forget(digest)  # not what this module writes: scan again
         found = find_secrets(text)
-        self._memo.keep(digest, json.dumps(found))
+        self._memo.keep(digest, json.dumps(found) if found else _NOTHING)
         return found
 
     def save(self, whole_run: bool) -> None:
