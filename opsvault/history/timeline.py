@@ -68,9 +68,11 @@ class Timelines(Mapping[str, TicketTimeline]):
 
     def version(self, ticket_id: str) -> str | None:
         """A digest of the events a ticket's timeline is made of, the same for the same
-        events whether they come from the cache (not read: each row holds its digest) or a
-        pass just made; "" for an id with no timeline, None when it cannot be told without
-        an encoder."""
+        events in the same order whether they come from the cache (not read: each row holds
+        its digest) or a pass just made; "" for an id with no timeline, None when it cannot
+        be told without an encoder. A history brought up to date lists a touched ticket's new
+        events after its cached ones, where a whole pass lists them newest first: its digest
+        is then the one of the row the cache keeps for it, not a whole pass's."""
         group = self._groups.get(ticket_id)
         if group is None:
             return ""
