@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from history_speed import build_repository
-from suggest_speed import paired, wall
+from suggest_speed import ENV, paired, wall
 
 TARGET_SECONDS = 0.3
 TARGETS = {"metrics (8 weeks)": 1.0, "check": None}  # None: no target of seconds (see check_speed)
@@ -38,8 +38,8 @@ PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:],"
 
 
 def peak_mb(command: list[str], root: Path) -> float:
-    done = subprocess.run([sys.executable, "-c", PEAK, *command], cwd=root, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", PEAK, *command], cwd=root, env=ENV,
+                          check=True, capture_output=True, text=True)
     return int(done.stdout.strip()) * 1024 / 1e6
 
 
