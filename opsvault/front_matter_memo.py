@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .digest_memo import DigestMemo
+from .digest_memo import DigestMemo, text_digest
 from .files import shared
 
 MEMO_NAME = "front-matter.sqlite"
@@ -68,8 +68,7 @@ class FrontMatterMemo:
                                  allow_nan=False)
         except (_NotKept, ValueError):
             return
-        digest, _ = self._memo.lookup(yaml_text)
-        self._memo.keep(digest, encoded)
+        self._memo.keep(text_digest(yaml_text), encoded)
 
     def save(self, whole_vault: bool) -> None:
         """Write what was parsed anew; after loading `whole_vault`, drop the rows of front
