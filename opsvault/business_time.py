@@ -6,6 +6,13 @@ A priority's clock (schema.CLOCKS) is either `24x7`, which counts every real min
 holidays, in the vault's time zone. Business windows are built per local day and compared in
 UTC, so a DST change moves the window with the wall clock and a night that is an hour shorter or
 longer changes nothing. Every function takes and returns aware date-times.
+
+Spans of a clock are counted in whole microseconds (`clock_microseconds`), as `datetime`
+holds them: integers add up exactly, so a clock's time up to some moment plus its time from
+there to now is the time it has run up to now, to the last digit. That is what lets an open
+ticket's clock be kept at its last event and moved on to any later moment (`metrics.facts`)
+with the same answer as working it out from the start. Minutes are the microseconds over
+`MICROSECONDS_PER_MINUTE`, divided once.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from .schema import Duration, Settings
 CLOCK_24X7 = "24x7"
 CLOCK_BUSINESS = "business"
 MINUTES_PER_DAY = 24 * 60
+MICROSECONDS_PER_MINUTE = 60_000_000
+_MICROSECOND = timedelta(microseconds=1)
 # A calendar whose holidays cover every business day would make a deadline search run forever.
 _SEARCH_LIMIT_DAYS = 366 * 20
 
@@ -36,7 +45,7 @@ class BusinessCalendar:
     # thousands of tickets, some open for months.
     _windows: dict[int, tuple[datetime, datetime] | None] = field(
         default_factory=dict, init=False, repr=False, compare=False)
-    _totals: list[float] = field(default_factory=list, init=False, repr=False, compare=False)
+    _totals: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
     _first_day: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
@@ -67,57 +76,69 @@ class BusinessCalendar:
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
-    def minutes_before(self, day: date) -> float:
-        """Business minutes of all days from an arbitrary fixed day up to `day` (excluded):
-        the difference of two such totals is the business time of the days between."""
+    def microseconds_before(self, day: date) -> int:
+        """Business time of all days from an arbitrary fixed day up to `day` (excluded): the
+        difference of two such totals is the business time of the days between."""
         ordinal = day.toordinal()
         if not self._first_day or ordinal < self._first_day[0]:
             self._first_day[:] = [ordinal - 366]
-            self._totals[:] = [0.0]
+            self._totals[:] = [0]
         first = self._first_day[0]
         while first + len(self._totals) - 1 < ordinal:
             current = date.fromordinal(first + len(self._totals) - 1)
             window = self.window(current)
-            self._totals.append(self._totals[-1] + (_minutes(*window) if window else 0.0))
+            self._totals.append(self._totals[-1] + (_microseconds(*window) if window else 0))
         return self._totals[ordinal - first]
 
 
-def _minutes(start: datetime, end: datetime) -> float:
+def _microseconds(start: datetime, end: datetime) -> int:
     # Aware subtraction ignores offsets when both sides share a tzinfo: compare in UTC.
-    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 60
+    return (end.astimezone(UTC) - start.astimezone(UTC)) // _MICROSECOND
 
 
-def business_minutes(start: datetime, end: datetime, calendar: BusinessCalendar) -> float:
-    """Business minutes between two instants (0 when `end` is not after `start`)."""
+def business_microseconds(start: datetime, end: datetime, calendar: BusinessCalendar) -> int:
+    """Business time between two instants (0 when `end` is not after `start`)."""
     # Local days from the instants as given: already in the vault's zone, they need no
     # conversion (a clock's times usually are).
     first, last = calendar.local_date(start), calendar.local_date(end)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
-        return 0.0
+        return 0
     if first == last:
         return _overlap(calendar.window(first), start, end)
-    # The first and last days in part, the days between from the running totals.
-    between = (calendar.minutes_before(last)
-               - calendar.minutes_before(first + timedelta(days=1)))
+    # The first and last days in part, the days between from the running totals: the
+    # earlier day's first, since asking for a day before the totals' start starts them anew.
+    before_first = calendar.microseconds_before(first + timedelta(days=1))
+    between = calendar.microseconds_before(last) - before_first
     return (_overlap(calendar.window(first), start, end) + between
             + _overlap(calendar.window(last), start, end))
 
 
-def _overlap(window: tuple[datetime, datetime] | None, start: datetime, end: datetime) -> float:
+def business_minutes(start: datetime, end: datetime, calendar: BusinessCalendar) -> float:
+    """Business minutes between two instants (0 when `end` is not after `start`)."""
+    return business_microseconds(start, end, calendar) / MICROSECONDS_PER_MINUTE
+
+
+def _overlap(window: tuple[datetime, datetime] | None, start: datetime, end: datetime) -> int:
     if window is None:
-        return 0.0
+        return 0
     overlap_start, overlap_end = max(window[0], start), min(window[1], end)
     if overlap_end <= overlap_start:
-        return 0.0
-    return (overlap_end - overlap_start).total_seconds() / 60
+        return 0
+    return (overlap_end - overlap_start) // _MICROSECOND
+
+
+def clock_microseconds(start: datetime, end: datetime, clock: str,
+                       calendar: BusinessCalendar) -> int:
+    """How long `clock` runs between two instants (0 when `end` is not after `start`)."""
+    if clock == CLOCK_BUSINESS:
+        return business_microseconds(start, end, calendar)
+    return max(0, _microseconds(start, end))
 
 
 def clock_minutes(start: datetime, end: datetime, clock: str, calendar: BusinessCalendar) -> float:
     """Minutes that `clock` runs between two instants (0 when `end` is not after `start`)."""
-    if clock == CLOCK_BUSINESS:
-        return business_minutes(start, end, calendar)
-    return max(0.0, _minutes(start, end))
+    return clock_microseconds(start, end, clock, calendar) / MICROSECONDS_PER_MINUTE
 
 
 def add_business_minutes(start: datetime, minutes: float, calendar: BusinessCalendar) -> datetime:

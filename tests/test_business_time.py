@@ -146,3 +146,15 @@ def test_running_totals_also_serve_earlier_days() -> None:
     calendar = BusinessCalendar(CHICAGO, frozenset(range(5)), time(8), time(17))
     assert business_minutes(at("2026-11-23 08:00"), at("2026-11-30 08:00"), calendar) == 5 * 540
     assert business_minutes(at("2024-11-25 08:00"), at("2024-12-02 08:00"), calendar) == 5 * 540
+
+
+def test_a_span_reaching_back_before_the_running_totals_counts_every_day() -> None:
+    # The totals start a year before the first day asked about. A span from before that to
+    # a later day once took its two ends from two different starts: a ticket open for more
+    # than a year, or opened long before the last one a run had counted, got a few hours.
+    two_years = (at("2024-11-25 08:00"), at("2026-11-30 08:00"))  # 105 weeks, no holidays
+    fresh = BusinessCalendar(CHICAGO, frozenset(range(5)), time(8), time(17))
+    assert business_minutes(*two_years, fresh) == 105 * 5 * 540
+    used = BusinessCalendar(CHICAGO, frozenset(range(5)), time(8), time(17))
+    assert business_minutes(at("2026-11-23 08:00"), at("2026-11-24 08:00"), used) == 540
+    assert business_minutes(*two_years, used) == 105 * 5 * 540
