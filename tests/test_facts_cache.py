@@ -95,6 +95,37 @@ def test_sla_from_the_cache_is_byte_identical_to_the_full_computation(
                                     if c.target == clock["target"])
 
 
+@pytest.mark.parametrize("build", [build_repo, pause_repo, update_repo],
+                         ids=["desk", "pauses", "updates"])
+def test_kept_clocks_run_on_to_any_later_moment_say_what_the_full_computation_says(
+        build: Callable[[Path], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsvault.metrics import facts as facts_module
+
+    root = build(tmp_path / "vault")
+    sla_json(root)  # the cache now keeps each open ticket's clocks, read at its last event
+    read_in_full: list[str] = []
+    original = facts_module.clock_states
+
+    def counting(facts: TicketFacts, *args: object) -> tuple:
+        read_in_full.append(facts.ticket_id)
+        return original(facts, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facts_module, "clock_states", counting)
+    # A day on, years on (across holidays, weekends and DST changes), and a moment before
+    # some tickets' last events (those are read in full at that moment).
+    for as_of in ("2026-12-02T16:45:00-06:00", "2029-03-12T08:30:00-05:00",
+                  "2026-11-24T10:00:00-06:00"):
+        read_in_full.clear()
+        warm = sla_json(root, as_of)
+        later = as_of > AS_OF
+        assert not (later and read_in_full)  # every open ticket's clocks were kept
+        monkeypatch.setattr(facts_module, "clock_states", original)
+        assert warm == without_caches(root, as_of)
+        monkeypatch.setattr(facts_module, "clock_states", counting)
+        assert json.loads(warm)["tickets"] or not later
+
+
 def test_only_the_tickets_whose_file_or_history_changed_are_computed_again(
         tmp_path: Path, computed: list[str]) -> None:
     root = build_repo(tmp_path / "vault")
@@ -174,14 +205,31 @@ def test_a_damaged_cache_or_row_is_never_trusted(tmp_path: Path, computed: list[
     if damage is None:  # a row of another shape
         connection = sqlite3.connect(path)
         with connection:
-            connection.execute("UPDATE facts SET basis = '[[1, 2], [], []]' WHERE path = ?",
-                               (ticket_path(RUNNING_P4),))
+            connection.execute("UPDATE facts SET basis = '[[1, 2], [], []]', clocks = '[1]' "
+                               "WHERE path = ?", (ticket_path(RUNNING_P4),))
         connection.close()
     else:
         path.write_bytes(damage)
     computed.clear()
     assert sla_json(root) == expected
     assert computed  # computed again, not taken from the damaged cache
+
+
+def test_kept_clocks_of_another_shape_fall_back_to_the_rows_facts(
+        tmp_path: Path, computed: list[str]) -> None:
+    import sqlite3
+
+    root = build_repo(tmp_path / "vault")
+    expected = sla_json(root)
+    connection = sqlite3.connect(facts_cache.cache_path(root))
+    with connection:
+        kept = connection.execute("UPDATE facts SET clocks = '[\"x\", 1]' "
+                                  "WHERE clocks IS NOT NULL").rowcount
+    connection.close()
+    assert kept  # the open tickets keep their clocks
+    computed.clear()
+    assert sla_json(root) == expected
+    assert computed == []  # each row's facts were sound: decoded, not computed
 
 
 def test_times_keep_their_zone_through_the_cache() -> None:
@@ -366,7 +414,7 @@ def test_clocks_are_worked_out_when_first_asked_for_and_equal_the_eager_ones(
         tmp_path: Path) -> None:
     import dataclasses
 
-    from opsvault.metrics.facts import _clocks, facts_basis, technicians_of
+    from opsvault.metrics.facts import clock_states, facts_basis, technicians_of
 
     root = pause_repo(tmp_path / "vault")
     vault = load_vault(root)
@@ -379,8 +427,9 @@ def test_clocks_are_worked_out_when_first_asked_for_and_equal_the_eager_ones(
         basis = facts_basis(document, history.timeline(document.id), vault.settings, calendar,
                             technicians_of(vault))
         assert basis is not None
-        eager = _clocks(basis.facts, basis.pauses, basis.contacts, vault.settings, calendar,
-                        moment)
+        # Read at the moment itself, not run on from the ticket's last event.
+        eager = tuple(state.reading(document.id, 0) for state in clock_states(
+            basis.facts, basis.pauses, basis.contacts, vault.settings, calendar, moment))
         assert fact.sla == eager and len(eager) >= 2
         assert "_clock_inputs" not in fact.__dict__  # worked out once, then kept
         assert dataclasses.asdict(fact)["sla"] == tuple(dataclasses.asdict(c) for c in eager)

@@ -15,7 +15,9 @@ opsvault's version, the settings file or the team changes. A row is only ever a 
 and the facts are computed again. A row also holds the last moment of the ticket's span
 (`TicketFacts.span`), so that `metrics` decodes only the rows of tickets that can count in its
 window and leaves the years before as text (`EarlierFacts`) unless a `repeat_of` chain names
-one of them. SQLite and JSON, not pickle: opening a cache found in a
+one of them. An open ticket's row also keeps its clocks as read at its last event
+(`ClockState`), with what `sla` lists of it: `sla` runs them on to the moment asked about and
+decodes nothing else (`kept_clocks`). SQLite and JSON, not pickle: opening a cache found in a
 copied folder must not run code.
 """
 
@@ -34,25 +36,34 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import __version__
-from ..business_time import BusinessCalendar
+from ..business_time import BusinessCalendar, clock_microseconds
 from ..diagnostics import Diagnostic, paused_gc
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
 from ..sqlite_cache import Query, add_rows, in_slices, read_rows, write_new
 from ..ticket_index import RACY_SECONDS, Stamp, file_stamp, settings_digest
-from .facts import FactsBasis, TicketFacts, facts_basis, technicians_of, with_clocks
+from .facts import (
+    ClockState,
+    FactsBasis,
+    TicketFacts,
+    clock_states,
+    facts_basis,
+    settled_at,
+    technicians_of,
+    with_clocks,
+)
 
 CACHE_NAME = "facts.sqlite"
-FORMAT = "4"
+FORMAT = "5"
 # `last`: the end of the ticket's span in POSIX seconds, NULL while it is active or when it
-# has no facts.
+# has no facts. `clocks`: an open ticket's kept clocks (`_encode_clocks`), else NULL.
 _SCHEMA = """
 CREATE TABLE facts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
                     inode INTEGER, content TEXT NOT NULL, events TEXT NOT NULL,
-                    basis TEXT NOT NULL, last REAL);
+                    basis TEXT NOT NULL, last REAL, clocks TEXT);
 """
-_INSERT = "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_BASIS, _LAST = 6, 7  # where a read row (its path taken off) holds them
+_INSERT = "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_BASIS, _LAST, _CLOCKS = 6, 7, 8  # where a read row (its path taken off) holds them
 # TicketFacts' fields as stored, in order: every one but the clocks.
 _FIELDS = tuple(f.name for f in fields(TicketFacts) if f.name != "sla")
 _TIMES = frozenset({"opened", "first_response", "resolved", "closed"})
@@ -109,8 +120,31 @@ class _FactsCache:
             last = None if basis is None or math.isinf(basis.facts.span[1]) \
                 else basis.facts.span[1]
             self.fresh.append((ticket.path, *stamp, _content(ticket), version,
-                               _NO_FACTS if basis is None else _encode(basis), last))
+                               _NO_FACTS if basis is None else _encode(basis), last,
+                               self._kept_clocks(basis)))
         return basis
+
+    def _kept_clocks(self, basis: FactsBasis | None) -> str | None:
+        """An open ticket's clocks as read at its last event, as the row keeps them."""
+        if basis is None or not basis.facts.is_open or \
+                basis.facts.priority not in self.settings.priorities:
+            return None
+        facts = basis.facts
+        settled = settled_at(facts, basis.pauses, basis.contacts)
+        states = clock_states(facts, basis.pauses, basis.contacts, self.settings,
+                              self.calendar, settled)
+        return _encode_clocks(facts, settled, states)
+
+    def kept(self, row: tuple[Any, ...], version: str | None, as_of: datetime,
+             rel_path: str, ticket_id: str) -> TicketFacts | None:
+        """An open ticket's facts with the clocks its row kept, run on to `as_of`; None
+        when the row keeps none or they were read after `as_of` (a moment in the past)."""
+        if row[_CLOCKS] is None or version is None or row[5] != version:
+            return None
+        try:
+            return _kept_facts(row, rel_path, ticket_id, as_of, self.calendar, self.shared)
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None  # not what this version writes: the basis is decoded instead
 
     def save(self) -> None:
         if self.fresh or not self.existed:
@@ -157,7 +191,8 @@ class FilesFacts(NamedTuple):
 
 def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
                    history: History, as_of: datetime, ended_before: float | None = None,
-                   stamps: Mapping[str, Stamp] | None = None) -> FilesFacts:
+                   stamps: Mapping[str, Stamp] | None = None,
+                   kept_clocks: bool = False) -> FilesFacts:
     """The facts, as of `as_of`, of the ticket files `tickets` ((path, id) pairs, in order)
     of `vault` (its settings and team: its tickets need not be loaded), as `ticket_facts`
     gives them for a vault of those files; and why a file that could not be read is
@@ -169,7 +204,11 @@ def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
     id, since `earlier` is by id and every use of the facts must see both.
 
     `stamps` may hold the files' stamps as the caller's listing took them
-    (`ticket_summaries`): a file is then not stat'ed again unless it is read."""
+    (`ticket_summaries`): a file is then not stat'ed again unless it is read.
+
+    With `kept_clocks` (`sla`), an unchanged open ticket's clocks are the ones its row kept,
+    run on to `as_of`, and the rest of its facts are decoded only when first used: the same
+    facts, for a fraction of the work."""
     ids = [ticket_id for _, ticket_id in tickets if ticket_id]
     if len(set(ids)) != len(ids):
         ended_before = None
@@ -179,14 +218,16 @@ def facts_of_files(vault: Vault, tickets: Sequence[tuple[str, str | None]],
     with paused_gc():  # what is made here lives on, as when loading a vault
         for rel_path, ticket_id in tickets:
             _facts_of_file(cache, history, as_of, prefix, rel_path, ticket_id, found,
-                           ended_before, stamps.get(rel_path) if stamps else None)
+                           ended_before, stamps.get(rel_path) if stamps else None,
+                           kept_clocks)
     cache.save()
     return found
 
 
 def _facts_of_file(cache: _FactsCache, history: History, as_of: datetime, prefix: str,
                    rel_path: str, ticket_id: str | None, found: FilesFacts,
-                   ended_before: float | None, listed: Stamp | None) -> None:
+                   ended_before: float | None, listed: Stamp | None,
+                   kept_clocks: bool = False) -> None:
     """`facts_of_files` for one file: its facts (if it has any) into `found`, or why it
     could not be read. `listed` is its stamp when the caller listed it, if known."""
     settings = cache.settings
@@ -197,6 +238,11 @@ def _facts_of_file(cache: _FactsCache, history: History, as_of: datetime, prefix
         if ended_before is not None and ticket_id and row[_LAST] is not None and \
                 row[_LAST] < ended_before and version is not None and row[5] == version:
             found.earlier.keep(ticket_id, row[_BASIS])
+            return
+        kept = cache.kept(row, version, as_of, rel_path, ticket_id) \
+            if kept_clocks and ticket_id else None
+        if kept is not None:
+            found.facts.append(kept)
             return
         basis = cache.cached(row, None, version)
         if basis is not False:
@@ -310,30 +356,8 @@ def _decode(text: str, shared: dict[Any, Any]) -> FactsBasis | None:
     values, pauses, contacts = json.loads(text)
     if len(values) != len(_FIELDS):
         raise ValueError("a row of another shape")
-    seen: dict[str, datetime] = {}  # a row names its opening time three times or more
-
-    def moment(value: str | None) -> datetime | None:
-        if value is None:
-            return None
-        known = seen.get(value)
-        if known is not None:
-            return known
-        iso, _, zone_key = value.partition("@")
-        parsed = datetime.fromisoformat(iso)
-        if zone_key:
-            zone = shared.get(("zone", zone_key))
-            if zone is None:
-                zone = shared[("zone", zone_key)] = ZoneInfo(zone_key)
-            parsed = parsed.astimezone(zone)
-        elif parsed.tzinfo is not None:
-            offset = shared.setdefault(parsed.tzinfo, parsed.tzinfo)
-            if offset is not parsed.tzinfo:
-                parsed = parsed.replace(tzinfo=offset)
-        seen[value] = parsed
-        return parsed
-
-    def periods(items: list[list[str | None]]) -> tuple[tuple[datetime, datetime | None], ...]:
-        return tuple((moment(start), moment(end)) for start, end in items)  # type: ignore[misc]
+    moment = _Moments(shared)
+    periods = moment.periods
 
     decoded: dict[str, Any] = {}
     for name, value in zip(_FIELDS, values, strict=True):
@@ -350,3 +374,100 @@ def _decode(text: str, shared: dict[Any, Any]) -> FactsBasis | None:
         decoded[name] = value
     return FactsBasis(TicketFacts(**decoded, sla=()), periods(pauses),
                       tuple(moment(item) for item in contacts))  # type: ignore[misc]
+
+
+class _Moments:
+    """Times as a row writes them (`_time`), parsed; one row names its opening time three
+    times or more, and the rows of a run share a few zones and offsets."""
+
+    def __init__(self, shared: dict[Any, Any]) -> None:
+        self.shared = shared
+        self.seen: dict[str, datetime] = {}
+
+    def __call__(self, value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        known = self.seen.get(value)
+        if known is not None:
+            return known
+        iso, _, zone_key = value.partition("@")
+        parsed = datetime.fromisoformat(iso)
+        shared = self.shared
+        if zone_key:
+            zone = shared.get(("zone", zone_key))
+            if zone is None:
+                zone = shared[("zone", zone_key)] = ZoneInfo(zone_key)
+            parsed = parsed.astimezone(zone)
+        elif parsed.tzinfo is not None:
+            offset = shared.setdefault(parsed.tzinfo, parsed.tzinfo)
+            if offset is not parsed.tzinfo:
+                parsed = parsed.replace(tzinfo=offset)
+        self.seen[value] = parsed
+        return parsed
+
+    def periods(self, items: list[list[str | None]]
+                ) -> tuple[tuple[datetime, datetime | None], ...]:
+        return tuple((self(start), self(end)) for start, end in items)  # type: ignore[misc]
+
+
+# --- an open ticket's kept clocks as JSON ----------------------------------------------------
+# [settled, title, status, priority, assignee, [state, ...]], each state ClockState's fields
+# in order, its times as `_time` writes them.
+_LISTED = ("title", "status", "priority", "assignee")
+
+
+def _encode_clocks(facts: TicketFacts, settled: datetime,
+                   states: Iterable[ClockState]) -> str:
+    encoded = [[state.target, state.duration, state.clock, state.budget_minutes,
+                _time(state.started), _time(state.due), _time(state.stopped),
+                _periods(state.paused_periods), *state[8:]] for state in states]
+    return json.dumps([_time(settled), *(getattr(facts, name) for name in _LISTED), encoded],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _kept_facts(row: tuple[Any, ...], rel_path: str, ticket_id: str, as_of: datetime,
+                calendar: BusinessCalendar, shared: dict[Any, Any]) -> TicketFacts | None:
+    """`FactsCache.kept`: the row's kept clocks run on to `as_of`, in facts that decode the
+    rest of the row when first asked for it."""
+    settled_text, title, status, priority, assignee, encoded = json.loads(row[_CLOCKS])
+    zoned = _Moments(shared)
+    parse = datetime.fromisoformat
+
+    def moment(value: str | None) -> datetime | None:
+        # Fixed offsets parsed as they are: these times live for one command, unshared.
+        return None if value is None else parse(value) if "@" not in value else zoned(value)
+
+    settled = moment(settled_text)
+    if settled is None or settled > as_of or not encoded:
+        return None
+    since = clock_microseconds(settled, as_of, encoded[0][2], calendar)
+    clocks = tuple(ClockState(
+        target, duration, clock, float(budget), moment(started), moment(due),  # type: ignore[arg-type]
+        moment(stopped), tuple((moment(start), moment(end)) for start, end in paused_periods),
+        *rest).reading(ticket_id, since)
+        for target, duration, clock, budget, started, due, stopped, paused_periods, *rest
+        in encoded)
+    facts = object.__new__(_KeptClocks)
+    values = facts.__dict__
+    values.update(ticket_id=ticket_id, path=rel_path, title=title,
+                  status=shared.setdefault(status, status),
+                  priority=shared.setdefault(priority, priority),
+                  assignee=shared.setdefault(assignee, assignee), is_open=True, sla=clocks,
+                  _basis_text=row[_BASIS], _shared=shared)
+    return facts
+
+
+class _KeptClocks(TicketFacts):
+    """An open ticket's facts as `sla` reads them from the cache: its clocks, and what `sla`
+    lists of the ticket, are set; any other fact decodes the row's basis on first use. Each
+    fact, and so what is printed or exported, is the one worked out in full."""
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance does not hold
+        values = self.__dict__
+        if name.startswith("__") or "_basis_text" not in values:
+            raise AttributeError(name)
+        basis = _decode(values.pop("_basis_text"), values.pop("_shared"))
+        assert basis is not None, "a row with kept clocks has facts"
+        for field_name in _FIELDS:
+            values.setdefault(field_name, getattr(basis.facts, field_name))
+        return getattr(self, name)
