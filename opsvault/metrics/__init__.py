@@ -12,53 +12,84 @@ from; `open_clocks` lists the open tickets' SLA clocks, most urgent first.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from ..history import History
 from ..model import Vault
-from .aggregate import (
-    GROUPINGS,
-    SATISFACTION_GOAL,
-    Automation,
-    BacklogDay,
-    Breach,
-    Distribution,
-    KBGrowth,
-    KBWeek,
-    Metrics,
-    PeriodMetrics,
-    PrioritySla,
-    RepeatIssues,
-    RepeatMonth,
-    Satisfaction,
-    SlaCounts,
-    Trend,
-    breakdown,
-    compute_metrics,
-    counted_from,
-)
-from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
-from .facts import (
-    AT_RISK_SHARE,
-    BREACHED,
-    FIRST_RESPONSE,
-    MET,
-    PAUSED,
-    RESOLUTION,
-    RUNNING,
-    UNKNOWN,
-    UPDATE,
-    Excluded,
-    SlaClock,
-    TicketFacts,
-    excluded_among,
-    excluded_tickets,
-    facts_of,
-    open_clocks,
-    ticket_facts,
-)
-from .windows import Window
+
+if TYPE_CHECKING:
+    from .aggregate import (
+        GROUPINGS,
+        SATISFACTION_GOAL,
+        Automation,
+        BacklogDay,
+        Breach,
+        Distribution,
+        KBGrowth,
+        KBWeek,
+        Metrics,
+        PeriodMetrics,
+        PrioritySla,
+        RepeatIssues,
+        RepeatMonth,
+        Satisfaction,
+        SlaCounts,
+        Trend,
+        breakdown,
+        compute_metrics,
+        counted_from,
+    )
+    from .export import PROMETHEUS_GROUPINGS, as_dict, to_csv, to_prometheus, to_table
+    from .facts import (
+        AT_RISK_SHARE,
+        BREACHED,
+        FIRST_RESPONSE,
+        MET,
+        PAUSED,
+        RESOLUTION,
+        RUNNING,
+        UNKNOWN,
+        UPDATE,
+        Excluded,
+        SlaClock,
+        TicketFacts,
+        excluded_among,
+        excluded_tickets,
+        facts_of,
+        open_clocks,
+        ticket_facts,
+    )
+    from .windows import Window
+
+# Where each name lives: a name is imported from its module when first used, so that `sla`
+# or `ticket show`, which need the per-ticket facts, do not import the aggregates.
+_HOMES = {
+    **dict.fromkeys(("GROUPINGS", "SATISFACTION_GOAL", "Automation", "BacklogDay", "Breach",
+                     "Distribution", "KBGrowth", "KBWeek", "Metrics", "PeriodMetrics",
+                     "PrioritySla", "RepeatIssues", "RepeatMonth", "Satisfaction",
+                     "SlaCounts", "Trend", "breakdown", "compute_metrics", "counted_from"),
+                    "aggregate"),
+    **dict.fromkeys(("PROMETHEUS_GROUPINGS", "as_dict", "to_csv", "to_prometheus",
+                     "to_table"), "export"),
+    **dict.fromkeys(("AT_RISK_SHARE", "BREACHED", "FIRST_RESPONSE", "MET", "PAUSED",
+                     "RESOLUTION", "RUNNING", "UNKNOWN", "UPDATE", "Excluded", "SlaClock",
+                     "TicketFacts", "excluded_among", "excluded_tickets", "facts_of",
+                     "open_clocks", "ticket_facts"), "facts"),
+    "Window": "windows",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AT_RISK_SHARE",
@@ -113,6 +144,8 @@ def build_workbook(vault: Vault, history: History, window: Window, as_of: dateti
                    facts: Sequence[TicketFacts] | None = None,
                    excluded: tuple[Excluded, ...] | None = None) -> bytes:
     """`window`'s metrics as an Excel workbook, with a breakdown by every grouping."""
+    from .aggregate import GROUPINGS, breakdown, compute_metrics
+    from .facts import ticket_facts
     from .workbook import to_xlsx  # XlsxWriter only for a workbook
 
     if facts is None:
@@ -132,6 +165,9 @@ def build_metrics(vault: Vault, history: History, window: Window, as_of: datetim
     """Every metric of `window` as of `as_of` (facts are computed unless given; with them,
     the vault need hold no tickets, `excluded` says what the others could not give, and
     `earlier` may hold those that ended before the window counts: `compute_metrics`)."""
+    from .aggregate import compute_metrics
+    from .facts import ticket_facts
+
     if facts is None:
         facts = ticket_facts(vault, history, as_of)
     return compute_metrics(vault, history, facts, window, as_of, group_by, excluded, earlier)

@@ -11,11 +11,13 @@ import io
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .aggregate import Metrics, PeriodMetrics, SlaCounts
 from .windows import DAYS
+
+if TYPE_CHECKING:  # the aggregates only for metrics; `sla` exports clocks alone
+    from .aggregate import Metrics, PeriodMetrics, SlaCounts
 
 PROMETHEUS_PREFIX = "opsvault_"
 
@@ -289,6 +291,7 @@ def _table_lines(metrics: Metrics) -> Iterator[str]:
 
 
 def _combined(first: SlaCounts, resolution: SlaCounts) -> float | None:
+    from .aggregate import SlaCounts
     return SlaCounts(first.met + resolution.met, first.breached + resolution.breached).compliance
 
 
