@@ -7,6 +7,7 @@ and Zensical (Material's successor, which ignores Python MkDocs plugins; opsvaul
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import os
@@ -21,16 +22,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .checks import run_checks
 from .diagnostics import Diagnostic, VaultError
-from .history import load_history
-from .model import VAULT_DIRS, load_vault
-from .pages import Generation, generate
-from .pages.context import PageMemo
+
+if TYPE_CHECKING:
+    from .pages import Generation
+    from .pages.context import PageMemo
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 CONFIG_FILE = "mkdocs.yml"
@@ -124,6 +124,12 @@ def generate_site(vault_root: Path, now: datetime | None = None,
                   memo: PageMemo | None = None) -> tuple[Generation, EngineConfig]:
     """Load the vault and write its staging folder where mkdocs.yml says (with a `memo`,
     re-rendering only the pages of documents that changed since the last call)."""
+    # The stages on first use: `build` starts the engine before importing them.
+    from .checks import run_checks
+    from .history import load_history
+    from .model import load_vault
+    from .pages import generate
+
     config = read_config(vault_root)
     vault = load_vault(vault_root)
     if now is not None and now.tzinfo is None:
@@ -148,28 +154,85 @@ def run_engine(engine: str, config: EngineConfig, strict: bool = False,
     when the build succeeded: a failed build (or a full disk) leaves the last good site as it
     was. Zensical takes its folder from mkdocs.yml alone and builds in place.
     """
-    if engine == "zensical":
-        if site_dir is not None:
+    with EngineRun(engine, config, strict, site_dir) as run:
+        return run.build()
+
+
+class EngineRun:
+    """The engine's build, started before the pages are generated.
+
+    MkDocs and ProperDocs are started at once through `site_engine`, which loads the engine,
+    its theme and plugins and then waits: on two cores that start-up runs while opsvault
+    writes the staging folder, and `build` only tells it to go. Leaving the `with` block
+    without `build` (a secret found, an error) stops it unbuilt. Zensical is started by
+    `build`."""
+
+    def __init__(self, engine: str, config: EngineConfig, strict: bool = False,
+                 site_dir: Path | None = None) -> None:
+        if engine == "zensical" and site_dir is not None:
             raise SiteError("zensical takes the site folder from site_dir in mkdocs.yml only")
-        command = engine_command(engine, "build", config, strict=strict)
-        return subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
-                              check=False).returncode
-    final = (site_dir or config.site_dir).resolve()
-    building = final.with_name(f".{final.name}.building")
-    shutil.rmtree(building, ignore_errors=True)
-    command = engine_command(engine, "build", config, strict=strict, site_dir=building)
-    code = subprocess.run(command, cwd=config.path.parent, env=engine_environment(),
-                          check=False).returncode
-    if code != 0:
-        shutil.rmtree(building, ignore_errors=True)
-        return code
-    try:
-        _swap_in(building, final)
-    except OSError as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        raise SiteError(f"cannot put the new site in place at {final}: "
-                        f"{exc.strerror or exc}; the last site is unchanged") from None
-    return 0
+        self.engine, self.config = engine, config
+        self.final: Path | None = None
+        self.command = engine_command(engine, "build", config, strict=strict)
+        self.process: subprocess.Popen[bytes] | None = None
+        if engine != "zensical":
+            self.final = (site_dir or config.site_dir).resolve()
+            building = self.final.with_name(f".{self.final.name}.building")
+            shutil.rmtree(building, ignore_errors=True)
+            self.building = building
+            self.command = engine_command(engine, "build", config, strict=strict,
+                                          site_dir=building)
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "opsvault.site_engine", engine, *self.command[3:]],
+                    stdin=subprocess.PIPE, cwd=config.path.parent, env=engine_environment())
+            except OSError:
+                self.process = None  # no process could be started now: `build` tries again
+
+    def __enter__(self) -> EngineRun:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def build(self) -> int:
+        """Build the site; the engine's exit code."""
+        process, self.process = self.process, None
+        if process is None:
+            code = subprocess.run(self.command, cwd=self.config.path.parent,
+                                  env=engine_environment(), check=False).returncode
+        else:
+            assert process.stdin is not None
+            with contextlib.suppress(OSError):  # it ended already: its exit code says how
+                process.stdin.write(b"build\n")
+                process.stdin.close()
+            code = process.wait()
+        if self.final is None:
+            return code
+        if code != 0:
+            shutil.rmtree(self.building, ignore_errors=True)
+            return code
+        try:
+            _swap_in(self.building, self.final)
+        except OSError as exc:
+            shutil.rmtree(self.building, ignore_errors=True)
+            raise SiteError(f"cannot put the new site in place at {self.final}: "
+                            f"{exc.strerror or exc}; the last site is unchanged") from None
+        return 0
+
+    def stop(self) -> None:
+        """End a started engine that was not told to build: it exits, building nothing."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        assert process.stdin is not None
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _swap_in(new: Path, final: Path) -> None:
@@ -199,6 +262,8 @@ class VaultWatcher:
         self.config = config
         self.on_generation = on_generation
         self.quiet_seconds = quiet_seconds
+        from .pages.context import PageMemo
+
         self.memo = PageMemo()
         self._changed = threading.Event()
         self._stop = threading.Event()
@@ -208,6 +273,8 @@ class VaultWatcher:
     def start(self) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
         from watchdog.observers import Observer
+
+        from .model import VAULT_DIRS
 
         watcher = self
 

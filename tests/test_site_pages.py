@@ -291,6 +291,62 @@ def test_build_runs_the_engine_into_the_site_folder(tmp_path: Path) -> None:
     assert "VPN drops every 10 minutes" in html
 
 
+def _engines_started_for(root: Path) -> list[str]:
+    """The command lines of running site engines started on `root`'s config."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        line = " ".join(word.decode(errors="replace") for word in words)
+        if "opsvault.site_engine" in line and str(root) in line:
+            found.append(line)
+    return found
+
+
+def test_a_build_stopped_before_the_engine_leaves_no_engine_running_and_no_site(
+        tmp_path: Path) -> None:
+    # The engine is started before the pages are made; a secret found in them stops it.
+    ticket = CLOSED_TICKET.replace("## Log\n", "api_key = sk_live_abcdefghijklmnop1234\n## Log\n")
+    write_vault(tmp_path, {"tickets/T-20261110-ab12.md": ticket, "mkdocs.yml": _config()})
+    result = run_cli("build", "--vault", str(tmp_path))
+    assert result.exit_code == 1 and "likely Stripe key" in result.stderr
+    assert _engines_started_for(tmp_path) == []
+    assert not (tmp_path / "build/site").exists()
+    assert not (tmp_path / "build/.site.building").exists()
+
+
+def test_the_started_engine_builds_when_told_and_only_then(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write_vault(tmp_path, {"mkdocs.yml": _config()})
+    assert run_cli("build", "--vault", str(tmp_path)).exit_code == 0
+    command = [sys.executable, "-m", "opsvault.site_engine", "mkdocs", "build",
+               "--config-file", str(tmp_path / "mkdocs.yml"), "--site-dir", str(tmp_path / "out")]
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    stopped = subprocess.run(command, input=b"", capture_output=True, env=environment,
+                             cwd=tmp_path, timeout=120)
+    assert (stopped.returncode, stopped.stdout, stopped.stderr) == (0, b"", b"")
+    assert not (tmp_path / "out").exists()
+    built = subprocess.run(command, input=b"build\n", capture_output=True, env=environment,
+                           cwd=tmp_path, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert "VPN drops every 10 minutes" in (
+        tmp_path / "out/tickets/T-20261118-q7mz-vpn-drops/index.html").read_text()
+    # The engine's own verdict, exit code and all: a theme that is not installed.
+    (tmp_path / "mkdocs.yml").write_text(_config().replace("name: material", "name: nosuch"))
+    plain = subprocess.run([*command[:1], "-m", "mkdocs", *command[4:]], capture_output=True,
+                           env=environment, cwd=tmp_path, timeout=120)
+    failed = subprocess.run(command, input=b"build\n", capture_output=True, env=environment,
+                            cwd=tmp_path, timeout=120)
+    assert plain.returncode != 0 and failed.returncode == plain.returncode
+    assert b"nosuch" in failed.stderr and failed.stderr.count(b"nosuch") == \
+        plain.stderr.count(b"nosuch")  # said once, by the build, not by the loading
+
+
 def _config() -> str:
     from opsvault.scaffold import scaffold_contents
 

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..diagnostics import VaultError
-from ..pages import Generation
 from ..site import (
     ENGINES,
+    EngineRun,
     SiteError,
     describe,
     ensure_engine,
     generate_site,
-    run_engine,
+    read_config,
     serve,
 )
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, vault_option
+
+if TYPE_CHECKING:
+    from ..pages import Generation
 
 engine_option = click.option(
     "--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
@@ -82,7 +86,19 @@ def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | N
                                      param_hint="--as-of") from None
     try:
         ensure_engine(engine)  # said before minutes of page generation, not after
-        generation, config = generate_site(vault_dir, now=now)
+        # Started now, the engine loads itself while the pages are made.
+        engine_run = EngineRun(engine, read_config(vault_dir), strict=strict, site_dir=site_dir)
+    except SiteError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    with engine_run:
+        _build(vault_dir, engine_run, strict, now)
+
+
+def _build(vault_dir: Path, engine_run: EngineRun, strict: bool, now: datetime | None) -> None:
+    """Generate the pages, then have the started engine build them, unless they must not."""
+    try:
+        generation, _ = generate_site(vault_dir, now=now)
     except (SiteError, VaultError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
@@ -101,7 +117,7 @@ def build_command(vault_dir: Path, engine: str, strict: bool, site_dir: Path | N
         click.echo("error: unresolved links (see above); the site was not built", err=True)
         raise SystemExit(EXIT_FINDINGS)
     try:
-        code = run_engine(engine, config, strict=strict, site_dir=site_dir)
+        code = engine_run.build()
     except SiteError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
