@@ -462,6 +462,50 @@ def test_large_vaults_make_the_metrics_pages_in_a_second_process_with_the_same_r
     assert sorted(forked_site.problems) == sorted(alone_site.problems)
 
 
+def test_both_ways_write_the_same_staging_folder_page_by_page(tmp_path: Path,
+                                                               monkeypatch: object) -> None:
+    import opsvault.pages as pages_module
+
+    root = write_vault(tmp_path / "vault", {
+        "vault/note.md": "---\ntitle: N\ntags: [x]\n---\n[[Nowhere]]\n"})
+    vault = load_vault(root)
+    alone = pages_module.generate(vault, tmp_path / "alone", now=NOW)
+    monkeypatch.setattr(pages_module, "PARALLEL_FROM_TICKETS", 1)  # type: ignore[attr-defined]
+    forked = pages_module.generate(vault, tmp_path / "forked", now=NOW)
+
+    def folder(name: str) -> dict[str, bytes]:
+        base = tmp_path / name
+        return {p.relative_to(base).as_posix(): p.read_bytes()
+                for p in sorted(base.rglob("*")) if p.is_file()}
+
+    assert folder("forked") == folder("alone") and len(folder("alone")) > 20
+    assert sorted(forked.pages) == sorted(alone.pages)
+    assert sorted(forked.changed) == sorted(alone.changed)
+    assert forked.problems == alone.problems
+
+
+def test_of_two_files_for_one_path_the_first_in_order_wins_even_when_it_comes_later(
+        tmp_path: Path) -> None:
+    from opsvault.pages.staging import StagedFile, StagingWriter
+
+    (tmp_path / "old.md").write_text("no longer made")
+    writer = StagingWriter(tmp_path)
+    writer.write(StagedFile("a.md", "document a"))
+    writer.write(StagedFile("b.md", "document b"))
+    writer.write(StagedFile("a.md", "a second a"))  # later in order: ignored
+    writer.write(StagedFile("a.md", "metrics a"), precedes=True)  # before all of them
+    writer.write(StagedFile("c.md", "metrics c"), precedes=True)
+    writer.write(StagedFile("c.md", "another c"))
+    result = writer.finish()
+    assert (tmp_path / "a.md").read_text() == "metrics a"
+    assert (tmp_path / "c.md").read_text() == "metrics c"
+    assert writer.paths == ("a.md", "c.md", "b.md")
+    assert result.removed == ("old.md",) and not (tmp_path / "old.md").exists()
+    again = StagingWriter(tmp_path)
+    again.write(StagedFile("a.md", "metrics a"))
+    assert again.finish(prune=False).changed == ()  # the same content is not written again
+
+
 def test_a_new_vault_from_init_builds_strictly(tmp_path: Path, monkeypatch: object) -> None:
     assert run_cli("init", str(tmp_path / "desk")).exit_code == 0
     monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
+from itertools import chain
 from pathlib import Path
 
 from ..checks.secrets import SecretsMemo, scanned_sources
@@ -26,7 +28,7 @@ from .context import PageMemo, Site, TagUse
 from .outline import vault_outline
 from .paths import ASSETS
 from .privacy import published_vault
-from .staging import StagedFile, write_all
+from .staging import StagedFile, StagingWriter
 
 STYLESHEET = f"{ASSETS}/opsvault.css"
 # From this many tickets the metrics pages are made in a second process (see below), with
@@ -65,10 +67,29 @@ def find_published_secrets(vault: Vault) -> list[Diagnostic]:
     return found
 
 
+# Where each generated file goes as soon as it is made; `precedes` as `StagingWriter.write`.
+Emit = Callable[[StagedFile, bool], None]
+
+
 def render(vault: Vault, now: datetime | None = None, history: History | None = None,
            memo: PageMemo | None = None) -> tuple[list[StagedFile], Site]:
-    """Every staging file, in memory. With a `memo` of the previous run, the pages of
-    documents that did not change are taken from it."""
+    """Every staging file, in memory, in the order of precedence (the first for a path
+    wins). With a `memo` of the previous run, the pages of documents that did not change
+    are taken from it."""
+    preceding: list[StagedFile] = []
+    following: list[StagedFile] = []
+
+    def keep(staged: StagedFile, precedes: bool) -> None:
+        (preceding if precedes else following).append(staged)
+
+    site = render_to(keep, vault, now, history, memo)
+    return [*preceding, *following], site
+
+
+def render_to(emit: Emit, vault: Vault, now: datetime | None = None,
+              history: History | None = None, memo: PageMemo | None = None) -> Site:
+    """`render`, handing each file to `emit` as it is made rather than holding them all (a
+    large desk's pages are tens of megabytes of text)."""
     now = now or datetime.now(vault.settings.time_zone)
     vault = published_vault(vault)
     if memo is not None:
@@ -78,26 +99,27 @@ def render(vault: Vault, now: datetime | None = None, history: History | None = 
     # cycles, so reference counting frees them and collections would only rescan the vault.
     with paused_gc():
         if memo is None and len(vault.tickets) >= PARALLEL_FROM_TICKETS and _can_fork():
-            staged = _render_in_two_processes(site)
+            _render_in_two_processes(site, emit)
         else:
-            staged = [*_metrics_pages(site), *_document_pages(site)]
-    staged.append(kb.tags_page(site))  # last: every page has registered its tags
-    staged.append(StagedFile(STYLESHEET, files("opsvault").joinpath(
-        "templates/site/opsvault.css").read_text(encoding="utf-8")))
+            for staged in chain(_metrics_pages(site), _document_pages(site)):
+                emit(staged, False)
+    emit(kb.tags_page(site), False)  # last: every page has registered its tags
+    emit(StagedFile(STYLESHEET, files("opsvault").joinpath(
+        "templates/site/opsvault.css").read_text(encoding="utf-8")), False)
     for source, target in sorted(site.assets.items()):
         path = vault.root / source
         if path.is_file() and not path.is_symlink():
-            staged.append(StagedFile(target, path.read_bytes()))
-    return staged, site
+            emit(StagedFile(target, path.read_bytes()), False)
+    return site
 
 
-def _document_pages(site: Site, split: bool = False) -> list[StagedFile]:
+def _document_pages(site: Site, split: bool = False) -> Iterator[StagedFile]:
     """The pages of the notes and scripts, and their indexes (with `split`, without the ticket
     pages the worker makes)."""
     shown = [t for n, t in enumerate(site.vault.tickets) if n % WORKER_SHARE] if split \
         else site.vault.tickets
-    return [*home.pages(site), *kb.pages(site), *procedures.pages(site), *scripts.pages(site),
-            *tickets.ticket_pages(site, shown), *tickets.archive_pages(site)]
+    return chain(home.pages(site), kb.pages(site), procedures.pages(site), scripts.pages(site),
+                 tickets.ticket_pages(site, shown), tickets.archive_pages(site))
 
 
 def _metrics_pages(site: Site, split: bool = False) -> list[StagedFile]:
@@ -126,40 +148,49 @@ def _metrics_pages_in_worker() -> WorkerResult:
             {k: v for k, v in site.assets.items() if k not in assets})
 
 
-def _render_in_two_processes(site: Site) -> list[StagedFile]:
-    """The metrics pages in a forked process while this one writes the document pages.
+def _render_in_two_processes(site: Site, emit: Emit) -> None:
+    """The metrics pages in a forked process while this one makes (and hands on) the
+    document pages.
 
     Computing the metrics of a large vault takes about as long as converting its notes, and
     neither needs the other, so on a machine with two cores they run side by side. The child
     is forked with the loaded vault in memory (nothing to send it) and returns its pages and
-    what they noted (tags, problems, files to publish). Where no process can be started, the
-    metrics pages are made here after all.
+    what they noted (tags, problems, files to publish); they come first in the order of
+    precedence, as they do made here. Where no process can be started, the metrics pages are
+    made here after all.
     """
     global _FORKED_SITE
     _FORKED_SITE = site
+    pool: ProcessPoolExecutor | None = None
+    future: Future[WorkerResult] | None = None
     result: WorkerResult | None = None
-    documents: list[StagedFile] | None = None
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             future = pool.submit(_metrics_pages_in_worker)
-            documents = _document_pages(site, split=True)
+        except OSError:  # no process could be started (no /dev/shm, a process limit)
+            future = None
+        for staged in _document_pages(site, split=True):
+            emit(staged, False)
+        if future is not None:
             try:
                 result = future.result()
             except (BrokenProcessPool, OSError):
                 result = None
-    except OSError:  # no process could be started (no /dev/shm, a process limit)
-        result = None
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         _FORKED_SITE = None
-    if documents is None:
-        documents = _document_pages(site, split=True)
     if result is None:
-        return [*_metrics_pages(site, split=True), *documents]
+        for staged in _metrics_pages(site, split=True):
+            emit(staged, True)
+        return
     metrics_pages, tags, problems, assets = result
     site.tag_log.extend(tags)
     site.problems.extend(problems)
     site.assets.update(assets)
-    return [*metrics_pages, *documents]
+    for staged in metrics_pages:
+        emit(staged, True)
 
 
 def generate(vault: Vault, out_dir: Path, now: datetime | None = None,
@@ -172,7 +203,8 @@ def generate(vault: Vault, out_dir: Path, now: datetime | None = None,
     secrets = find_published_secrets(vault)
     if secrets:
         return Generation((), (), (), (), tuple(secrets))
-    staged, site = render(vault, now, history, memo)
-    result = write_all(out_dir, staged, prune=prune)
-    return Generation(tuple(dict.fromkeys(f.path for f in staged)), result.changed,
-                      result.removed, tuple(sorted(set(site.problems))), ())
+    writer = StagingWriter(out_dir)
+    site = render_to(writer.write, vault, now, history, memo)
+    result = writer.finish(prune=prune)
+    return Generation(writer.paths, result.changed, result.removed,
+                      tuple(sorted(set(site.problems))), ())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,26 +58,50 @@ def write_file(root: Path, staged: StagedFile, folders: set[str] | None = None) 
     return True
 
 
-def write_all(root: Path, files: Iterable[StagedFile], prune: bool = True) -> WriteResult:
-    """Write every file; with `prune`, remove the files under `root` that are not among them."""
-    root.mkdir(parents=True, exist_ok=True)
-    changed: list[str] = []
-    wanted: set[str] = set()
-    folders: set[str] = set()
-    for staged in files:
-        if staged.path in wanted:
-            continue  # the first file generated for a path wins
-        wanted.add(staged.path)
-        if write_file(root, staged, folders):
-            changed.append(staged.path)
-    removed: list[str] = []
-    if prune:
-        for directory, _subdirs, names in os.walk(root, topdown=False):
-            for name in names:
-                rel = (Path(directory) / name).relative_to(root).as_posix()
-                if rel not in wanted:
-                    (Path(directory) / name).unlink()
-                    removed.append(rel)
-            if directory != str(root) and not os.listdir(directory):
-                os.rmdir(directory)
-    return WriteResult(tuple(changed), tuple(sorted(removed)))
+class StagingWriter:
+    """Writes the staging folder file by file as the pages are made, so that no page's text
+    outlives its writing: of two files for one path, the first generated wins.
+
+    `write(staged, precedes=True)` is for a file that comes, in that order, before every one
+    written so far without it (pages made in another process and received at the end): it
+    replaces one of those, and no later file replaces it."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self._preceding: dict[str, None] = {}  # paths, in order
+        self._following: dict[str, None] = {}
+        self._changed: dict[str, None] = {}
+        self._folders: set[str] = set()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every path written, in the order of precedence."""
+        return (*self._preceding, *self._following)
+
+    def write(self, staged: StagedFile, precedes: bool = False) -> None:
+        path = staged.path
+        if path in self._preceding or (not precedes and path in self._following):
+            return
+        if precedes:
+            self._following.pop(path, None)
+            self._preceding[path] = None
+        else:
+            self._following[path] = None
+        if write_file(self.root, staged, self._folders):
+            self._changed[path] = None
+
+    def finish(self, prune: bool = True) -> WriteResult:
+        """With `prune`, remove the files under the folder that were not written."""
+        removed: list[str] = []
+        if prune:
+            root = self.root
+            for directory, _subdirs, names in os.walk(root, topdown=False):
+                for name in names:
+                    rel = (Path(directory) / name).relative_to(root).as_posix()
+                    if rel not in self._preceding and rel not in self._following:
+                        (Path(directory) / name).unlink()
+                        removed.append(rel)
+                if directory != str(root) and not os.listdir(directory):
+                    os.rmdir(directory)
+        return WriteResult(tuple(self._changed), tuple(sorted(removed)))
