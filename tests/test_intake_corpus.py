@@ -87,3 +87,21 @@ def test_a_damaged_message_is_taken_in_or_refused_in_one_line(
         assert result.stderr.startswith("error: ")
     else:
         assert strict_findings(root) == []
+
+
+@pytest.mark.parametrize("header", [b"From: \x00\"Priya\x1b Shah\" <priya.shah@example.org>",
+                                    b"From: \"Priya\x00Shah\" <priya.shah@example.org>"])
+def test_a_control_character_in_the_senders_name_stays_out_of_the_ticket(
+        tmp_path: Path, header: bytes) -> None:
+    # Found by the test above: a NUL in the display name was written into the description,
+    # and the new ticket then failed `check` as binary data.
+    case = next(c for c in CASES if c.name == "outlook-express-unquoted-boundary")
+    raw = case.raw.replace(b'From: "Priya Shah" <priya.shah@example.org>', header)
+    assert raw != case.raw
+    root = desk(tmp_path / "desk")
+    result = ov(root, "intake", "email", "-", "--at", "2026-11-24T18:00", stdin=raw)
+    assert result.exit_code == 0, result.stderr
+    ticket = read(root, printed_path(result.output))
+    assert "\x00" not in ticket and "\x1b" not in ticket
+    assert "Email from Priya" in ticket
+    assert strict_findings(root) == []

@@ -137,7 +137,7 @@ def decode_header_value(raw: str) -> str:
     try:
         chunks = decode_header(raw)
     except (ValueError, binascii.Error, UnicodeError, email.errors.HeaderParseError):
-        return " ".join(raw.split())  # a broken encoded word is shown as it came
+        return _header_line(raw)  # a broken encoded word is shown as it came
     words: list[str] = []
     for chunk, charset in chunks:
         if isinstance(chunk, str):
@@ -146,7 +146,13 @@ def decode_header_value(raw: str) -> str:
             words.append(chunk.decode("raw-unicode-escape", "replace"))
         else:
             words.append(decode_text(chunk, charset)[0])
-    return " ".join("".join(words).split())
+    return _header_line("".join(words))
+
+
+def _header_line(text: str) -> str:
+    """Header text on one line, a control character (a NUL, an escape) as a space: a name or
+    subject goes into a note, which must stay text."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 # --- repairing the raw message ------------------------------------------------------------------
