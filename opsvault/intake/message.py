@@ -150,9 +150,9 @@ def decode_header_value(raw: str) -> str:
 
 
 def _header_line(text: str) -> str:
-    """Header text on one line, a control character (a NUL, an escape) as a space: a name or
+    """Header text on one line, without control characters (a NUL, an escape): a name or
     subject goes into a note, which must stay text."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return " ".join("".join(c if c.isprintable() or c.isspace() else "" for c in text).split())
 
 
 # --- repairing the raw message ------------------------------------------------------------------
