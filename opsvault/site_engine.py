@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import runpy
 import sys
-from typing import Any
 
 GO = "build"
 
@@ -31,9 +31,9 @@ def main() -> int:
         return 130
     if told != GO:
         return 0
+    # As `python -m ENGINE ...` runs it (its modules already loaded): it exits with its code.
     sys.argv = [engine, *arguments]
-    cli: Any = importlib.import_module(f"{engine}.__main__").cli
-    cli()  # a click command: exits with the engine's own code
+    runpy.run_module(engine, run_name="__main__", alter_sys=True)
     return 0
 
 
