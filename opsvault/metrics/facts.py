@@ -449,7 +449,8 @@ class ClockState(NamedTuple):
     missed: bool  # an earlier update gap broke the target: breached whatever comes
 
     def reading(self, ticket_id: str, since_anchor_us: int) -> SlaClock:
-        """The clock `since_anchor_us` of its time after the anchor."""
+        """The clock as it reads once it has run `since_anchor_us` microseconds of its own
+        time (business or 24×7) past the anchor."""
         elapsed: float | None = None
         if self.elapsed_us is None:
             state = UNKNOWN
