@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -84,6 +85,7 @@ def _prose(text: str) -> str:
     return " ".join(_PLACEHOLDER.sub("", " ".join(lines)).split())
 
 
+@lru_cache(maxsize=8)  # `check` asks about the one ticket template once per ticket
 def template_placeholder(template: str) -> str:
     """The prose a template's body holds before `## Log` ("Describe the problem…"): a ticket
     whose description is still this has none. Empty when the template has no such text."""
