@@ -62,3 +62,24 @@ def test_reading_commands_import_neither_the_write_lock_nor_mail(
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_sla_imports_the_clocks_but_not_the_aggregates(tmp_path: Path) -> None:
+    root = write_vault(tmp_path)
+    probe = ("import sys\nfrom opsvault.cli import main\n"
+             f"try:\n    main(['sla', '--vault', {str(root)!r}])\n"
+             "except SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('opsvault.metrics.facts', 'opsvault.metrics.aggregate',"
+             " 'opsvault.metrics.workbook') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['opsvault.metrics.facts']", done.stderr
+
+
+def test_every_name_the_metrics_package_lists_is_there() -> None:
+    import opsvault.metrics as metrics
+
+    missing = [name for name in metrics.__all__ if not hasattr(metrics, name)]
+    assert missing == [] and len(metrics.__all__) > 40
+    with pytest.raises(AttributeError):
+        metrics.no_such_metric  # noqa: B018
