@@ -146,18 +146,6 @@ def generate_site(vault_root: Path, now: datetime | None = None,
     return dataclasses.replace(generation, invalid=invalid), config
 
 
-def run_engine(engine: str, config: EngineConfig, strict: bool = False,
-               site_dir: Path | None = None) -> int:
-    """Build the site from the staging folder; the engine's exit code.
-
-    MkDocs and ProperDocs build into a folder beside the site's, which replaces the site only
-    when the build succeeded: a failed build (or a full disk) leaves the last good site as it
-    was. Zensical takes its folder from mkdocs.yml alone and builds in place.
-    """
-    with EngineRun(engine, config, strict, site_dir) as run:
-        return run.build()
-
-
 class EngineRun:
     """The engine's build, started before the pages are generated.
 
@@ -196,7 +184,12 @@ class EngineRun:
         self.stop()
 
     def build(self) -> int:
-        """Build the site; the engine's exit code."""
+        """Build the site from the staging folder; the engine's exit code.
+
+        MkDocs and ProperDocs build into a folder beside the site's, which replaces the site
+        only when the build succeeded: a failed build (or a full disk) leaves the last good
+        site as it was. Zensical takes its folder from mkdocs.yml alone and builds in place.
+        """
         process, self.process = self.process, None
         if process is None:
             code = subprocess.run(self.command, cwd=self.config.path.parent,
