@@ -3,6 +3,7 @@ command's own first line, and every command is still there."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -49,31 +50,32 @@ def test_every_command_runs_through_the_lazy_group() -> None:
     assert unknown.exit_code == 2 and "No such command 'tickets'" in unknown.output
 
 
+def imported_by(command: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a fresh process has imported once `command` has run."""
+    probe = ("import json, sys\nfrom opsvault.cli import main\n"
+             f"try:\n    main({command!r})\n"
+             "except SystemExit:\n    pass\n"
+             f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 @pytest.mark.parametrize("command", [["ticket", "show", "T-20261118-q7mz"], ["ticket", "list"],
                                      ["ticket", "board"], ["sla"]])
 def test_reading_commands_import_neither_the_write_lock_nor_mail(
         tmp_path: Path, command: list[str]) -> None:
     root = write_vault(tmp_path)
-    probe = ("import sys\nfrom opsvault.cli import main\n"
-             f"try:\n    main({[*command, '--vault', str(root)]!r})\n"
-             "except SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('filelock', 'asyncio', 'smtplib', 'opsvault.mail') "
-             "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+    assert imported_by([*command, "--vault", str(root)],
+                       ("filelock", "asyncio", "smtplib", "opsvault.mail")) == []
 
 
 def test_sla_imports_the_clocks_but_not_the_aggregates(tmp_path: Path) -> None:
     root = write_vault(tmp_path)
-    probe = ("import sys\nfrom opsvault.cli import main\n"
-             f"try:\n    main(['sla', '--vault', {str(root)!r}])\n"
-             "except SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('opsvault.metrics.facts', 'opsvault.metrics.aggregate',"
-             " 'opsvault.metrics.workbook') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip().splitlines()[-1] == "['opsvault.metrics.facts']", done.stderr
+    assert imported_by(["sla", "--vault", str(root)],
+                       ("opsvault.metrics.facts", "opsvault.metrics.aggregate",
+                        "opsvault.metrics.workbook")) == ["opsvault.metrics.facts"]
 
 
 def test_every_name_the_metrics_package_lists_is_there() -> None:
