@@ -340,3 +340,27 @@ def test_ambiguous_names_resolve_to_the_linking_notes_folder_first(tmp_path: Pat
     # From a third folder the two are equally near: still ambiguous, and reported.
     _, problems = note_page(tmp_path, "[[setup]]\n", files)
     assert any(p.code == "ambiguous-link" for p in problems)
+
+
+def test_pages_of_one_title_are_listed_under_a_tag_in_the_same_order_every_build(
+        tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    notes = {f"vault/{folder}/same.md": "---\ntitle: Same title\ntags: [dup]\n---\nText.\n"
+             for folder in ("b", "a", "c", "d")}
+    write_vault(tmp_path, notes)
+    # Each build in a process of its own with its own string hashing, as two builds run.
+    probe = ("import sys\nfrom pathlib import Path\nfrom sitekit import site_pages\n"
+             "pages = site_pages(Path(sys.argv[1]))\n"
+             "print([line for line in str(pages['knowledge-base/tags.md']).splitlines()"
+             " if 'Same title' in line])")
+    seen = {subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True,
+                           text=True, check=True, cwd=Path(__file__).parent,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}
+                           ).stdout for seed in range(1, 7)}
+    assert len(seen) == 1
+    line = seen.pop()
+    assert line.index("a/same.md") < line.index("b/same.md") < line.index("c/same.md") \
+        < line.index("d/same.md")

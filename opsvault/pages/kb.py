@@ -169,8 +169,10 @@ def tags_page(site: Site) -> StagedFile:
         groups = []
         for kind, label in (*TAG_KINDS, *((k, k) for k in sorted({u[2] for u in uses})
                                            if k not in labels)):
+            # By title, then page: two entries of one title came in the set's order, which
+            # changes from run to run.
             chosen = sorted({(page, title) for page, title, used_kind in uses
-                             if used_kind == kind}, key=lambda item: item[1].lower())
+                             if used_kind == kind}, key=lambda item: (item[1].lower(), item[0]))
             if chosen:
                 groups.append({"label": label, "links": [
                     raw(f"[{escape_text(title)}]({site.url(TAGS_PAGE, page)})")
