@@ -23,6 +23,7 @@ from ..checks.secrets import SecretsMemo, scanned_sources
 from ..diagnostics import Diagnostic, error, paused_gc
 from ..history import History
 from ..model import Vault
+from ..search import open_index
 from . import boards, home, kb, procedures, queues, reports, scripts, tickets
 from .context import PageMemo, Site, TagUse
 from .outline import vault_outline
@@ -160,6 +161,11 @@ def _render_in_two_processes(site: Site, emit: Emit) -> None:
     made here after all.
     """
     global _FORKED_SITE
+    # The search index brought up to date for every kind before either process asks it
+    # anything: the ticket pages' "may apply" lists rank against the whole index (the
+    # tickets' words weigh the terms), which the worker's insights page would otherwise be
+    # filling in meanwhile, and a first build would then rank unlike every later one.
+    open_index(site.vault).close()
     _FORKED_SITE = site
     pool: ProcessPoolExecutor | None = None
     future: Future[WorkerResult] | None = None
