@@ -11,7 +11,7 @@ backlog, which needs every ticket somewhere and says how it estimates.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -489,11 +489,19 @@ def clocks_as_of(facts: TicketFacts, pauses: tuple[tuple[datetime, datetime | No
     """The ticket's SLA clocks as of `as_of`: read at its last event and run on to `as_of`
     (the answer the facts cache's kept states give), or read at `as_of` when that is
     earlier."""
-    priority = settings.priorities[facts.priority or ""]
     anchor = min(settled_at(facts, pauses, contacts), as_of)
-    since = clock_microseconds(anchor, as_of, priority.clock, calendar)
-    return tuple(state.reading(facts.ticket_id, since)
-                 for state in clock_states(facts, pauses, contacts, settings, calendar, anchor))
+    return run_on(facts.ticket_id, clock_states(facts, pauses, contacts, settings, calendar,
+                                                anchor), anchor, as_of, calendar)
+
+
+def run_on(ticket_id: str, states: Sequence[ClockState], anchor: datetime, as_of: datetime,
+           calendar: BusinessCalendar) -> tuple[SlaClock, ...]:
+    """What clocks read at `anchor` say at `as_of` (not before it): the one way both the full
+    computation and the facts cache's kept states are read."""
+    if not states:
+        return ()
+    since = clock_microseconds(anchor, as_of, states[0].clock, calendar)  # one priority's
+    return tuple(state.reading(ticket_id, since) for state in states)
 
 
 def clock_states(facts: TicketFacts, paused: tuple[tuple[datetime, datetime | None], ...],

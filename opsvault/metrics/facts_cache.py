@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import __version__
-from ..business_time import BusinessCalendar, clock_microseconds
+from ..business_time import BusinessCalendar
 from ..diagnostics import Diagnostic, paused_gc
 from ..history import History
 from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
@@ -48,6 +48,7 @@ from .facts import (
     TicketFacts,
     clock_states,
     facts_basis,
+    run_on,
     settled_at,
     technicians_of,
     with_clocks,
@@ -440,13 +441,13 @@ def _kept_facts(row: tuple[Any, ...], rel_path: str, ticket_id: str, as_of: date
     settled = moment(settled_text)
     if settled is None or settled > as_of or not encoded:
         return None
-    since = clock_microseconds(settled, as_of, encoded[0][2], calendar)
-    clocks = tuple(ClockState(
+    states = [ClockState(
         target, duration, clock, float(budget), moment(started), moment(due),  # type: ignore[arg-type]
         moment(stopped), tuple((moment(start), moment(end)) for start, end in paused_periods),
-        *rest).reading(ticket_id, since)
+        *rest)
         for target, duration, clock, budget, started, due, stopped, paused_periods, *rest
-        in encoded)
+        in encoded]
+    clocks = run_on(ticket_id, states, settled, as_of, calendar)
     facts = object.__new__(_KeptClocks)
     values = facts.__dict__
     values.update(ticket_id=ticket_id, path=rel_path, title=title,
