@@ -10,6 +10,10 @@ must be reported each time) or whose YAML shared a node twice (an alias: the par
 same object twice, which JSON would copy). The memo is dropped with opsvault's version. JSON in
 SQLite, not pickle: opening a memo found in a copied folder must not run code; a memo that
 cannot be read or written only means parsing again.
+
+`SettingsFilesMemo` (`.opsvault/settings-files.sqlite`) does the same for the whole YAML files
+every command reads — the settings, their defaults and the team — with their keys' lines, so
+that a command answered from the caches does not even load the YAML library.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import __version__
+from .diagnostics import Diagnostic
 from .digest_memo import DigestMemo, text_digest
-from .files import shared
+from .files import load_mapping, shared
 
 MEMO_NAME = "front-matter.sqlite"
 FORMAT = "2"
@@ -52,10 +58,7 @@ class FrontMatterMemo:
         digest, stored = self._memo.lookup(yaml_text)
         if stored is None:
             return None
-        try:
-            value = json.loads(stored, object_hook=_untag)
-        except (ValueError, TypeError, KeyError):
-            value = None
+        value = decode_value(stored)
         if not isinstance(value, dict):
             self._memo.forget(digest)
             return None
@@ -63,17 +66,69 @@ class FrontMatterMemo:
 
     def put(self, yaml_text: str, value: Mapping[str, Any]) -> None:
         """Keep what `yaml_text` parsed to (found clean), if the memo can hold it exactly."""
-        try:
-            encoded = json.dumps(_tag(dict(value), set()), separators=(",", ":"),
-                                 allow_nan=False)
-        except (_NotKept, ValueError):
-            return
-        self._memo.keep(text_digest(yaml_text), encoded)
+        encoded = encode_value(dict(value))
+        if encoded is not None:
+            self._memo.keep(text_digest(yaml_text), encoded)
 
     def save(self, whole_vault: bool) -> None:
         """Write what was parsed anew; after loading `whole_vault`, drop the rows of front
         matter no file holds any more once they are a good share of the memo."""
         self._memo.save(whole_vault)
+
+
+SETTINGS_FILES_MEMO_NAME = "settings-files.sqlite"
+_SETTINGS_FILES_FORMAT = "1"
+
+
+class SettingsFilesMemo:
+    """The memo of the YAML files one load reads whole: `load` for each (as
+    `load_mapping(text, rel_path, nested_lines=True)` gives it), `save` once all are read.
+    Only a clean parse is kept: a file with findings is parsed, and its findings reported,
+    each time."""
+
+    def __init__(self, cache_folder: Path,
+                 prepare: Callable[[Path], None] | None = None) -> None:
+        self._memo = DigestMemo(cache_folder / SETTINGS_FILES_MEMO_NAME,
+                                {"format": _SETTINGS_FILES_FORMAT,
+                                 "opsvault_version": __version__}, prepare)
+
+    def load(self, text: str, rel_path: str
+             ) -> tuple[Mapping[str, Any] | None, Mapping[str, int], list[Diagnostic]]:
+        digest, stored = self._memo.lookup(text)
+        if stored is not None:
+            value = decode_value(stored)
+            if isinstance(value, list) and len(value) == 2 and isinstance(value[0], dict) \
+                    and isinstance(value[1], dict):
+                return MappingProxyType(value[0]), MappingProxyType(value[1]), []
+            self._memo.forget(digest)
+        data, lines, problems = load_mapping(text, rel_path, nested_lines=True)
+        if data is not None and not problems:
+            encoded = encode_value([dict(data), dict(lines)])
+            if encoded is not None:
+                self._memo.keep(digest, encoded)
+        return data, lines, problems
+
+    def save(self) -> None:
+        """Write what was parsed anew; every file a load reads was read, so rows of texts no
+        longer there (an edited settings file's) are dropped."""
+        self._memo.save(whole_run=True)
+
+
+def encode_value(value: Any) -> str | None:
+    """`value` as JSON that `decode_value` gives back with every type, or None when it holds
+    a type or a shared container that JSON could not tell apart."""
+    try:
+        return json.dumps(_tag(value, set()), separators=(",", ":"), allow_nan=False)
+    except (_NotKept, ValueError):
+        return None
+
+
+def decode_value(encoded: str) -> Any:
+    """What `encode_value` was given (None when `encoded` is not such JSON)."""
+    try:
+        return json.loads(encoded, object_hook=_untag)
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 # --- values as JSON -------------------------------------------------------------------------

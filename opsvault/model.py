@@ -7,6 +7,7 @@ raw in `meta` (for the checks to report) and read as None by the typed accessors
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -17,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from .diagnostics import Diagnostic, error, paused_gc
 from .files import SourceFile, load_mapping, read_source, read_text
-from .front_matter_memo import FrontMatterMemo
+from .front_matter_memo import FrontMatterMemo, SettingsFilesMemo
 from .schema import TEAM_PATH, Settings, load_settings
 from .wikilinks import WikiLink, find_wikilinks
 
@@ -566,7 +567,7 @@ def kb_entries_named(targets: Iterable[str], entries: Mapping[str, KBEntry]) -> 
 CONTENT_DIRS = (TICKETS_DIR, KB_DIR, SOPS_DIR, PAGES_DIR, SCRIPTS_DIR)
 
 
-def link_problem(root_text: str, entry: os.DirEntry[str], rel_path: str) -> Diagnostic | None:
+def link_problem(root_text: str, rel_path: str) -> Diagnostic | None:
     """Why a symbolic link is not read, or None when it leads to a file of the vault's own.
 
     A link out of the vault, or into `.git`/`.opsvault` or another hidden folder, would have
@@ -574,7 +575,7 @@ def link_problem(root_text: str, entry: os.DirEntry[str], rel_path: str) -> Diag
     dangling link has no content to read.
     """
     try:
-        target = os.path.realpath(entry.path, strict=True)
+        target = os.path.realpath(os.path.join(root_text, rel_path), strict=True)
     except OSError as exc:
         return error(rel_path, 0, "broken-link",
                      f"symbolic link that leads nowhere ({exc.strerror or exc}); not read")
@@ -600,49 +601,105 @@ def walk_files(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[
     any other (outside the vault, into `.git`, a loop, a folder) is reported and not read.
     A folder that cannot be read is reported too: nothing is skipped without a word.
     """
+    for rel_path, _ in _walk(root, folder, problems, stamped=False):
+        yield rel_path
+
+
+# What a changed file cannot keep: size, modification and change times (ns), inode.
+Stamp = tuple[int, int, int, int]
+
+
+def file_stamp(file_path: str) -> Stamp | None:
+    """The stamp of the file at `file_path` (None when it cannot be stat'ed)."""
+    try:
+        status = os.stat(file_path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
+
+
+_BY_DESCRIPTOR = os.scandir in os.supports_fd
+_NAME = operator.attrgetter("name")
+
+
+def _walk(root: Path, folder: str, problems: list[Diagnostic], stamped: bool,
+          suffix: str = "", skipped_folder: str | None = None
+          ) -> Iterator[tuple[str, Stamp | None]]:
+    """`walk_files`, with each file's stamp when `stamped` (else None); only the files whose
+    name ends with `suffix`, and none inside `skipped_folder`."""
     root_text = str(root)
     pending = [folder]
     while pending:
         rel_dir = pending.pop()
+        folder_path = os.path.join(root_text, rel_dir)
         try:
-            entries = sorted(os.scandir(os.path.join(root_text, rel_dir)), key=lambda e: e.name)
+            # Listed through the folder's descriptor where the system can: a file's stamp is
+            # then looked up from its folder, not along its whole path (20,000 tickets are
+            # stat'ed per listing).
+            listed: int | str = os.open(folder_path, os.O_RDONLY | os.O_DIRECTORY) \
+                if _BY_DESCRIPTOR else folder_path
         except FileNotFoundError:
             continue
         except OSError as exc:
-            if rel_dir != folder or os.path.lexists(os.path.join(root_text, rel_dir)):
+            if rel_dir != folder or os.path.lexists(folder_path):
                 problems.append(error(rel_dir, 0, "unreadable",
                                       f"folder cannot be read ({exc.strerror or exc}); "
                                       "its files were not checked"))
             continue
         subdirs: list[str] = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel_path = f"{rel_dir}/{entry.name}"
+        try:
             try:
-                if entry.is_symlink():
-                    problem = link_problem(root_text, entry, rel_path)
-                    if problem is not None:
-                        problems.append(problem)
-                        continue
-                if entry.is_dir(follow_symlinks=False):
-                    subdirs.append(rel_path)
-                elif entry.is_file():
-                    yield rel_path
+                entries = sorted(os.scandir(listed), key=_NAME)
             except OSError as exc:
-                problems.append(error(rel_path, 0, "unreadable",
-                                      f"cannot be read ({exc.strerror or exc})"))
+                problems.append(error(rel_dir, 0, "unreadable",
+                                      f"folder cannot be read ({exc.strerror or exc}); "
+                                      "its files were not checked"))
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel_path = f"{rel_dir}/{entry.name}"
+                try:
+                    if entry.is_symlink():
+                        problem = link_problem(root_text, rel_path)
+                        if problem is not None:
+                            problems.append(problem)
+                            continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if rel_path != skipped_folder:
+                            subdirs.append(rel_path)
+                    elif entry.name.endswith(suffix) and entry.is_file():
+                        yield rel_path, _stamp_of(entry) if stamped else None
+                except OSError as exc:
+                    problems.append(error(rel_path, 0, "unreadable",
+                                          f"cannot be read ({exc.strerror or exc})"))
+        finally:
+            if isinstance(listed, int):
+                os.close(listed)
         pending.extend(reversed(subdirs))
+
+
+def _stamp_of(entry: os.DirEntry[str]) -> Stamp | None:
+    try:
+        status = entry.stat()  # follows a link, as `file_stamp` does
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def ticket_paths(root: Path, problems: list[Diagnostic]) -> Iterator[str]:
     """The files `classify` calls tickets, as `walk_files` finds them in the tickets folder
     (without classifying each path: in that one folder, a ticket is any note outside the
     attachments)."""
-    attachments = ATTACHMENTS_DIR + "/"
-    for path in walk_files(root, TICKETS_DIR, problems):
-        if path.endswith(".md") and not path.startswith(attachments):
-            yield path
+    for rel_path, _ in stamped_ticket_paths(root, problems, stamped=False):
+        yield rel_path
+
+
+def stamped_ticket_paths(root: Path, problems: list[Diagnostic], stamped: bool = True
+                         ) -> Iterator[tuple[str, Stamp | None]]:
+    """`ticket_paths`, each with its file's stamp as it was found (None: it cannot be
+    stat'ed)."""
+    return _walk(root, TICKETS_DIR, problems, stamped, ".md", ATTACHMENTS_DIR)
 
 
 def prepare_cache_folder(folder: Path) -> None:
@@ -654,7 +711,8 @@ def prepare_cache_folder(folder: Path) -> None:
         ignore.write_text("*\n", encoding="utf-8")
 
 
-def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:
+def load_team(root: Path, memo: SettingsFilesMemo | None = None
+              ) -> tuple[Team, list[Diagnostic]]:
     if not (root / TEAM_PATH).is_file():
         return Team(), []
     # An unreadable team file is reported by the reader; the rest of the vault is then
@@ -662,7 +720,8 @@ def load_team(root: Path) -> tuple[Team, list[Diagnostic]]:
     text, problems = read_text(root, TEAM_PATH)
     if text is None:
         return Team(), problems
-    data, lines, problems = load_mapping(text, TEAM_PATH, nested_lines=True)
+    data, lines, problems = memo.load(text, TEAM_PATH) if memo is not None \
+        else load_mapping(text, TEAM_PATH, nested_lines=True)
     if data is None:
         return Team(), problems
     technicians: list[Technician] = []
@@ -723,9 +782,8 @@ def load_tickets(root: Path | str, paths: Iterable[str]) -> Vault:
     about one ticket that finds its file by name (`ticket_files_named`) rather than reading
     them all."""
     root = Path(root).resolve()
-    settings, problems = load_settings(root)
-    team, team_problems = load_team(root)  # who counts as a technician for first response
-    problems.extend(team_problems)
+    # The team says who counts as a technician for first response.
+    settings, team, problems = _settings_and_team(root)
     tickets: list[Ticket] = []
     for rel_path in paths:
         item, found = load_file(root, rel_path, "ticket", settings)
@@ -769,9 +827,19 @@ def load_file(root: Path, rel_path: str, kind: str, settings: Settings,
     return {"kb": KBEntry, "sop": SOP, "page": Page}[kind](source), problems
 
 
+def _settings_and_team(root: Path) -> tuple[Settings, Team, list[Diagnostic]]:
+    """The settings (VaultError when they are invalid) and the team, and what reading them
+    found; each parsed only if it changed since a run before (`SettingsFilesMemo`)."""
+    memo = SettingsFilesMemo(root / CACHE_DIR, prepare_cache_folder)
+    settings, problems = load_settings(root, memo)
+    team, team_problems = load_team(root, memo)
+    memo.save()
+    return settings, team, [*problems, *team_problems]
+
+
 def _load_vault(root: Path | str, with_tickets: bool) -> Vault:
     root = Path(root).resolve()
-    settings, problems = load_settings(root)
+    settings, team, problems = _settings_and_team(root)
     documents: dict[str, list[Any]] = {"ticket": [], "kb": [], "sop": [], "page": [],
                                        "script": []}
     attachments: list[str] = []
@@ -790,8 +858,6 @@ def _load_vault(root: Path | str, with_tickets: bool) -> Vault:
                 if item is not None:
                     documents[kind].append(item)
     memo.save(whole_vault=with_tickets)  # without the tickets, their rows are still in use
-    team, team_problems = load_team(root)
-    problems.extend(team_problems)
     return Vault(root, settings, tuple(documents["ticket"]), tuple(documents["kb"]),
                  tuple(documents["sop"]), tuple(documents["page"]), tuple(documents["script"]),
                  team, tuple(attachments), tuple(problems))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -16,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .diagnostics import Diagnostic, VaultError, error, warning
 from .files import load_mapping, read_text
+
+if TYPE_CHECKING:
+    from .front_matter_memo import SettingsFilesMemo
 
 SETTINGS_PATH = "vault/opsvault.yml"
 TEAM_PATH = "vault/team.yml"
@@ -565,6 +569,14 @@ def is_email_address(value: object) -> bool:
     return isinstance(value, str) and EMAIL_ADDRESS.match(value) is not None
 
 
+def _sender_address_valid(sender: str) -> bool:
+    """Whether `mail.from` ("Help Desk <help@example.com>" or a bare address) holds a valid
+    address; the mail library is loaded only for a vault that sets one."""
+    from email.utils import parseaddr
+
+    return is_email_address(parseaddr(sender)[1])
+
+
 def resolving_gaps(meta: Mapping[str, Any]) -> list[str]:
     """What a ticket needs before it may be resolved or await confirmation: what fixed it."""
     return [] if _has_text(meta.get("resolution")) else ["resolution"]
@@ -587,37 +599,47 @@ def suggest(value: object, choices: Iterable[str]) -> str:
 
 
 def default_settings() -> Settings:
-    return _DEFAULTS
+    return _defaults()[1]
 
 
-def load_settings(root: Path) -> tuple[Settings, list[Diagnostic]]:
+def load_settings(root: Path, memo: SettingsFilesMemo | None = None
+                  ) -> tuple[Settings, list[Diagnostic]]:
     """Settings for the vault at `root`; raises VaultError when the settings file is invalid.
 
-    Returns warnings (e.g. unknown keys) alongside the settings.
+    Returns warnings (e.g. unknown keys) alongside the settings. With `memo`, the settings
+    file and the defaults are parsed only if they are not there.
     """
     path = root / SETTINGS_PATH
     if not path.is_file():
-        return _DEFAULTS, []
+        return default_settings(), []
     text, problems = read_text(root, SETTINGS_PATH)
     if text is None:
         raise VaultError(problems)
-    data, lines, problems = load_mapping(text, SETTINGS_PATH, nested_lines=True)
-    if data is None:
+    parse = memo.load if memo is not None else _load_nested
+    default_data = parse(DEFAULT_SETTINGS_YAML, "<defaults>")[0] if memo is not None \
+        else _defaults()[0]
+    data, lines, problems = parse(text, SETTINGS_PATH)
+    if data is None or default_data is None:
         raise VaultError(problems)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise VaultError(errors)
-    merged = _merge(_DEFAULT_DATA, data)
+    merged = _merge(default_data, data)
     builder = _SettingsBuilder(merged, lines, SETTINGS_PATH)
     settings = builder.build()
     if builder.errors:
         raise VaultError(builder.errors)
     warnings = [
         warning(SETTINGS_PATH, lines.get(key, 1), "unknown-setting",
-                f"unknown setting '{key}'{suggest(key, _DEFAULT_DATA)}")
-        for key in data if key not in _DEFAULT_DATA
+                f"unknown setting '{key}'{suggest(key, default_data)}")
+        for key in data if key not in default_data
     ]
     return settings, warnings
+
+
+def _load_nested(text: str, rel_path: str
+                 ) -> tuple[Mapping[str, Any] | None, Mapping[str, int], list[Diagnostic]]:
+    return load_mapping(text, rel_path, nested_lines=True)
 
 
 def _merge(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -753,9 +775,7 @@ class _SettingsBuilder:
             self.fail("mail.smtp_port", "must be a port number (1–65535)")
             port = 587
         sender = str(self.get("mail.from", str, "") or "").strip()
-        from email.utils import parseaddr  # a mail setting is there: read it
-
-        if sender and not is_email_address(parseaddr(sender)[1]):
+        if sender and not _sender_address_valid(sender):
             self.fail("mail.from", f"'{sender}' has no valid email address")
         outbox = str(self.get("mail.outbox", str, "outbox") or "outbox").strip().strip("/")
         if outbox.startswith("..") or Path(outbox).is_absolute() or "/../" in f"/{outbox}/":
@@ -951,14 +971,13 @@ _TYPE_WORDS: Mapping[type, str] = {Mapping: "a mapping", list: "a list", str: "t
                                    int: "a whole number", bool: "true or false"}
 
 
-def _load_defaults() -> tuple[Mapping[str, Any], Settings]:
+@functools.cache
+def _defaults() -> tuple[Mapping[str, Any], Settings]:
+    """The default settings' values and the settings they make: parsed when first needed
+    (a vault with a settings file read before needs neither)."""
     data, lines, problems = load_mapping(DEFAULT_SETTINGS_YAML, "<defaults>", nested_lines=True)
     assert data is not None and not problems, problems
     builder = _SettingsBuilder(data, lines, "<defaults>")
     settings = builder.build()
     assert not builder.errors, builder.errors
-    return data, settings
-
-
-_DEFAULT_DATA, _DEFAULTS = _load_defaults()
-_DEFAULTS = dataclasses.replace(_DEFAULTS, source_path=None)
+    return data, dataclasses.replace(settings, source_path=None)

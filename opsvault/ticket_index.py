@@ -15,7 +15,6 @@ not run code. The index is a help, never a need: any trouble with it and the fil
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -27,9 +26,10 @@ from .diagnostics import Diagnostic
 from .files import read_source
 from .model import (
     CACHE_DIR,
+    Stamp,
     Ticket,
     prepare_cache_folder,
-    ticket_paths,
+    stamped_ticket_paths,
 )
 from .schema import SETTINGS_PATH, Settings
 from .sqlite_cache import add_rows, read_rows, write_new
@@ -38,7 +38,6 @@ INDEX_NAME = "tickets.sqlite"
 FORMAT = "1"
 RACY_SECONDS = 2
 _FLAW_SEPARATOR = "\x1f"
-Stamp = tuple[int, int, int, int]  # what `file_stamp` gives
 _SHORT_ROW = 5  # path and stamp: what `_read` fetches of a row only compared with its file
 _INSERT = f"INSERT OR REPLACE INTO tickets VALUES ({', '.join('?' * 15)})"
 
@@ -89,15 +88,14 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
     twice)."""
     root = Path(root).resolve()
     problems: list[Diagnostic] = []
-    paths = list(ticket_paths(root, problems))
     path = index_path(root)
     key = _key(root)
     indexed = _read(path, key, active_only)
     summaries: list[TicketSummary] = []
     fresh: list[tuple[str, Stamp, TicketSummary]] = []
-    prefix = f"{root}{os.sep}"
-    for rel_path in paths:
-        stamp = file_stamp(prefix + rel_path)
+    listed: set[str] = set()
+    for rel_path, stamp in stamped_ticket_paths(root, problems):
+        listed.add(rel_path)
         row = indexed.get(rel_path)
         if row is not None and stamp is not None and row[1:_SHORT_ROW] == stamp:
             if len(row) == _SHORT_ROW:
@@ -121,19 +119,10 @@ def ticket_summaries(root: Path, settings: Settings, active_only: bool = False,
         if stamp is not None and not found and \
                 max(stamp[1], stamp[2]) < started_ns - RACY_SECONDS * 10**9:
             fresh.append((rel_path, stamp, summary))
-    gone = indexed.keys() - set(paths)
+    gone = indexed.keys() - listed
     if fresh or gone or indexed is _EMPTY:
         _write(path, key, fresh, gone, replace_all=indexed is _EMPTY)
     return summaries, problems
-
-
-def file_stamp(file_path: str) -> Stamp | None:
-    """What a changed file cannot keep: size, modification and change times, inode."""
-    try:
-        status = os.stat(file_path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def settings_digest(root: Path) -> str:

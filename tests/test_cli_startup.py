@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -85,3 +86,14 @@ def test_every_name_the_metrics_package_lists_is_there() -> None:
     assert missing == [] and len(metrics.__all__) > 40
     with pytest.raises(AttributeError):
         metrics.no_such_metric  # noqa: B018
+
+
+def test_commands_answered_from_the_caches_load_no_yaml_nor_mail(tmp_path: Path) -> None:
+    root = write_vault(tmp_path)
+    # A file changed within the file system's clock tick is read again each time (see
+    # ticket_index.RACY_SECONDS): let the vault's files settle first.
+    time.sleep(2.1)
+    for command in (["ticket", "list"], ["ticket", "board"], ["sla"]):
+        imported_by([*command, "--vault", str(root)], ())  # fills the caches and the memos
+        assert imported_by([*command, "--vault", str(root)],
+                           ("yaml", "opsvault.yaml_values", "email.utils")) == [], command

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from vaultkit import write_vault
 
-from opsvault import files
+from opsvault import files, front_matter_memo
+from opsvault.diagnostics import VaultError
 from opsvault.files import parse_source
-from opsvault.front_matter_memo import MEMO_NAME, FrontMatterMemo
-from opsvault.model import CACHE_DIR, load_vault
+from opsvault.front_matter_memo import MEMO_NAME, SETTINGS_FILES_MEMO_NAME, FrontMatterMemo
+from opsvault.model import CACHE_DIR, load_team, load_vault
+from opsvault.schema import load_settings
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -170,3 +172,83 @@ def test_a_damaged_memo_or_row_means_parsing_again(tmp_path: Path,
     assert parsed is not None and again is not None
     assert typed(dict(again.meta)) == typed(dict(parsed.meta))
     assert isinstance(again.meta["day"], date)
+
+
+RICH_SETTINGS = """\
+time_zone: America/Chicago
+holidays: [2026-11-26, 2026-12-25]
+business_hours: {days: [mon, tue, wed, thu], start: "07:30", end: "16:00"}
+mail: {from: "Help Desk <help@example.org>", smtp_host: mail.example.org}
+categories:
+  network: {title: Network, owner: Networking, kb_folder: Network, aliases: [wifi]}
+"""
+
+
+def settings_files_rows(root: Path) -> int:
+    connection = sqlite3.connect(root / CACHE_DIR / SETTINGS_FILES_MEMO_NAME)
+    try:
+        return connection.execute("SELECT count(*) FROM answers").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the settings-files memo parses from now on."""
+    calls: list[str] = []
+    original = front_matter_memo.load_mapping
+
+    def counting(yaml_text: str, rel_path: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(rel_path)
+        return original(yaml_text, rel_path, *args, **kwargs)
+
+    monkeypatch.setattr(front_matter_memo, "load_mapping", counting)
+    return calls
+
+
+def test_settings_and_team_load_the_same_from_the_memo_without_parsing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_vault(tmp_path / "vault", {"vault/opsvault.yml": RICH_SETTINGS})
+    parsed_settings, _ = load_settings(root)  # no memo: parsed
+    parsed_team, _ = load_team(root)
+    first = load_vault(root)
+    assert settings_files_rows(root) == 3  # the defaults, the settings, the team
+    calls = counted_parses(monkeypatch)
+    second = load_vault(root)
+    assert calls == []
+    for loaded in (first, second):
+        assert loaded.settings == parsed_settings
+        assert loaded.team == parsed_team
+    assert second.settings.holidays == frozenset({date(2026, 11, 26), date(2026, 12, 25)})
+    assert second.settings.time_zone_name == "America/Chicago"
+    assert second.team.key_lines["technicians.1"] == 9  # findings keep their lines
+
+
+def test_an_edited_settings_file_is_parsed_again_and_its_old_row_dropped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_vault(tmp_path / "vault", {"vault/opsvault.yml": RICH_SETTINGS})
+    load_vault(root)
+    calls = counted_parses(monkeypatch)
+    (root / "vault/opsvault.yml").write_text(RICH_SETTINGS.replace("America/Chicago",
+                                                                   "Europe/Berlin"))
+    assert load_vault(root).settings.time_zone_name == "Europe/Berlin"
+    assert calls == ["vault/opsvault.yml"]
+    assert settings_files_rows(root) == 3
+    (root / "vault/team.yml").unlink()
+    assert not load_vault(root).team.present
+    assert settings_files_rows(root) == 2  # a file that is gone leaves no row
+
+
+def test_settings_files_with_findings_report_them_on_every_load(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {
+        "vault/opsvault.yml": "time_zone: UTC\nbusines_hours: {start: '09:00'}\n",
+        "vault/team.yml": "technicians:\n  - handle: alice\n    handle: bob\n"})
+    for _ in range(2):
+        problems = [(p.path, p.line, p.code) for p in load_vault(root).problems]
+        assert ("vault/opsvault.yml", 2, "unknown-setting") in problems
+        assert ("vault/team.yml", 3, "duplicate-key") in problems
+    (root / "vault/opsvault.yml").write_text("time_zone: Mars/Olympus\n")
+    for _ in range(2):
+        with pytest.raises(VaultError) as raised:
+            load_vault(root)
+        assert [(p.path, p.line, p.code) for p in raised.value.diagnostics] == \
+            [("vault/opsvault.yml", 1, "invalid-setting")]

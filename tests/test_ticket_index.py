@@ -93,6 +93,23 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(root: Path)
     assert next(s for s in summaries if s.id == "T-20261120-eeee").assignee == "bobby"
 
 
+def test_a_linked_ticket_is_stamped_as_the_file_it_leads_to(root: Path) -> None:
+    # A link inside the vault is read as its target (`walk_files`): an edit of the target
+    # must show through the link, though the link itself did not change.
+    target = root / "tickets/2026-11/T-20261116-aaaa.md"
+    link = root / "tickets/T-20261116-aaaa-link.md"
+    link.symlink_to(target)
+    settings = load_vault(root).settings
+    ticket_summaries(root, settings)
+    assert rows(root)["tickets/T-20261116-aaaa-link.md"][1:5] == (
+        target.stat().st_size, target.stat().st_mtime_ns, target.stat().st_ctime_ns,
+        target.stat().st_ino)
+    target.write_text(ticket("T-20261116-aaaa", "resolved", "P1"), encoding="utf-8")
+    summaries, _ = ticket_summaries(root, settings)
+    assert [s.status for s in summaries if s.path.endswith("-aaaa-link.md")] == ["resolved"]
+    assert summaries == from_files(root)
+
+
 def test_a_file_changed_just_before_it_was_read_is_not_indexed(
         root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ticket_index, "RACY_SECONDS", 3600)

@@ -121,7 +121,7 @@ def _is_blank(value: object) -> bool:
 
 
 def _scalar(value: Any) -> bool:
-    # Front-matter values are built as plain dicts and lists (files.build_value).
+    # Front-matter values are built as plain dicts and lists (yaml_values.build_value).
     return not isinstance(value, dict | list)
 
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from ..diagnostics import VaultError
-from ..model import Ticket, Vault, load_tickets, load_vault
+from ..model import Stamp, Ticket, Vault, load_tickets, load_vault
 from ..schema import SETTINGS_PATH, Settings
-from ..ticket_index import Stamp, TicketSummary, ticket_summaries
+from ..ticket_index import TicketSummary, ticket_summaries
 
 if TYPE_CHECKING:
     from ..history import History

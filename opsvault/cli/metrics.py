@@ -27,7 +27,7 @@ from ..metrics import (
 )
 from ..metrics.facts_cache import cache_path as facts_cache_path
 from ..metrics.facts_cache import facts_of_files
-from ..ticket_index import Stamp
+from ..model import Stamp
 from .common import (
     EXIT_OK,
     as_of_option,

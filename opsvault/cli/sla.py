@@ -14,8 +14,7 @@ from ..metrics import BREACHED, SlaClock, TicketFacts, as_dict, open_clocks
 from ..metrics.facts import COUNTED_AS_OPEN, excluded_among
 from ..metrics.facts_cache import facts_of_files
 from ..metrics.verdict import due_soon_horizon, is_due_soon, state_of, verdict
-from ..model import Vault
-from ..ticket_index import Stamp
+from ..model import Stamp, Vault
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,

@@ -39,9 +39,9 @@ from .. import __version__
 from ..business_time import BusinessCalendar
 from ..diagnostics import Diagnostic, paused_gc
 from ..history import History
-from ..model import CACHE_DIR, Ticket, Vault, load_file, prepare_cache_folder
+from ..model import CACHE_DIR, Stamp, Ticket, Vault, file_stamp, load_file, prepare_cache_folder
 from ..sqlite_cache import Query, add_rows, in_slices, read_rows, write_new
-from ..ticket_index import RACY_SECONDS, Stamp, file_stamp, settings_digest
+from ..ticket_index import RACY_SECONDS, settings_digest
 from .facts import (
     ClockState,
     FactsBasis,
