@@ -7,6 +7,7 @@ P1 15m / 4h on the 24×7 clock, P2 30m / 1bd, P3 eod / 3bd, P4 2bd / 5bd on busi
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import statistics
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,7 @@ from opsvault.metrics import (
     Metrics,
     TicketFacts,
     Window,
+    aggregate,
     build_metrics,
     open_clocks,
     ticket_facts,
@@ -470,3 +472,32 @@ def test_a_backlog_days_median_and_oldest_age_are_those_of_every_age_sorted(
     assert day.median_age_days == (statistics.median(ages) if ages else None)
     assert day.oldest_age_days == (ages[-1] if ages else None)
 
+
+
+def test_a_period_counts_reopens_follow_ups_and_backlog_at_its_exact_bounds(
+        vault: Vault, facts: dict[str, TicketFacts]) -> None:
+    # Counts compare instants as numbers; at the bounds they must agree with the date-times:
+    # a window holds its first instant, not the first one after it, and a ticket is in the
+    # backlog from the instant its period starts until (not at) the instant it ends.
+    zone = vault.settings.time_zone
+    week = Window.iso_week("2026-W48")
+    start, after = week.bounds(zone)
+    tick = timedelta(microseconds=1)
+    base = next(iter(facts.values()))
+    as_of = after + timedelta(days=1)
+
+    def counted(**changes: object) -> aggregate.PeriodMetrics:
+        return aggregate._period("w", week, [dataclasses.replace(base, **changes)], zone, as_of,
+                                 None, None)
+
+    for moment, inside in ((start - tick, False), (start, True), (start + tick, True),
+                           (after - tick, True), (after, False)):
+        assert week.contains(moment, zone) is inside
+        assert counted(reopens=(moment,)).reopens == inside, moment
+        assert counted(follow_ups_done=(moment,)).follow_ups_done == inside, moment
+    # At the week's end instant: the periods starting at or running through it, not those
+    # ending at it.
+    for period, active in (((after - timedelta(days=2), after), False), ((after, None), True),
+                           ((after - tick, after + tick), True), ((start, after - tick), False),
+                           ((after + tick, None), False)):
+        assert counted(backlog_periods=(period,)).backlog == active, period

@@ -371,7 +371,7 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
     opened = [f for f in facts if first <= f.instants.opened < after]
     resolved = [f for f in facts if first <= f.instants.resolved < after]
     closed = [f for f in facts if first <= f.instants.closed < after]
-    end = min(window.bounds(zone)[1], as_of)
+    end = min(window.bounds(zone)[1], as_of).timestamp()
     return PeriodMetrics(
         label=label, start=window.start, end=window.end,
         opened=len(opened), resolved=len(resolved), closed=len(closed),
@@ -380,8 +380,8 @@ def _period(label: str, window: Window, facts: Sequence[TicketFacts], zone: Zone
         sla_first_response=_sla(opened, FIRST_RESPONSE),
         sla_resolution=_sla(opened, RESOLUTION),
         sla_update=_sla(opened, UPDATE),
-        reopens=sum(window.contains(t, zone) for f in facts for t in f.reopens),
-        follow_ups_done=sum(window.contains(t, zone) for f in facts for t in f.follow_ups_done),
+        reopens=sum(first <= t < after for f in facts for t in f.reopen_instants),
+        follow_ups_done=sum(first <= t < after for f in facts for t in f.follow_up_instants),
         repeats=sum(f.repeat_of is not None for f in opened),
         satisfaction=_satisfaction(closed),
         automated=sum(f.automation is not None for f in resolved),
@@ -418,9 +418,9 @@ def _satisfaction(closed: Iterable[TicketFacts]) -> Satisfaction:
     return Satisfaction(len(ratings), sum(r >= SATISFIED_RATING for r in ratings))
 
 
-def _active_at(fact: TicketFacts, moment: datetime) -> bool:
-    return any(start <= moment and (end is None or end > moment)
-               for start, end in fact.backlog_periods)
+def _active_at(fact: TicketFacts, moment: float) -> bool:
+    """Whether the ticket was in the backlog at `moment` (POSIX seconds)."""
+    return any(start <= moment < end for start, end in fact.backlog_instants)
 
 
 def _breaches(facts: Iterable[TicketFacts]) -> tuple[Breach, ...]:

@@ -138,20 +138,44 @@ class TicketFacts:
         twenty times slower."""
         return self._posix_times[1]
 
+    @property
+    def backlog_instants(self) -> tuple[tuple[float, float], ...]:
+        """`backlog_periods` as POSIX seconds, an open end infinite (as `instants`)."""
+        return self._posix_times[2]
+
+    @property
+    def reopen_instants(self) -> tuple[float, ...]:
+        """`reopens` as POSIX seconds (as `instants`)."""
+        return self._posix_times[3]
+
+    @property
+    def follow_up_instants(self) -> tuple[float, ...]:
+        """`follow_ups_done` as POSIX seconds (as `instants`)."""
+        return self._posix_times[4]
+
     @cached_property
-    def _posix_times(self) -> tuple[tuple[float, float], Instants]:
-        # One cached value, not two: an instance holding more than 30 attributes loses the
-        # key-sharing dict and takes a kilobyte more (6 MiB over a metrics window).
+    def _posix_times(self) -> tuple[tuple[float, float], Instants,
+                                    tuple[tuple[float, float], ...], tuple[float, ...],
+                                    tuple[float, ...]]:
+        # One cached value, not several: an instance holding more than 30 attributes loses
+        # the key-sharing dict and takes a kilobyte more (6 MiB over a metrics window). POSIX
+        # seconds as floats order as the date-times do: at today's instants a float tells
+        # apart times a microsecond apart (its step is a quarter of one).
         instants = Instants(*(math.nan if moment is None else moment.timestamp() for moment in (
             self.opened, self.first_response, self.resolved, self.closed)))
-        periods = (*self.open_periods, *self.backlog_periods)
-        moments = [*self.reopens, *self.follow_ups_done, *(start for start, _ in periods)]
-        known = [moment.timestamp() for moment in moments]
-        known += [instant for instant in instants if not math.isnan(instant)]
-        if any(end is None for _, end in periods):
-            return (min(known), math.inf), instants
-        known += [end.timestamp() for _, end in periods if end is not None]
-        return (min(known), max(known)), instants
+        backlog = tuple((start.timestamp(), math.inf if end is None else end.timestamp())
+                        for start, end in self.backlog_periods)
+        reopens = tuple(moment.timestamp() for moment in self.reopens)
+        follow_ups = tuple(moment.timestamp() for moment in self.follow_ups_done)
+        known = [*reopens, *follow_ups, *(start for start, _ in backlog),
+                 *(start.timestamp() for start, _ in self.open_periods),
+                 *(instant for instant in instants if not math.isnan(instant))]
+        if any(end is None for _, end in self.open_periods) or \
+                any(end == math.inf for _, end in backlog):
+            return (min(known), math.inf), instants, backlog, reopens, follow_ups
+        known += [end for _, end in backlog]
+        known += [end.timestamp() for _, end in self.open_periods if end is not None]
+        return (min(known), max(known)), instants, backlog, reopens, follow_ups
 
 
 def ticket_facts(vault: Vault, history: History, as_of: datetime) -> tuple[TicketFacts, ...]:
