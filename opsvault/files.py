@@ -33,15 +33,23 @@ EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A Markdown file split into front matter and body, remembering where each key sits."""
+    """A Markdown file split into front matter and body, remembering where each key sits.
+
+    The text is kept as its two parts, `head` (up to the body) and `body`, and joined when
+    asked for: a loaded vault would otherwise hold every body twice (a tenth of its memory)."""
 
     path: str  # relative to the vault root, POSIX separators
-    text: str  # decoded, BOM removed, line endings as in the file
+    head: str  # the text before the body: the front matter and its fences ("" without)
     meta: Mapping[str, Any]
     body: str
     body_line: int  # file line of the body's first line
     has_front_matter: bool
-    front_matter_span: tuple[int, int] = (0, 0)  # where the YAML sits in `text`
+    front_matter_span: tuple[int, int] = (0, 0)  # where the YAML sits in `text` (in `head`)
+
+    @property
+    def text(self) -> str:
+        """The whole text: decoded, BOM removed, line endings as in the file."""
+        return self.head + self.body if self.head else self.body
 
     @cached_property
     def key_lines(self) -> Mapping[str, int]:
@@ -52,7 +60,7 @@ class SourceFile:
         start, end = self.front_matter_span
         if end <= start:
             return EMPTY
-        _, lines, _ = load_mapping(self.text[start:end], self.path, first_line=2)
+        _, lines, _ = load_mapping(self.head[start:end], self.path, first_line=2)
         return lines
 
     def line_of(self, key: str) -> int:
@@ -130,7 +138,7 @@ def parse_source(rel_path: str, text: str, memo: FrontMatterMemo | None = None
                             "it and commit")]
     opening = _OPENING_FENCE.match(text)
     if opening is None:
-        source = SourceFile(rel_path, text, EMPTY, text, 1, has_front_matter=False)
+        source = SourceFile(rel_path, "", EMPTY, text, 1, has_front_matter=False)
         return source, []
     closing = _CLOSING_FENCE.search(text, opening.end())
     if closing is None:
@@ -138,7 +146,8 @@ def parse_source(rel_path: str, text: str, memo: FrontMatterMemo | None = None
                             "front matter opened with '---' is never closed")]
     yaml_text = text[opening.end():closing.start()]
     body_start = text.find("\n", closing.end())
-    body = "" if body_start == -1 else text[body_start + 1:]
+    head, body = (text, "") if body_start == -1 else (text[:body_start + 1],
+                                                       text[body_start + 1:])
     body_line = 3 + yaml_text.count("\n")
     remembered = memo.get(yaml_text) if memo is not None else None
     if remembered is not None:
@@ -150,7 +159,7 @@ def parse_source(rel_path: str, text: str, memo: FrontMatterMemo | None = None
         if memo is not None and not problems:
             memo.put(yaml_text, meta)
     span = (opening.end(), closing.start())
-    return SourceFile(rel_path, text, meta, body, body_line, True, span), problems
+    return SourceFile(rel_path, head, meta, body, body_line, True, span), problems
 
 
 def load_mapping(

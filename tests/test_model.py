@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from vaultkit import KB_ENTRY, TICKET, check_json, write_vault
 
+from opsvault.files import parse_source
 from opsvault.model import classify, load_vault
 
 T = "tickets/T-20261118-q7mz-vpn-drops.md"
@@ -66,3 +67,18 @@ def test_log_section_runs_to_the_next_level_two_heading(tmp_path: Path) -> None:
     assert [entry.text for entry in loaded.log] == [
         "Acknowledged; asked for the client log.",
         "See [[KB-OPS-001#Resolution Steps|the VPN guide]].", "After a tag line."]
+
+
+@pytest.mark.parametrize("text", [
+    "---\nid: KB-1\ntitle: A\n---\n# A\n\nBody line.\n",
+    "---\r\nid: KB-1\r\n---\r\nBody with CRLF.\r\n",
+    "---\nid: KB-1\n---",  # no line after the closing fence
+    "---\nid: KB-1\n---\n",  # an empty body
+    "No front matter at all.\nSecond line.\n",
+])
+def test_a_source_gives_back_its_exact_text_from_head_and_body(text: str) -> None:
+    source, problems = parse_source("kb/x.md", text)
+    assert source is not None and not problems
+    assert source.text == text
+    assert source.head + source.body == text
+    assert text.count("\n", 0, len(source.head)) + 1 == source.body_line or not source.body

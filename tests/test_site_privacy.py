@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from sitekit import site_pages
-from vaultkit import CLOSED_TICKET, TICKET
+from vaultkit import CLOSED_TICKET, TICKET, write_vault
 
-from opsvault.pages.privacy import redact
+from opsvault.model import load_vault
+from opsvault.pages.privacy import private_ticket, redact
 
 LEAKY = TICKET.replace(
     "title: VPN drops every 10 minutes",
@@ -78,3 +79,18 @@ def test_a_saved_email_message_is_not_published_unless_contacts_are(tmp_path: Pa
         **files, "vault/opsvault.yml": "time_zone: America/Chicago\n"
                                       "publish:\n  requester_contact: true\n"})
     assert "tickets/attachments/T-20261118-q7mz/fwd.eml" in shown
+
+
+def test_a_redacted_ticket_keeps_every_line_where_it_was(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {"tickets/T-20261118-q7mz-vpn-drops.md": LEAKY})
+    ticket = next(t for t in load_vault(root).tickets if t.id == "T-20261118-q7mz")
+    hidden = private_ticket(ticket)
+    assert hidden is not ticket
+    text = hidden.source.text
+    assert [s for s in SECRETS if s.lower() in text.lower()] == []
+    assert text == hidden.source.head + hidden.source.body
+    assert text.count("\n") == ticket.source.text.count("\n")
+    assert hidden.source.head.count("\n") == ticket.source.head.count("\n") == \
+        hidden.source.body_line - 1
+    assert hidden.meta["requester"]["email"] == "[hidden]"
+    assert [e.line for e in hidden.log] == [e.line for e in ticket.log] and ticket.log

@@ -76,13 +76,12 @@ def private_ticket(ticket: Ticket) -> Ticket:
     phones = [v for v in own if "@" not in v]
     own_phone = _digits_pattern(phones[0]) if phones else None
     source = ticket.source
-    text = redact(source.text, own, own_phone)
-    if text == source.text:
+    head, body = redact(source.head, own, own_phone), redact(source.body, own, own_phone)
+    if head == source.head and body == source.body:
         return ticket
     # Redaction never adds or removes a line break, so every line number stays right.
     redacted = dataclasses.replace(
-        source, text=text, body=redact(source.body, own, own_phone),
-        meta=_redact_value(dict(source.meta), own, own_phone))
+        source, head=head, body=body, meta=_redact_value(dict(source.meta), own, own_phone))
     return Ticket(redacted, settings=ticket.settings)
 
 
