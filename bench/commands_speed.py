@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,14 +86,9 @@ def one_more_commit(root: Path) -> object:
 def fresh_check(root: Path, program: str, runs: int) -> bool:
     """`check` with no `.opsvault/` against its floor, paired run by run; True when met."""
     bench = str(Path(__file__).resolve().parent)
-    pairs = []
-    for _ in range(runs):
-        shutil.rmtree(root / ".opsvault", ignore_errors=True)
-        pairs.append((wall([program, "check"], root, (0, 1)),
-                      wall([sys.executable, "-c", FRESH_FLOOR, bench], root)))
-    median = statistics.median(a for a, _ in pairs)
-    floor_median = statistics.median(b for _, b in pairs)
-    ratio = statistics.median(a / b for a, b in pairs)
+    median, floor_median, ratio = paired(
+        [program, "check"], [sys.executable, "-c", FRESH_FLOOR, bench], root, runs,
+        before=lambda: shutil.rmtree(root / ".opsvault", ignore_errors=True), exit_codes=(0, 1))
     shutil.rmtree(root / ".opsvault", ignore_errors=True)
     memory = peak_mb([program, "check"], root)
     met = ratio <= TARGET_FRESH_CHECK_RATIO

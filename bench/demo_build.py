@@ -13,24 +13,18 @@ second build does. Target (issue: interactive at 20,000 tickets): <= 1.15 x.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from opsvault.site import engine_command, engine_environment, read_config
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from suggest_speed import paired, wall
+
+from opsvault.site import engine_command, read_config
 
 TARGET = 1.15
 REPOSITORY = Path(__file__).resolve().parents[1]
-
-
-def timed(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=engine_environment(), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main() -> int:
@@ -44,12 +38,9 @@ def main() -> int:
         build = [sys.executable, "-c", "from opsvault.cli import main; main()", "build",
                  "--engine", args.engine]
         engine = engine_command(args.engine, "build", read_config(root))
-        timed(build, root)  # caches filled: history, facts, front matter, templates
-        timed(engine, root)
-        pairs = [(timed(build, root), timed(engine, root)) for _ in range(args.runs)]
-    build_median = statistics.median(a for a, _ in pairs)
-    engine_median = statistics.median(b for _, b in pairs)
-    ratio = statistics.median(a / b for a, b in pairs)
+        wall(build, root)  # caches filled: history, facts, front matter, templates
+        wall(engine, root)
+        build_median, engine_median, ratio = paired(build, engine, root, args.runs)
     print(f"demo build ({args.engine}, {args.runs} paired runs): opsvault build "
           f"{build_median:.2f} s, {args.engine} alone {engine_median:.2f} s, ratio "
           f"{ratio:.2f}x (target <= {TARGET}x: {'met' if ratio <= TARGET else 'MISSED'})")

@@ -41,12 +41,7 @@ def parse_mapping(
     yaml_text: str, rel_path: str, first_line: int = 1, nested_lines: bool = False,
     with_lines: bool = True,
 ) -> tuple[Mapping[str, Any] | None, Mapping[str, int], list[Diagnostic]]:
-    """Parse YAML that must be a mapping; return it with the line of every key.
-
-    Top-level keys and one level below are located ("requester.email"); with `nested_lines`
-    every depth is (used for settings files, which are small). Without `with_lines` no lines
-    are returned, which is faster; duplicate keys are still reported.
-    """
+    """`files.load_mapping`, which says what it gives."""
     lines = _Lines(yaml_text, first_line - 1)
     loader = _Loader(yaml_text)
     try:

@@ -112,6 +112,32 @@ def test_every_front_matter_of_the_demo_comes_back_exactly(tmp_path: Path) -> No
                 (first.body, first.body_line, first.front_matter_span)
 
 
+def memo_rows(path: Path) -> int:
+    """How many answers the memo file at `path` holds."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT count(*) FROM answers").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def counted_parses(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """The files `module`'s `load_mapping` parses from now on."""
+    calls: list[str] = []
+    original = module.load_mapping
+
+    def counting(yaml_text: str, rel_path: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(rel_path)
+        return original(yaml_text, rel_path, *args, **kwargs)
+
+    monkeypatch.setattr(module, "load_mapping", counting)
+    return calls
+
+
+def settings_files_rows(root: Path) -> int:
+    return memo_rows(root / CACHE_DIR / SETTINGS_FILES_MEMO_NAME)
+
+
 def test_a_vault_loads_the_same_from_the_memo_and_drops_what_no_file_holds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_vault(tmp_path / "vault", {
@@ -121,24 +147,9 @@ def test_a_vault_loads_the_same_from_the_memo_and_drops_what_no_file_holds(
         for n in range(12)})
     first = load_vault(root)
     memo_path = root / CACHE_DIR / MEMO_NAME
-
-    def rows() -> int:
-        connection = sqlite3.connect(memo_path)
-        try:
-            return connection.execute("SELECT count(*) FROM answers").fetchone()[0]
-        finally:
-            connection.close()
-
-    held = rows()
+    held = memo_rows(memo_path)
     assert held >= 12
-    calls: list[str] = []
-    original = files.load_mapping
-
-    def counting(yaml_text: str, rel_path: str, *args: Any, **kwargs: Any) -> Any:
-        calls.append(rel_path)
-        return original(yaml_text, rel_path, *args, **kwargs)
-
-    monkeypatch.setattr(files, "load_mapping", counting)
+    calls = counted_parses(monkeypatch, files)
     second = load_vault(root)
     assert calls == []
     assert [typed(dict(t.meta)) for t in second.tickets] == \
@@ -150,7 +161,7 @@ def test_a_vault_loads_the_same_from_the_memo_and_drops_what_no_file_holds(
     third = load_vault(root)
     assert sorted(calls) == [f"tickets/T-20261130-{n:04d}.md" for n in range(9)]
     assert [t.status for t in third.tickets].count("open") == 9
-    assert rows() == held  # the 9 new versions in, the 9 old ones out
+    assert memo_rows(memo_path) == held  # the 9 new versions in, the 9 old ones out
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage, not SQLite", None])
@@ -184,27 +195,6 @@ categories:
 """
 
 
-def settings_files_rows(root: Path) -> int:
-    connection = sqlite3.connect(root / CACHE_DIR / SETTINGS_FILES_MEMO_NAME)
-    try:
-        return connection.execute("SELECT count(*) FROM answers").fetchone()[0]
-    finally:
-        connection.close()
-
-
-def counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files the settings-files memo parses from now on."""
-    calls: list[str] = []
-    original = front_matter_memo.load_mapping
-
-    def counting(yaml_text: str, rel_path: str, *args: Any, **kwargs: Any) -> Any:
-        calls.append(rel_path)
-        return original(yaml_text, rel_path, *args, **kwargs)
-
-    monkeypatch.setattr(front_matter_memo, "load_mapping", counting)
-    return calls
-
-
 def test_settings_and_team_load_the_same_from_the_memo_without_parsing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_vault(tmp_path / "vault", {"vault/opsvault.yml": RICH_SETTINGS})
@@ -212,7 +202,7 @@ def test_settings_and_team_load_the_same_from_the_memo_without_parsing(
     parsed_team, _ = load_team(root)
     first = load_vault(root)
     assert settings_files_rows(root) == 3  # the defaults, the settings, the team
-    calls = counted_parses(monkeypatch)
+    calls = counted_parses(monkeypatch, front_matter_memo)
     second = load_vault(root)
     assert calls == []
     for loaded in (first, second):
@@ -227,7 +217,7 @@ def test_an_edited_settings_file_is_parsed_again_and_its_old_row_dropped(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_vault(tmp_path / "vault", {"vault/opsvault.yml": RICH_SETTINGS})
     load_vault(root)
-    calls = counted_parses(monkeypatch)
+    calls = counted_parses(monkeypatch, front_matter_memo)
     (root / "vault/opsvault.yml").write_text(RICH_SETTINGS.replace("America/Chicago",
                                                                    "Europe/Berlin"))
     assert load_vault(root).settings.time_zone_name == "Europe/Berlin"
