@@ -105,3 +105,23 @@ def test_ticket_show_with_a_current_cache_imports_no_git_and_says_the_same(
     cold = run_cli("ticket", "show", T, "--vault", str(repo), "--format", "json",
                    "--as-of", as_of)
     assert json.loads(cold.stdout) == shown
+
+
+def test_bringing_the_history_up_to_date_imports_no_git_library(repo: Path) -> None:
+    # After each update commit the cache is one commit behind: the next command reads that
+    # commit through git itself, without loading GitPython (a tenth of a second).
+    copy = repo
+    run_cli("ticket", "show", T, "--vault", str(copy), "--format", "json")
+    ticket_file = next((copy / "tickets").rglob(f"{T}*.md"))
+    ticket_file.write_text(ticket_file.read_text() + "- 2026-11-20 09:00 · alice · Checked.\n")
+    subprocess.run(["git", "commit", "-q", "-am", f"{T}: checked"], cwd=copy, check=True)
+    script = ("import json, sys; from opsvault.cli import main\n"
+              f"sys.argv = ['opsvault', 'ticket', 'show', '{T}', '--vault', {str(copy)!r}, "
+              "'--format', 'json']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print('GIT-IMPORTED' if 'git' in sys.modules else 'NO-GIT', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stderr.strip().endswith("NO-GIT"), done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["timeline"][-1]["commit"] == git(copy, "rev-parse", "HEAD")

@@ -93,11 +93,12 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
         current = _current_from_files(vault_root, only, events=not events_on_demand)
         if current is not None:
             return current
-    import git
+    from .repository import GitError, Repository
 
-    from .repository import Repository
-
-    repository = Repository.open(vault_root)
+    try:
+        repository = Repository.open(vault_root)
+    except (GitError, OSError) as exc:
+        return _unreadable(exc)
     if repository is None:
         return History(False, notices=(
             f"{vault_root} is not in a git repository, so there is no history: metrics use "
@@ -106,15 +107,16 @@ def load_history(vault_root: Path, settings: Settings, *, use_cache: bool = True
     try:
         return _load(repository, vault_root, settings, use_cache, progress, only,
                      events=not events_on_demand, read_back=read_back)
-    except (git.GitError, OSError, ValueError) as exc:
-        # A repository git refuses to read (damaged, "dubious ownership", …): no history
-        # rather than no answer.
-        reason = _failure_reason(exc)
-        return History(False, notices=(
-            f"{UNREADABLE_PREFIX} ({reason}); metrics use the times written in the files "
-            "only.",))
-    finally:
-        repository.close()
+    except (GitError, OSError, ValueError) as exc:
+        return _unreadable(exc)
+
+
+def _unreadable(exc: BaseException) -> History:
+    # A repository git refuses to read (damaged, "dubious ownership", no git at all): no
+    # history rather than no answer.
+    return History(False, notices=(
+        f"{UNREADABLE_PREFIX} ({_failure_reason(exc)}); metrics use the times written in the "
+        "files only.",))
 
 
 def _current_from_files(vault_root: Path, only: Collection[str] | None,
@@ -134,11 +136,11 @@ def _current_from_files(vault_root: Path, only: Collection[str] | None,
 
 def _failure_reason(exc: BaseException) -> str:
     """What git said, in one line: its last line of error output, else the exception's."""
-    import git
+    from .repository import GitError, GitNotFound
 
-    if isinstance(exc, git.GitCommandNotFound):
+    if isinstance(exc, GitNotFound):
         return "git is not installed (not on PATH)"
-    stderr = exc.stderr if isinstance(exc, git.GitCommandError) else None
+    stderr = exc.stderr if isinstance(exc, GitError) else None
     text = stderr if isinstance(stderr, str) and stderr.strip() else str(exc)
     lines = [line.strip().removeprefix("stderr: ").strip("'\" ") for line in text.splitlines()]
     lines = [line for line in lines if line]

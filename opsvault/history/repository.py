@@ -3,7 +3,8 @@
 History is read in a single pass: `git log --raw -z` names, for every commit, each changed
 path with its blob before and after, so no commit needs a diff of its own. The blobs are read
 through one long-running `git cat-file --batch` process, requested in batches so that git and
-Python never wait on each other object by object. Both processes are started through GitPython.
+Python never wait on each other object by object. git is run as a plain process (GitPython's
+own import costs more than a whole update of the history after one new commit).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import subprocess
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -18,8 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import git
 
 # How far the reader thread may run ahead of the parser.
 _CHUNK_BYTES = 1 << 20
@@ -68,64 +68,107 @@ class CommitRecord:
         return self.message.split("\n", 1)[0].strip()
 
 
+class GitError(Exception):
+    """git could not do what was asked; `stderr` is what it said."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+class GitNotFound(GitError):
+    """No git executable on PATH."""
+
+
+def _git_process(arguments: list[str], cwd: Path, **options: Any) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(["git", *arguments], cwd=cwd, **options)
+    except FileNotFoundError:
+        raise GitNotFound("git is not installed (not on PATH)") from None
+
+
+def _run_git(cwd: Path, *arguments: str, codes: tuple[int, ...] = (0,)) -> tuple[int, str]:
+    """git's exit code (one of `codes`) and output; GitError with what it said otherwise."""
+    process = _git_process(list(arguments), cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL)
+    out, err = process.communicate()
+    if process.returncode not in codes:
+        raise GitError(f"git {arguments[0]} failed ({process.returncode})",
+                       err.decode("utf-8", "replace"))
+    return process.returncode, out.decode("utf-8", "replace")
+
+
+def _wait(process: subprocess.Popen[bytes], what: str) -> None:
+    """Wait for git; GitError with what it said when it failed."""
+    err = process.stderr.read() if process.stderr is not None else b""
+    if process.wait() != 0:
+        raise GitError(f"git {what} failed ({process.returncode})",
+                       err.decode("utf-8", "replace"))
+
+
 class Repository:
     """The git repository a vault lives in."""
 
-    def __init__(self, repo: git.Repo, vault_root: Path) -> None:
-        self.repo = repo
-        self.top = Path(repo.working_tree_dir or vault_root).resolve()
+    def __init__(self, top: Path, common_dir: Path, vault_root: Path) -> None:
+        self.top = top.resolve()
+        self.common_dir = common_dir
         relative = vault_root.resolve().relative_to(self.top).as_posix()
         self.prefix = "" if relative == "." else relative + "/"
-        self.git = repo.git
 
     @classmethod
     def open(cls, vault_root: Path) -> Repository | None:
-        """The repository holding `vault_root`, or None when it is not in one."""
-        try:
-            repo = git.Repo(vault_root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        """The repository holding `vault_root`, or None when it is not in one, or in one
+        without a working tree. GitError when git cannot read it (dubious ownership, …)."""
+        root = vault_root.resolve()
+        if "GIT_DIR" not in os.environ and not any(
+                os.path.lexists(folder / ".git") for folder in (root, *root.parents)):
             return None
-        if repo.bare or repo.working_tree_dir is None:
+        # Messages in English: "not a git repository" is told apart from git refusing.
+        process = _git_process(
+            ["rev-parse", "--is-bare-repository", "--path-format=absolute", "--git-common-dir",
+             "--show-toplevel"], root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"})
+        out, err = (stream.decode("utf-8", "replace") for stream in process.communicate())
+        lines = out.splitlines()
+        if process.returncode == 0 and len(lines) == 3 and lines[0] == "false":
+            return cls(Path(lines[2]), Path(lines[1]), vault_root)
+        if lines[:1] == ["true"] or "not a git repository" in err or \
+                "must be run in a work tree" in err or process.returncode == 0:
             return None
-        return cls(repo, vault_root)
-
-    def close(self) -> None:
-        self.repo.close()
+        raise GitError(f"git rev-parse failed ({process.returncode})", err)
 
     def head(self) -> str | None:
         """The commit HEAD points at; None before the first commit."""
-        try:
-            # From the refs alone: a missing commit object is git log's to report.
-            return git.SymbolicReference.dereference_recursive(self.repo, "HEAD")
-        except ValueError:  # an unborn branch
-            return None
+        # From the refs alone: a missing commit object is git log's to report.
+        code, out = _run_git(self.top, "rev-parse", "-q", "--verify", "HEAD", codes=(0, 1))
+        return out.strip() if code == 0 and out.strip() else None
 
     def is_ancestor(self, ancestor: str, commit: str) -> bool:
         """Whether `ancestor` is `commit` or one of its ancestors (False if it is unknown)."""
-        try:
-            return bool(self.repo.is_ancestor(ancestor, commit))
-        except git.GitCommandError:
-            return False
+        code, _ = _run_git(self.top, "merge-base", "--is-ancestor", ancestor, commit,
+                           codes=(0, 1, 128))
+        return code == 0
 
     def shallow_boundary(self) -> tuple[str, ...]:
         """The commits a shallow clone's history is cut at (none for a full clone)."""
-        shallow = Path(self.repo.common_dir) / "shallow"
         try:
-            return tuple(sorted(shallow.read_text().split()))
+            return tuple(sorted((self.common_dir / "shallow").read_text().split()))
         except OSError:
             return ()
 
     def replacements(self) -> str:
         """`git replace` refs, which change what history says without changing HEAD."""
-        return str(self.git.for_each_ref("--format=%(objectname) %(refname)", "refs/replace/"))
+        return _run_git(self.top, "for-each-ref", "--format=%(objectname) %(refname)",
+                        "refs/replace/")[1].strip()
 
     def count_commits(self, head: str, since: str | None = None) -> int:
         """How many commits `log` will read: sized for a progress bar."""
         spec = f"{since}..{head}" if since else head
-        return int(self.git.rev_list("--count", spec, *self._pathspec()))
+        return int(_run_git(self.top, "rev-list", "--count", spec, *self._pathspec())[1])
 
     def commit_time(self, sha: str) -> datetime:
-        return datetime.fromisoformat(str(self.git.show("-s", "--format=%aI", sha)).strip())
+        return datetime.fromisoformat(_run_git(self.top, "show", "-s", "--format=%aI",
+                                               sha)[1].strip())
 
     def _pathspec(self) -> tuple[str, ...]:
         # At the repository root every commit is read: limiting git to a path costs it a tree
@@ -140,27 +183,31 @@ class Repository:
         conflict resolutions), so each change is counted once, in the commit that made it.
         """
         spec = f"{since}..{head}" if since else head
-        git_command = self.git
-        for option in _CONFIG:
-            git_command = git_command(c=option)
-        process = git_command.log(
-            "--no-color", "--encoding=UTF-8", "--raw", "-z", "--no-abbrev", "-M", "--cc",
-            f"--format={_FORMAT}", spec, *self._pathspec(), as_process=True)
+        options = [part for option in _CONFIG for part in ("-c", option)]
+        process = _git_process(
+            [*options, "log", "--no-color", "--encoding=UTF-8", "--raw", "-z", "--no-abbrev",
+             "-M", "--cc", f"--format={_FORMAT}", spec, *self._pathspec()], self.top,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         stop = threading.Event()
         finished = False
         try:
-            yield from _parse_log(_chunks(process.proc.stdout, stop))
+            yield from _parse_log(_chunks(process.stdout, stop))
             finished = True
         finally:
             stop.set()
-            if finished:
-                process.wait()  # raises GitCommandError when git failed
-            else:  # the reader stopped early: git need not finish
-                process.proc.kill()
-                process.proc.wait()
+            try:
+                if finished:
+                    _wait(process, "log")
+                else:  # the reader stopped early: git need not finish
+                    process.kill()
+                    process.wait()
+            finally:
+                for stream in (process.stdout, process.stderr):
+                    if stream is not None:
+                        stream.close()
 
     def blob_reader(self) -> BlobReader:
-        return BlobReader(self.git)
+        return BlobReader(self.top)
 
 
 def _widen_pipe(stream: Any) -> bool:
@@ -281,9 +328,13 @@ class BlobReader:
     block the other; where they cannot be widened, `send` reads the answers at once.
     """
 
-    def __init__(self, git_command: git.Git) -> None:
-        self._process = git_command.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
-        process = self._process.proc
+    def __init__(self, top: Path) -> None:
+        # What git says goes to a file, not a pipe: nothing reads it until the end, and a
+        # full pipe would stop git.
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `close`)
+        self._process = process = _git_process(
+            ["cat-file", "--batch"], top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self._errors)
         # Requests of 41 bytes for two outstanding batches stay far below a megabyte.
         self._pipelined = _widen_pipe(process.stdout) and _widen_pipe(process.stdin)
         self._output = process.stdout.fileno()
@@ -328,7 +379,8 @@ class BlobReader:
         return self.collect(self.send(shas))
 
     def _request(self, shas: list[str]) -> None:
-        stdin = self._process.proc.stdin
+        stdin = self._process.stdin
+        assert stdin is not None
         stdin.write(("\n".join(shas) + "\n").encode("ascii"))
         stdin.flush()
 
@@ -368,13 +420,14 @@ class BlobReader:
         return data
 
     def close(self) -> None:
-        proc = self._process.proc
-        if proc is None or proc.stdin is None:
+        process = self._process
+        if process.stdin is None or process.stdin.closed:
             return
-        proc.stdin.close()
+        process.stdin.close()
         if self._outstanding:
             # Answers nobody will read (the pass stopped early) would keep git writing.
-            proc.kill()
-            proc.wait()
-        else:
-            self._process.wait()
+            process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+        self._errors.close()
