@@ -203,3 +203,42 @@ def test_a_history_without_events_is_extended_by_a_new_commit_as_it_is(
         loads.clear()
         monkeypatch.setattr(opsvault.history.cache, "load", recording)
     monkeypatch.undo()
+
+
+def test_some_tickets_after_new_commits_read_only_their_rows_and_the_touched_ones(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ticket show` after an update commit: the new commits are read, then only the rows of
+    the asked and the touched tickets, and the cache extended by them is the whole
+    history's: every ticket's timeline, pairs and file events as a cold run gives them."""
+    other, untouched = "T-20261116-b2c3", "T-20261116-d4e5"
+    commit(repo, {ticket_path(other): ticket(other), ticket_path(untouched): ticket(untouched)},
+           "two more", "2026-11-16T10:00:00-06:00")
+    history_of(repo)
+    add_update(repo)
+    commit(repo, {ticket_path(other): ticket(other, "open", log=[ACK]),
+                  "kb/FAQ/KB-OPS-001.md": "---\nid: KB-OPS-001\n---\n"},
+           f"{other}: ack", "2026-11-16T12:00:00-06:00")
+    asked: list[object] = []
+    original = opsvault.history.cache.load
+
+    def recording(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs.get("only", args[2] if len(args) > 2 else None))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opsvault.history.cache, "load", recording)
+    partial = load_history(repo, settings_of(repo), only={T}, events_on_demand=True)
+    monkeypatch.undo()
+    assert (partial.stats.cache, partial.stats.commits_read) == ("incremental", 2)
+    assert None not in asked  # no load of every ticket's row
+    assert untouched not in partial.timelines
+    cold = history_of(repo, use_cache=False)
+    assert summary(partial) == summary(cold)
+    whole = history_of(repo)
+    assert whole.stats.cache == "current"
+    # The version the rows now hold: the facts cache will find what it keyed on them.
+    assert partial.events_version(T) == whole.events_version(T)
+    for ticket_id in (T, other, untouched):
+        assert summary(whole, ticket_id) == summary(cold, ticket_id), ticket_id
+        assert whole.status_pairs.get(ticket_id) == cold.status_pairs.get(ticket_id)
+    assert [(e.time, e.kind, e.path) for e in whole.file_events] == \
+        [(e.time, e.kind, e.path) for e in cold.file_events]

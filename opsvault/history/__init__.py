@@ -162,7 +162,11 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
     if use_cache and (only is not None or not events):
         cached, reason = cache.load(path, key, only, events)
         if cached is not None and cached.head != head and only is not None:
-            cached = None  # a partial history cannot be extended: read the whole cache
+            partial = _extended_partly(repository, settings, boundary, head, cached, only,
+                                       path, key, events, progress)
+            if partial is not None:
+                return _with_boundary(repository, boundary, *partial)
+            cached = None  # read the whole cache and extend that
     if use_cache and cached is None:
         # Every ticket, with its events left in the cache if so asked: extending reads only
         # those of the tickets the new commits touch.
@@ -199,6 +203,12 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
         else:  # moved on by another run meanwhile: read it as it is now
             return _load(repository, vault_root, settings, use_cache, progress, only, events,
                          read_back)
+    return _with_boundary(repository, boundary, result, head, stats)
+
+
+def _with_boundary(repository: Repository, boundary: tuple[str, ...], result: CachedHistory,
+                   head: str, stats: HistoryStats) -> History:
+    """The history, with a shallow clone's notice and starting time when it is one."""
     notices: tuple[str, ...] = ()
     starts_at = None
     if boundary:
@@ -207,6 +217,29 @@ def _load(repository: Repository, vault_root: Path, settings: Settings, use_cach
                    f"({starts_at:%Y-%m-%d}), and changes before it are not known. Fetch all "
                    "of it with `git fetch --unshallow`.",)
     return _history(result, head, stats, notices, starts_at)
+
+
+def _extended_partly(repository: Repository, settings: Settings, boundary: tuple[str, ...],
+                     head: str, cached: CachedHistory, only: Collection[str], path: Path,
+                     key: dict[str, str], events: bool, progress: Progress | None
+                     ) -> tuple[CachedHistory, str, HistoryStats] | None:
+    """The cache brought up to `head` from `cached` (the rows of the tickets asked about)
+    without reading every ticket's row: the new commits are read, then the rows of the
+    tickets they touched, and the cache is extended by those. None when that cannot be
+    done so (history rewritten, an id renamed, the cache moved on meanwhile): the whole
+    cache is then read."""
+    if not repository.is_ancestor(cached.head, head):
+        return None
+    update, scan = _scan(repository, settings, boundary, head, cached, progress)
+    if update.renamed_ids:
+        return None  # which rows a renamed id joins is the whole cache's to say
+    # The asked and the touched tickets' rows, at the head the update starts from.
+    rows, _ = cache.load(path, key, {*only, *update.tickets}, events, head=cached.head)
+    if rows is None:
+        return None
+    result = rows.extended(update)
+    cache.append(path, cached.head, update, result)
+    return result, head, HistoryStats(scan.commits_read, scan.reader.blobs_read, "incremental")
 
 
 def _history(result: CachedHistory, head: str, stats: HistoryStats,
