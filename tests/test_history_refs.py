@@ -125,3 +125,16 @@ def test_bringing_the_history_up_to_date_imports_no_git_library(repo: Path) -> N
     assert done.stderr.strip().endswith("NO-GIT"), done.stderr
     shown = json.loads(done.stdout)
     assert shown["timeline"][-1]["commit"] == git(copy, "rev-parse", "HEAD")
+
+
+def test_a_vault_in_a_linked_worktree_has_the_same_history(repo: Path, tmp_path: Path) -> None:
+    # git names a worktree's common folder relative to where it runs, and its `.git` is a
+    # file: the history is found through git, and is the main checkout's.
+    worktree = tmp_path / "worktree"
+    git(repo, "worktree", "add", "-q", str(worktree))
+    assert (worktree / ".git").is_file()
+    linked = history_of(worktree)
+    assert linked.available and linked.head == git(repo, "rev-parse", "HEAD")
+    timeline, main = linked.timeline(T), history_of(repo).timeline(T)
+    assert timeline is not None and main is not None
+    assert [e.kind for e in timeline.events] == [e.kind for e in main.events]

@@ -44,7 +44,7 @@ from .events import (
 from .refs import quick_look
 from .timeline import Timelines
 
-if TYPE_CHECKING:  # GitPython and the pass are imported only when history must be read
+if TYPE_CHECKING:  # the pass is imported, and git run, only when history must be read
     from .repository import Repository
     from .scan import HistoryScan
 

@@ -1,6 +1,5 @@
 """HEAD from the repository's files, for the question every command asks first: is the history
-cache current? Answering it this way needs neither GitPython (70 ms to import) nor a git
-process.
+cache current? Answering it this way needs no git process (a few milliseconds each).
 
 Only the plain layout is read: a `.git` folder beside the working tree, loose and packed refs,
 no shallow clone and no `git replace` refs. Anything else (a worktree or submodule, whose

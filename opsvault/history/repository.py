@@ -125,13 +125,14 @@ class Repository:
             return None
         # Messages in English: "not a git repository" is told apart from git refusing.
         process = _git_process(
-            ["rev-parse", "--is-bare-repository", "--path-format=absolute", "--git-common-dir",
-             "--show-toplevel"], root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"})
+            ["rev-parse", "--is-bare-repository", "--git-common-dir", "--show-toplevel"], root,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"})
         out, err = (stream.decode("utf-8", "replace") for stream in process.communicate())
         lines = out.splitlines()
         if process.returncode == 0 and len(lines) == 3 and lines[0] == "false":
-            return cls(Path(lines[2]), Path(lines[1]), vault_root)
+            # The common folder may be given relative to where git ran.
+            return cls(Path(lines[2]), root / lines[1], vault_root)
         if lines[:1] == ["true"] or "not a git repository" in err or \
                 "must be run in a work tree" in err or process.returncode == 0:
             return None
