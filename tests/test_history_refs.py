@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitkit import commit, git, init_repo, ticket, ticket_path
@@ -85,19 +86,25 @@ def test_a_new_commit_is_seen_and_read(repo: Path) -> None:
     assert history_of(repo).stats.cache == "current"
 
 
-def test_ticket_show_with_a_current_cache_imports_no_git_and_says_the_same(
-        repo: Path) -> None:
-    as_of = "2026-11-16T12:00:00-06:00"
-    run_cli("ticket", "show", T, "--vault", str(repo), "--format", "json", "--as-of", as_of)
+def shown_without_git_library(repo: Path, *options: str) -> dict[str, Any]:
+    """`ticket show T --format json` in a fresh process, which must not import GitPython."""
     script = ("import json, sys; from opsvault.cli import main\n"
               f"sys.argv = ['opsvault', 'ticket', 'show', '{T}', '--vault', {str(repo)!r}, "
-              f"'--format', 'json', '--as-of', '{as_of}']\n"
+              f"'--format', 'json', *{list(options)!r}]\n"
               "try:\n    main()\nexcept SystemExit:\n    pass\n"
               "print('GIT-IMPORTED' if 'git' in sys.modules else 'NO-GIT', file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stderr.strip().endswith("NO-GIT"), done.stderr
-    shown = json.loads(done.stdout)
+    shown: dict[str, Any] = json.loads(done.stdout)
+    return shown
+
+
+def test_ticket_show_with_a_current_cache_imports_no_git_and_says_the_same(
+        repo: Path) -> None:
+    as_of = "2026-11-16T12:00:00-06:00"
+    run_cli("ticket", "show", T, "--vault", str(repo), "--format", "json", "--as-of", as_of)
+    shown = shown_without_git_library(repo, "--as-of", as_of)
     assert shown["history"] == "git" and [e["kind"] for e in shown["timeline"]][:1] == \
         ["created"]
     # The same answer as through git (the cache ignored: a cold read).
@@ -110,21 +117,12 @@ def test_ticket_show_with_a_current_cache_imports_no_git_and_says_the_same(
 def test_bringing_the_history_up_to_date_imports_no_git_library(repo: Path) -> None:
     # After each update commit the cache is one commit behind: the next command reads that
     # commit through git itself, without loading GitPython (a tenth of a second).
-    copy = repo
-    run_cli("ticket", "show", T, "--vault", str(copy), "--format", "json")
-    ticket_file = next((copy / "tickets").rglob(f"{T}*.md"))
+    run_cli("ticket", "show", T, "--vault", str(repo), "--format", "json")
+    ticket_file = next((repo / "tickets").rglob(f"{T}*.md"))
     ticket_file.write_text(ticket_file.read_text() + "- 2026-11-20 09:00 · alice · Checked.\n")
-    subprocess.run(["git", "commit", "-q", "-am", f"{T}: checked"], cwd=copy, check=True)
-    script = ("import json, sys; from opsvault.cli import main\n"
-              f"sys.argv = ['opsvault', 'ticket', 'show', '{T}', '--vault', {str(copy)!r}, "
-              "'--format', 'json']\n"
-              "try:\n    main()\nexcept SystemExit:\n    pass\n"
-              "print('GIT-IMPORTED' if 'git' in sys.modules else 'NO-GIT', file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
-    assert done.stderr.strip().endswith("NO-GIT"), done.stderr
-    shown = json.loads(done.stdout)
-    assert shown["timeline"][-1]["commit"] == git(copy, "rev-parse", "HEAD")
+    git(repo, "commit", "-q", "-am", f"{T}: checked")
+    shown = shown_without_git_library(repo)
+    assert shown["timeline"][-1]["commit"] == git(repo, "rev-parse", "HEAD")
 
 
 def test_a_vault_in_a_linked_worktree_has_the_same_history(repo: Path, tmp_path: Path) -> None:
