@@ -425,10 +425,16 @@ class BlobReader:
         if process.stdin is None or process.stdin.closed:
             return
         process.stdin.close()
-        if self._outstanding:
+        stopped_early = bool(self._outstanding)
+        if stopped_early:
             # Answers nobody will read (the pass stopped early) would keep git writing.
             process.kill()
-        process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-        self._errors.close()
+        try:
+            if process.wait() != 0 and not stopped_early:
+                self._errors.seek(0)
+                raise GitError(f"git cat-file failed ({process.returncode})",
+                               self._errors.read().decode("utf-8", "replace"))
+        finally:
+            if process.stdout is not None:
+                process.stdout.close()
+            self._errors.close()
